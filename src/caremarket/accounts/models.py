@@ -1,0 +1,104 @@
+"""Staff accounts, the councils they act for, and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from caremarket.accounts.roles import COUNCIL_ROLES, Role
+from caremarket.places.models import LocalAuthority
+
+
+class User(AbstractUser):
+    """A member of staff (council, provider or site). Residents never need one."""
+
+    def roles_for(self, local_authority: LocalAuthority | None) -> frozenset[str]:
+        """The roles this user holds for a council; site admins hold every role everywhere."""
+        if not self.is_active:
+            return frozenset()
+        if self.is_site_admin:
+            return frozenset(Role.values)
+        if local_authority is None:
+            return frozenset(m.role for m in self.memberships.all())
+        return frozenset(
+            m.role for m in self.memberships.all() if m.local_authority_id == local_authority.pk
+        )
+
+    def councils_with(self, *roles: str) -> models.QuerySet[LocalAuthority]:
+        """Councils where this user holds any of `roles` (all councils for site admins)."""
+        if self.is_site_admin:
+            return LocalAuthority.objects.all()
+        return LocalAuthority.objects.filter(
+            memberships__user=self, memberships__role__in=roles
+        ).distinct()
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class Membership(models.Model):
+    """One role that a user holds for one council."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in COUNCIL_ROLES])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "local_authority", "role"], name="unique_membership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} for {self.local_authority}"
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit record."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, for which council, when and from where. Never edited."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+    username = models.CharField(max_length=150, blank=True)  # kept if the account goes
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["local_authority", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")

@@ -1,0 +1,103 @@
+"""Server-side SVG charts, so charts show with JavaScript off and in the PDF.
+
+Every chart is drawn beside a table holding the same figures; the SVG carries a title and a
+text description for screen readers, and series differ by dash pattern as well as colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+DASHES = ("", "8 4", "2 4", "12 4 2 4", "4 4")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]
+
+
+def nice_ceiling(value: float) -> float:
+    """The next round number at or above `value` (1, 2, 2.5, 5 × a power of ten)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+def format_tick(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: int = 640,
+    height: int = 320,
+) -> SafeString:
+    """A line chart of `series` against the category `labels`."""
+    left, right, top, bottom = 70, 20, 20, 70
+    plot_w, plot_h = width - left - right, height - top - bottom
+    finite = [v for s in series for v in s.values if v is not None]
+    y_max = nice_ceiling(max(finite, default=0))
+    n = max(len(labels), 2)
+
+    def x(i: int) -> float:
+        return left + plot_w * i / (n - 1)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / y_max)
+
+    parts = [
+        f'<svg class="cm-chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+    ]
+    for k in range(5):
+        value = y_max * k / 4
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{format_tick(value)}</text>"
+        )
+    step = max(1, math.ceil(len(labels) / 10))
+    for i, label in enumerate(labels):
+        if i % step == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
+    parts.append(
+        f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
+        f'y2="{top + plot_h}"/><line class="axis" x1="{left}" x2="{left}" y1="{top}" '
+        f'y2="{top + plot_h}"/>'
+    )
+    for index, s in enumerate(series):
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values) if v is not None)
+        dash = DASHES[index % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline class="series-{index % 5}" points="{points}"{dash_attr}/>')
+        legend_x = left + (index % 4) * (plot_w / 4)
+        legend_y = height - 24 + (index // 4) * 16
+        parts.append(
+            f'<line class="series-{index % 5}" x1="{legend_x:.1f}" x2="{legend_x + 24:.1f}" '
+            f'y1="{legend_y - 4}" y2="{legend_y - 4}" stroke-width="3"{dash_attr}/>'
+            f'<text x="{legend_x + 30:.1f}" y="{legend_y}">{escape(s.name)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,65 @@
+"""The demo data set: three councils from the seed documents and their published figures.
+
+Everything comes from files in `examples/`, imported through the same importers a council uses,
+so the demo also proves the importers read the real formats.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import TextIO
+
+from django.conf import settings
+
+from caremarket.accounts.models import Membership, User
+from caremarket.accounts.roles import Role
+from caremarket.imports.framework import run_import
+from caremarket.imports.importers.registry import IMPORTERS
+from caremarket.places.models import LocalAuthority
+
+COUNCILS = (
+    ("E06000021", "Stoke-on-Trent", "West Midlands", "stoke-on-trent"),
+    ("E08000026", "Coventry", "West Midlands", "coventry"),
+    ("E06000022", "Bath and North East Somerset", "South West", "bath-and-north-east-somerset"),
+)
+
+#: (format, path inside examples/, council code or None) in the order they load.
+DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
+    ("ons-snpp", "data/ons/snpp2022_migcat_persons_65plus_coventry_stoke_banes.csv", None),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+
+
+def load_councils() -> list[LocalAuthority]:
+    councils = []
+    for code, name, region, slug in COUNCILS:
+        council, _ = LocalAuthority.objects.update_or_create(
+            code=code, defaults={"name": name, "region": region, "slug": slug}
+        )
+        councils.append(council)
+    return councils
+
+
+def load_demo(out: TextIO) -> DemoLogin:
+    councils = load_councils()
+    out.write(f"Councils: {', '.join(c.name for c in councils)}\n")
+    for format_name, relative, code in DEMO_IMPORTS:
+        path = settings.EXAMPLES_DIR / relative
+        council = LocalAuthority.objects.get(code=code) if code else None
+        report = run_import(IMPORTERS[format_name], path, council=council)
+        out.write(report.summary() + "\n")
+    password = secrets.token_urlsafe(12)
+    admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(password)
+    admin.save()
+    for council in councils:
+        for role in (Role.COMMISSIONER, Role.COUNCIL_ADMIN):
+            Membership.objects.get_or_create(user=admin, local_authority=council, role=role)
+    return DemoLogin("admin", password)

@@ -1,0 +1,269 @@
+"""One import framework: read a file twice (validate everything, then write in one transaction).
+
+An importer reads a file as a stream of `Parsed` rows and `RowError`s. `run_import` makes a
+first pass that only validates, so memory stays flat however big the file is; if any row is bad
+and bad rows are not to be skipped, nothing is written. The second pass writes every good row in
+one transaction, keyed on natural keys, so re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import transaction
+
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
+from caremarket.imports.models import ImportRun
+from caremarket.places.models import LocalAuthority
+
+MAX_REPORTED_ERRORS = 1000
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (encoding, missing column, wrong format)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportReport:
+    format: str
+    file_name: str
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    run: ImportRun | None = None
+
+    def summary(self) -> str:
+        if self.dry_run:
+            verdict = "dry run, nothing written"
+        elif self.written:
+            verdict = f"{self.rows_written} written, {self.rows_unchanged} unchanged"
+        else:
+            verdict = "nothing written"
+        bad = f", {self.error_count} bad row(s)" if self.error_count else ""
+        return f"{self.format} {self.file_name}: {self.rows_read} row(s) read{bad}; {verdict}"
+
+
+@dataclass
+class Context:
+    """What an importer knows besides the file: the council named on the command line."""
+
+    council: LocalAuthority | None
+    user: User | None
+    councils_by_code: dict[str, LocalAuthority] = field(default_factory=dict)
+
+    def council_for(self, code: str) -> LocalAuthority | None:
+        if not self.councils_by_code:
+            self.councils_by_code = {la.code: la for la in LocalAuthority.objects.all()}
+        return self.councils_by_code.get(code.strip())
+
+
+class Importer(ABC):
+    """One source format. Subclasses say how to read rows and how to write one."""
+
+    format: ClassVar[str]
+    publisher: ClassVar[str]
+    dataset: ClassVar[str]
+    description: ClassVar[str] = ""
+    needs_council: ClassVar[bool] = False
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    @abstractmethod
+    def read(self, path: Path) -> Iterator[Parsed | RowError]:
+        """Yield each row parsed and validated, or the reason it is bad."""
+
+    @abstractmethod
+    def write(self, row: Parsed, run: ImportRun) -> bool:
+        """Store one validated row; return True if anything changed."""
+
+    def edition(self, path: Path) -> str:
+        return ""
+
+    def finish(self, run: ImportRun) -> list[str]:
+        """After all rows are written (same transaction): return warnings, e.g. checks."""
+        return []
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    """Open a text file as UTF-8 (a BOM is fine); refuse any other encoding with a clear line."""
+    with path.open("rb") as probe:
+        head = probe.read(1 << 16)
+    if not head.strip():
+        raise ImportRefused("the file is empty")
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with path.open("rb") as handle:
+            offset = 0
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            f"the file is not UTF-8 text (byte 0x{error.object[error.start]:02x} near byte "
+            f"{offset + error.start}); save it as 'CSV UTF-8' and import it again"
+        ) from None
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def csv_rows(
+    handle: io.TextIOWrapper,
+    required: Iterable[str],
+    *,
+    skip_lines: int = 0,
+    header_normaliser: Callable[[str], str] = lambda h: h.strip(),
+) -> Iterator[tuple[int, dict[str, str]] | RowError]:
+    """Yield (line number, row by column name) from a CSV; columns matched by name.
+
+    A missing required column refuses the file, naming the column. A row with too few or too
+    many fields, or an unterminated quote (a truncated file), is a RowError for that line.
+    """
+    reader = csv.reader(handle)
+    try:
+        for _ in range(skip_lines):
+            next(reader)
+        header = [header_normaliser(h) for h in next(reader)]
+    except StopIteration:
+        raise ImportRefused("the file has no header row") from None
+    except csv.Error as error:
+        raise ImportRefused(f"the header cannot be read: {error}") from None
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportRefused("required column(s) missing: " + ", ".join(repr(m) for m in missing))
+    width = len(header)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield RowError(reader.line_num, "", f"cannot be read ({error}); is the file truncated?")
+            return
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            yield RowError(
+                reader.line_num,
+                "",
+                f"has {len(fields)} field(s) but the header has {width}; is the file truncated?",
+            )
+            continue
+        yield reader.line_num, dict(zip(header, fields, strict=True))
+
+
+def run_import(
+    importer_class: type[Importer],
+    path: Path,
+    *,
+    council: LocalAuthority | None = None,
+    user: User | None = None,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
+    """Validate the whole file, then write it in one transaction (or nothing)."""
+    name = file_name or path.name
+    report = ImportReport(format=importer_class.format, file_name=name, dry_run=dry_run)
+    if importer_class.needs_council and council is None:
+        raise ImportRefused(
+            f"{importer_class.format} files do not name the council: give --council"
+        )
+    importer = importer_class(Context(council=council, user=user))
+
+    for item in importer.read(path):
+        if isinstance(item, RowError):
+            report.error_count += 1
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors.append(item)
+        else:
+            report.rows_read += 1
+            if progress:
+                progress(report.rows_read)
+    if dry_run or (report.error_count and not skip_bad_rows):
+        return report
+    if report.rows_read == 0:
+        raise ImportRefused("the file has a header but no rows")
+
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            format=importer_class.format,
+            publisher=importer_class.publisher,
+            dataset=importer_class.dataset,
+            edition=importer.edition(path),
+            file_name=name,
+            sha256=sha256_of(path),
+            local_authority=council,
+            imported_by=user,
+            imported_by_name=user.get_username() if user else "",
+            status=ImportRun.Status.COMPLETE_WITH_SKIPS
+            if report.error_count
+            else ImportRun.Status.COMPLETE,
+        )
+        for item in importer.read(path):
+            if isinstance(item, RowError):
+                continue
+            if importer.write(item, run):
+                report.rows_written += 1
+            else:
+                report.rows_unchanged += 1
+        report.warnings = importer.finish(run)
+        run.rows_read = report.rows_read
+        run.rows_written = report.rows_written
+        run.rows_unchanged = report.rows_unchanged
+        run.report = {
+            "skipped": [str(e) for e in report.errors],
+            "skipped_count": report.error_count,
+            "warnings": report.warnings,
+        }
+        run.save()
+        record(
+            "imported",
+            user=user,
+            local_authority=council,
+            obj=run,
+            detail=f"{importer_class.format} {name}: {report.rows_written} written",
+        )
+    report.written = True
+    report.run = run
+    return report

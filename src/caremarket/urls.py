@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from caremarket.api import api
+
+urlpatterns = [
+    path("", include("caremarket.front.urls")),
+    path("", include("caremarket.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "caremarket.front.views.not_found"
+handler403 = "caremarket.front.views.forbidden"
+handler500 = "caremarket.front.views.server_error"

@@ -73,7 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff(*AUDIT_READERS)
 def audit_log(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    # Record first: reading the log is itself an event, and the page counts it.
+    record("viewed_audit_log", request=request, local_authority=council)
     events = AuditEvent.objects.filter(local_authority=council).select_related("user")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    record("viewed_audit_log", request=request, local_authority=council)
     return render(request, "accounts/audit_log.html", {"council": council, "page": page})

@@ -1,0 +1,191 @@
+"""Every URL × every role: the declared rule and the real answer.
+
+The table below names every URL in the URL conf with sample arguments and the roles allowed
+(site admins are always allowed). A new URL without a row, or a view without a declared rule,
+fails here. Each URL is then requested as each persona and the answer compared with the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from caremarket.access import FRAMEWORK_RULES, rule_for
+from caremarket.accounts.models import Membership, User
+from caremarket.accounts.roles import COUNCIL_ROLES
+from caremarket.api import api
+from caremarket.places.models import LocalAuthority
+
+ANYONE = "anyone"
+STAFF = {r.value for r in COUNCIL_ROLES}
+COUNCIL = {"council": "stoke-on-trent"}
+
+#: url name → (sample kwargs, allowed roles or ANYONE). Site admin is always allowed.
+URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
+    "front:home": ({}, ANYONE),
+    "front:councils": ({}, ANYONE),
+    "front:council": (COUNCIL, ANYONE),
+    "front:accessibility": ({}, ANYONE),
+    "front:privacy": ({}, ANYONE),
+    "front:cookies": ({}, ANYONE),
+    "accounts:login": ({}, ANYONE),
+    "accounts:logout": ({}, ANYONE),
+    "accounts:dashboard": ({}, STAFF),
+    "accounts:audit_log": (COUNCIL, {"council_admin", "quality_officer"}),
+    "api-1:openapi-json": ({}, ANYONE),
+    "api-1:api-root": ({}, ANYONE),
+    "api-1:health": ({}, ANYONE),
+}
+
+#: API operations by "METHOD path" → allowed roles, checked against each operation's rule.
+API_ACCESS: dict[str, set[str] | str] = {
+    "GET /health": ANYONE,
+}
+
+
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, object]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield name, pattern.callback
+
+
+def app_urls() -> list[tuple[str, object]]:
+    return [(n, cb) for n, cb in walk(get_resolver().url_patterns) if not n.startswith("admin:")]
+
+
+def expected_roles(allowed: set[str] | str) -> set[str] | str:
+    return allowed if allowed == ANYONE else set(allowed) | {"site_admin"}
+
+
+def test_every_url_has_a_row_and_a_matching_declared_rule():
+    problems = []
+    for name, callback in app_urls():
+        if name.startswith("api-1:") and name not in FRAMEWORK_RULES:
+            continue  # API operations declare their rules per method: checked below
+        rule = rule_for(name, callback)
+        if rule is None:
+            problems.append(f"{name}: the view declares no access rule (@public or @staff)")
+            continue
+        if name not in URL_ACCESS:
+            problems.append(f"{name}: add it to URL_ACCESS in tests/test_access.py")
+            continue
+        declared = ANYONE if rule.is_public else set(rule.roles)
+        if declared != expected_roles(URL_ACCESS[name][1]):
+            problems.append(f"{name}: declares {declared}, table says {URL_ACCESS[name][1]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_api_operation_declares_a_rule_listed_in_the_table():
+    problems = []
+    seen = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    key = f"{method} {(prefix + path).replace('//', '/')}"
+                    seen.add(key)
+                    rule = getattr(operation.view_func, "access_rule", None)
+                    if rule is None:
+                        problems.append(f"{key}: the operation declares no access rule")
+                    elif key not in API_ACCESS:
+                        problems.append(f"{key}: add it to API_ACCESS in tests/test_access.py")
+                    else:
+                        declared = ANYONE if rule.is_public else set(rule.roles)
+                        if declared != expected_roles(API_ACCESS[key]):
+                            problems.append(
+                                f"{key}: declares {declared}, table says {API_ACCESS[key]}"
+                            )
+    problems += [f"{key}: in API_ACCESS but not in the API" for key in set(API_ACCESS) - seen]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_table_has_no_stale_rows():
+    names = {name for name, _ in app_urls()}
+    assert not set(URL_ACCESS) - names
+
+
+PERSONAS = ["resident", *sorted(STAFF), "site_admin", "commissioner_elsewhere"]
+
+
+@pytest.fixture
+def councils(db):
+    stoke = LocalAuthority.objects.create(
+        code="E06000021", name="Stoke-on-Trent", slug="stoke-on-trent"
+    )
+    coventry = LocalAuthority.objects.create(code="E08000026", name="Coventry", slug="coventry")
+    return stoke, coventry
+
+
+def persona_user(persona: str, stoke: LocalAuthority, coventry: LocalAuthority) -> User | None:
+    if persona == "resident":
+        return None
+    user = User.objects.create_user(persona, password="a-long-password-1")
+    if persona == "site_admin":
+        user.is_superuser = user.is_staff = True
+        user.save()
+    elif persona == "commissioner_elsewhere":
+        Membership.objects.create(user=user, local_authority=coventry, role="commissioner")
+    else:
+        Membership.objects.create(user=user, local_authority=stoke, role=persona)
+    return user
+
+
+def should_allow(persona: str, allowed: set[str] | str, council_scoped: bool) -> bool:
+    if allowed == ANYONE or persona == "site_admin":
+        return True
+    if persona == "commissioner_elsewhere":
+        return not council_scoped and "commissioner" in allowed
+    return persona in allowed
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_declared_answer_on_every_url(client, councils, persona):
+    user = persona_user(persona, *councils)
+    if user is not None:
+        client.force_login(user)
+    login_url = reverse("accounts:login")
+    problems = []
+    for name, (kwargs, allowed) in URL_ACCESS.items():
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        allow = should_allow(persona, allowed, "council" in kwargs)
+        denied = response.status_code in (401, 403) or (
+            response.status_code == 302 and response["Location"].startswith(login_url)
+        )
+        if response.status_code >= 500:
+            problems.append(f"{name} as {persona}: server error {response.status_code}")
+        elif allow and denied:
+            problems.append(
+                f"{name} as {persona}: denied ({response.status_code}) but should be allowed"
+            )
+        elif not allow and not denied:
+            problems.append(
+                f"{name} as {persona}: allowed ({response.status_code}) but should be denied"
+            )
+        elif not allow and user is None and response.status_code != 302:
+            problems.append(
+                f"{name} as resident: should be sent to sign in, got {response.status_code}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_django_admin_is_for_site_admins_only(client, councils, persona):
+    user = persona_user(persona, *councils)
+    if user is not None:
+        user.is_staff = True  # even a staff flag must not open the admin without site admin
+        user.save()
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    if persona == "site_admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]

@@ -76,3 +76,4 @@ class SecurityHeaderTests(TestCase):
         body = self.client.get(reverse("front:home")).content.decode()
         self.assertNotIn("GOV.UK", body)
         self.assertNotIn("govuk-header__logotype", body)
+        self.assertNotIn("govuk-crest", body)

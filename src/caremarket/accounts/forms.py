@@ -13,6 +13,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # No autofocus: it skips the page's heading and skip link for screen reader users.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"class": "govuk-input", "autocomplete": "username", "spellcheck": "false"}
         )

@@ -1,0 +1,66 @@
+"""The `caremarket` command, run as a council would run it: in a subprocess."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "caremarket"
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_help_lists_the_commands():
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("serve", "migrate", "demo", "import", "check", "calc", "mps"):
+        assert f"  {command} " in done.stdout
+
+
+def test_a_wrong_database_url_stops_with_one_line_naming_the_setting():
+    done = run("migrate", DATABASE_URL="mysql://someone@somewhere/db")
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unreachable_database_stops_with_one_line(tmp_path):
+    done = run("migrate", DATABASE_URL="postgresql://nobody@127.0.0.1:1/caremarket")
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "cannot reach the PostgreSQL database caremarket" in done.stderr
+    assert "DATABASE_URL" in done.stderr
+
+
+def test_a_bad_setting_is_named(tmp_path):
+    done = run("migrate", CAREMARKET_DEBUG="perhaps", CAREMARKET_VAR_DIR=str(tmp_path))
+    assert done.returncode == 1
+    assert "CAREMARKET_DEBUG must be true or false" in done.stderr
+
+
+def test_serve_refuses_a_bad_port(tmp_path):
+    done = run("serve", "--port", "70000", CAREMARKET_VAR_DIR=str(tmp_path))
+    assert done.returncode != 0
+    assert "--port must be between 1 and 65535" in done.stderr
+
+
+def test_demo_loads_the_three_councils_and_prints_a_login(tmp_path):
+    done = run("demo", CAREMARKET_VAR_DIR=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    for name in ("Stoke-on-Trent", "Coventry", "Bath and North East Somerset"):
+        assert name in done.stdout
+    assert "username: admin" in done.stdout
+    assert "password: " in done.stdout
+    again = run("demo", "--no-migrate", CAREMARKET_VAR_DIR=str(tmp_path))
+    assert again.returncode == 0, again.stderr
+    # Re-importing the same files changes nothing.
+    assert "0 written" in again.stdout
+    assert not re.search(r"\b[1-9]\d* written", again.stdout), again.stdout

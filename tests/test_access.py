@@ -42,6 +42,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
 #: API operations by "METHOD path" → allowed roles, checked against each operation's rule.
 API_ACCESS: dict[str, set[str] | str] = {
     "GET /health": ANYONE,
+    "POST /calc/sufficiency": ANYONE,
+    "POST /calc/charge": ANYONE,
 }
 
 

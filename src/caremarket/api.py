@@ -29,3 +29,12 @@ def health(request: HttpRequest) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok"}
+
+
+def _add_routers() -> None:
+    from caremarket.calc.api import router as calc_router
+
+    api.add_router("/calc", calc_router)
+
+
+_add_routers()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "caremarket.accounts",
     "caremarket.places",
     "caremarket.imports",
+    "caremarket.calc",
     "caremarket.front",
 ]
 

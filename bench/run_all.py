@@ -1,0 +1,57 @@
+"""Run every benchmark in bench/ and write their tables into the README's Performance section.
+
+Each bench_*.py prints a Markdown section and, as its last line, one line of JSON. Figures
+come from this run on this machine; the README says when and where they were measured.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def main() -> int:
+    sections = []
+    failed = []
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "caremarket.settings"}
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        print(f"running {script.name} …", flush=True)
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+        if done.returncode:
+            failed.append(script.name)
+            print(done.stdout[-2000:], done.stderr[-4000:], file=sys.stderr)
+            continue
+        lines = done.stdout.rstrip().splitlines()
+        body = "\n".join(line for line in lines if not line.startswith("{"))
+        sections.append(f"### {script.stem.removeprefix('bench_')}\n\n{body.strip()}\n")
+        print(body)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = f"Measured {stamp} on {machine} by `make bench`.\n\n" + "\n".join(sections)
+    text = README.read_text(encoding="utf-8")
+    text = re.sub(
+        re.escape(START) + ".*?" + re.escape(END),
+        lambda _: f"{START}\n{block}\n{END}",
+        text,
+        flags=re.S,
+    )
+    README.write_text(text, encoding="utf-8")
+    if failed:
+        print("benchmarks that failed: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

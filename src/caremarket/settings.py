@@ -55,6 +55,42 @@ if not SECRET_KEY:
         _key_file.write_text(SECRET_KEY, encoding="utf-8")
         _key_file.chmod(0o600)
 
+def _data_keys() -> list[str]:
+    """The Fernet keys that encrypt residents' answers at rest, newest first.
+
+    `CAREMARKET_DATA_KEY` holds one key, or several separated by commas while rotating (the
+    first encrypts, all decrypt). Unset, a key is generated once into var/data_key, as for the
+    secret key, so the demo and the tests run; a council in production sets the variable.
+    """
+    import base64
+    import binascii
+    import secrets
+
+    raw = os.environ.get("CAREMARKET_DATA_KEY", "").strip()
+    if not raw:
+        key_file = VAR_DIR / "data_key"
+        if key_file.exists():
+            raw = key_file.read_text(encoding="utf-8").strip()
+        else:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            raw = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+            key_file.write_text(raw, encoding="utf-8")
+            key_file.chmod(0o600)
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode("ascii"))) != 32:
+                raise ValueError
+        except (ValueError, binascii.Error, UnicodeEncodeError):
+            raise ImproperlyConfigured(
+                "CAREMARKET_DATA_KEY must be one or more Fernet keys (32 url-safe base64 bytes) "
+                "separated by commas"
+            ) from None
+    return keys
+
+
+DATA_KEYS = _data_keys()
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("CAREMARKET_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -78,6 +114,7 @@ INSTALLED_APPS = [
     "caremarket.imports",
     "caremarket.calc",
     "caremarket.front",
+    "caremarket.assessments",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +273,14 @@ LOGGING = {
 SERVICE_NAME = os.environ.get("CAREMARKET_SERVICE_NAME", "Care market")
 EXAMPLES_DIR = Path(os.environ.get("CAREMARKET_EXAMPLES_DIR", PROJECT_DIR / "examples"))
 CSRF_FAILURE_VIEW = "caremarket.front.views.csrf_failure"
+
+# Email: the console in the demo; a council sets an SMTP host. Tests use locmem.
+EMAIL_BACKEND = os.environ.get(
+    "CAREMARKET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("CAREMARKET_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("CAREMARKET_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("CAREMARKET_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CAREMARKET_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("CAREMARKET_EMAIL_TLS", "false")
+DEFAULT_FROM_EMAIL = os.environ.get("CAREMARKET_FROM_EMAIL", "no-reply@localhost")

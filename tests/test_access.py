@@ -17,10 +17,12 @@ from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import COUNCIL_ROLES
 from caremarket.api import api
 from caremarket.places.models import LocalAuthority
+from caremarket.statements import workflow
 
 ANYONE = "anyone"
 STAFF = {r.value for r in COUNCIL_ROLES}
 COUNCIL = {"council": "stoke-on-trent"}
+MPS_EDITION = {**COUNCIL, "statement": "mps", "number": "1"}
 
 #: url name → (sample kwargs, allowed roles or ANYONE). Site admin is always allowed.
 URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
@@ -34,6 +36,18 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "accounts:logout": ({}, ANYONE),
     "accounts:dashboard": ({}, STAFF),
     "accounts:audit_log": (COUNCIL, {"council_admin", "quality_officer"}),
+    "statements:staff_list": (COUNCIL, {"commissioner", "council_admin"}),
+    "statements:compare": ({**COUNCIL, "statement": "mps"}, {"commissioner", "council_admin"}),
+    "statements:draft": (MPS_EDITION, {"commissioner", "council_admin"}),
+    "statements:transition": (MPS_EDITION, {"commissioner", "council_admin"}),
+    "statements:edit_section": (
+        {**MPS_EDITION, "key": "introduction"},
+        {"commissioner", "council_admin"},
+    ),
+    "statements:published_list": (COUNCIL, ANYONE),
+    "statements:edition": (MPS_EDITION, ANYONE),
+    "statements:edition_pdf": (MPS_EDITION, ANYONE),
+    "statements:edition_table_csv": ({**MPS_EDITION, "table": "population-older-people"}, ANYONE),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

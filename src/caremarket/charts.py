@@ -14,6 +14,10 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 DASHES = ("", "8 4", "2 4", "12 4 2 4", "4 4")
+# GOV.UK palette colours with at least 3:1 contrast on white (WCAG 1.4.11). Presentation
+# attributes, not CSS, so WeasyPrint draws them in the PDF too.
+COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738")
+TEXT = 'font-family="Arial, sans-serif" font-size="13" fill="#0b0c0c"'
 
 
 @dataclass(frozen=True)
@@ -70,34 +74,37 @@ def line_chart(
     for k in range(5):
         value = y_max * k / 4
         parts.append(
-            f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
+            f'<line stroke="#b1b4b6" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
             f'y2="{y(value):.1f}"/>'
-            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f'<text {TEXT} x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
             f"{format_tick(value)}</text>"
         )
     step = max(1, math.ceil(len(labels) / 10))
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
             parts.append(
-                f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
+                f'<text {TEXT} x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
                 f"{escape(label)}</text>"
             )
     parts.append(
-        f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
-        f'y2="{top + plot_h}"/><line class="axis" x1="{left}" x2="{left}" y1="{top}" '
+        f'<line stroke="#0b0c0c" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
+        f'y2="{top + plot_h}"/><line stroke="#0b0c0c" x1="{left}" x2="{left}" y1="{top}" '
         f'y2="{top + plot_h}"/>'
     )
     for index, s in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values) if v is not None)
         dash = DASHES[index % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<polyline class="series-{index % 5}" points="{points}"{dash_attr}/>')
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="3" points="{points}"{dash_attr}/>'
+        )
         legend_x = left + (index % 4) * (plot_w / 4)
         legend_y = height - 24 + (index // 4) * 16
         parts.append(
-            f'<line class="series-{index % 5}" x1="{legend_x:.1f}" x2="{legend_x + 24:.1f}" '
+            f'<line stroke="{colour}" x1="{legend_x:.1f}" x2="{legend_x + 24:.1f}" '
             f'y1="{legend_y - 4}" y2="{legend_y - 4}" stroke-width="3"{dash_attr}/>'
-            f'<text x="{legend_x + 30:.1f}" y="{legend_y}">{escape(s.name)}</text>'
+            f'<text {TEXT} x="{legend_x + 30:.1f}" y="{legend_y}">{escape(s.name)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "caremarket.calc",
     "caremarket.front",
     "caremarket.assessments",
+    "caremarket.planning",
+    "caremarket.statements",
 ]
 
 MIDDLEWARE = [

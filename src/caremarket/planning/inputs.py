@@ -1,0 +1,45 @@
+"""Feed a council's own data to the sufficiency engine, so nobody retypes a figure.
+
+Population comes from the imported ONS projections; supply from the CQC register and declared
+schemes; history from the people-supported figures. Each function returns plain data in the
+engine's contract, so what the page runs is exactly what `caremarket calc sufficiency` runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caremarket.places.models import LocalAuthority, PopulationFigure
+
+DEFAULT_HORIZON = (0, 5, 10, 16)  # now, +5, +10 and +16 years (2024 → 2040, as Stoke plans)
+
+
+def population_rows(council: LocalAuthority) -> list[dict[str, Any]]:
+    """Single years and open-ended bands from the projections; the all-ages row is left out
+    because it straddles every cohort and would be double counting."""
+    rows = (
+        PopulationFigure.objects.for_council(council)
+        .filter(kind=PopulationFigure.Kind.PROJECTION)
+        .exclude(age_from=0, age_to__isnull=True)
+        .values_list("year", "age_from", "age_to", "sex", "value")
+    )
+    return [
+        {"year": year, "age_from": age_from, "age_to": age_to, "sex": sex, "value": value}
+        for year, age_from, age_to, sex, value in rows
+    ]
+
+
+def projection_years(council: LocalAuthority) -> list[int]:
+    return sorted(
+        PopulationFigure.objects.for_council(council)
+        .filter(kind=PopulationFigure.Kind.PROJECTION)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def default_years(council: LocalAuthority, this_year: int) -> list[int]:
+    """This year and the horizon years that the council's projections cover."""
+    available = set(projection_years(council))
+    start = this_year if this_year in available else min(available, default=this_year)
+    return [start + step for step in DEFAULT_HORIZON if start + step in available] or [start]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatementsConfig(AppConfig):
+    name = "caremarket.statements"
+    verbose_name = "Market Position Statements"

@@ -1,0 +1,33 @@
+"""Numbers formatted the way the councils' statements print them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def format_cell(value: Any, kind: str) -> str:
+    """`kind` is int, decimal1, gbp, gbp_pence, pct, or text."""
+    if value is None or value == "":
+        return "–"
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    number = float(value)
+    if kind == "gbp":
+        sign = "-" if number < 0 else ""
+        return f"{sign}£{abs(number):,.0f}"
+    if kind == "gbp_pence":
+        sign = "-" if number < 0 else ""
+        return f"{sign}£{abs(number):,.2f}"
+    if kind == "pct":
+        return f"{number:,.1f}%"
+    if kind == "decimal1":
+        return f"{number:,.1f}"
+    return f"{number:,.0f}"
+
+
+def financial_year(start_year: int) -> str:
+    """2024 → '2024/25'."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"

@@ -1,0 +1,139 @@
+"""Market Position Statements: a council's statements, their editions and sections.
+
+An edition is a draft until published. Publishing stores the data it used (`snapshot`), its
+HTML and its PDF, and from then on the edition renders only from those: later imports change
+drafts, never what was published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from caremarket.places.models import LocalAuthority
+
+
+class EditionIsFrozen(Exception):
+    """A published edition cannot be changed."""
+
+
+class Statement(models.Model):
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="statements"
+    )
+    title = models.CharField(max_length=200, default="Adult Social Care Market Position Statement")
+    period = models.CharField(max_length=20, help_text="For example 2024–2028")
+    slug = models.SlugField(max_length=60)
+
+    class Meta:
+        ordering = ["local_authority", "-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "slug"], name="unique_statement_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.title} {self.period}"
+
+    def latest_published(self) -> Edition | None:
+        return self.editions.filter(status=Edition.Status.PUBLISHED).order_by("-number").first()
+
+    def draft(self) -> Edition | None:
+        return self.editions.exclude(status=Edition.Status.PUBLISHED).order_by("-number").first()
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "Waiting for review"
+        PUBLISHED = "published", "Published"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scenario = models.ForeignKey(
+        "planning.Scenario", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_edited_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    acknowledged_findings = models.JSONField(default=list, blank=True)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["statement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "number"], name="unique_edition_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} — edition {self.number} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        publishing = kwargs.pop("publishing", False)
+        if self.pk is not None and not publishing:
+            stored = Edition.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.PUBLISHED:
+                raise EditionIsFrozen(f"edition {self.number} is published and cannot change")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def council(self) -> LocalAuthority:
+        return self.statement.local_authority
+
+    def public_url(self) -> str:
+        return reverse(
+            "statements:edition",
+            kwargs={
+                "council": self.council.slug,
+                "statement": self.statement.slug,
+                "number": self.number,
+            },
+        )
+
+
+class Section(models.Model):
+    """One section of an edition: narrative (Markdown) and/or a data block by key."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+    body = models.TextField(blank=True, help_text="Markdown")
+    data_key = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="unique_section_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if Edition.objects.filter(pk=self.edition_id, status=Edition.Status.PUBLISHED).exists():
+            raise EditionIsFrozen("sections of a published edition cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.edition.is_published:
+            raise EditionIsFrozen("sections of a published edition cannot change")
+        return super().delete(*args, **kwargs)

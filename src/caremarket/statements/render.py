@@ -1,0 +1,151 @@
+"""Render an edition: the same document as an accessible HTML page, a PDF and CSV tables.
+
+A draft renders from live data; a published edition only from its snapshot. Narrative is
+Markdown, sanitised with nh3 so a commissioner's text cannot carry script into the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from caremarket.charts import Series, line_chart
+from caremarket.statements.data import build_block
+from caremarket.statements.formatting import format_cell
+from caremarket.statements.models import Edition
+
+PRINT_CSS = Path(__file__).resolve().parent / "print.css"
+ALLOWED_TAGS = {
+    "p", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "table",
+    "thead", "tbody", "tr", "th", "td", "code",
+}  # fmt: skip
+
+
+def narrative_html(text: str) -> SafeString:
+    """Markdown to sanitised HTML with GOV.UK classes; headings start at h3 under the h2."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
+    html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    for tag, css in (
+        ("<p>", '<p class="govuk-body">'),
+        ("<ul>", '<ul class="govuk-list govuk-list--bullet">'),
+        ("<ol>", '<ol class="govuk-list govuk-list--number">'),
+        ("<h3>", '<h3 class="govuk-heading-s">'),
+        ("<a ", '<a class="govuk-link" '),
+    ):
+        clean = clean.replace(tag, css)
+    return mark_safe(clean)
+
+
+def build_snapshot(edition: Edition) -> dict[str, Any]:
+    """Everything the edition shows from data, as JSON: what publishing freezes."""
+    blocks: dict[str, Any] = {}
+    for section in edition.sections.filter(hidden=False).exclude(data_key=""):
+        if section.data_key == "sources":
+            continue
+        block = build_block(section.data_key, edition.council, edition.scenario)
+        if block is not None:
+            blocks[section.data_key] = block
+    sources = sorted({s for b in blocks.values() for t in b["tables"] for s in t["sources"]})
+    return {"built_at": timezone.now().isoformat(), "blocks": blocks, "sources": sources}
+
+
+def snapshot_of(edition: Edition) -> dict[str, Any]:
+    return (
+        edition.snapshot if edition.is_published and edition.snapshot else build_snapshot(edition)
+    )
+
+
+def _chart(table: dict[str, Any]) -> SafeString | None:
+    spec = table.get("chart")
+    if not spec or not table["rows"]:
+        return None
+    labels = [str(row[spec["x"]]) for row in table["rows"]]
+    series = [
+        Series(table["columns"][i]["label"], [row[i] for row in table["rows"]])
+        for i in spec["series"]
+    ]
+    return line_chart(
+        f"chart-{table['id']}",
+        table["caption"],
+        "The same figures are in the table that follows the chart.",
+        labels,
+        series,
+    )
+
+
+def _prepare_table(table: dict[str, Any]) -> dict[str, Any]:
+    kinds = [c["kind"] for c in table["columns"]]
+    return {
+        **table,
+        "chart_svg": _chart(table),
+        "formatted_rows": [
+            [(format_cell(v, k), k != "text") for v, k in zip(row, kinds, strict=True)]
+            for row in table["rows"]
+        ],
+    }
+
+
+def document_context(edition: Edition) -> dict[str, Any]:
+    snapshot = snapshot_of(edition)
+    sections = []
+    for section in edition.sections.filter(hidden=False):
+        block = snapshot["blocks"].get(section.data_key) if section.data_key else None
+        sections.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "narrative": narrative_html(section.body) if section.body.strip() else "",
+                "tables": [_prepare_table(t) for t in block["tables"]] if block else [],
+                "is_sources": section.data_key == "sources",
+                "expects_data": bool(section.data_key) and section.data_key != "sources",
+            }
+        )
+    return {"edition": edition, "statement": edition.statement, "council": edition.council,
+            "sections": sections, "sources": snapshot["sources"], "snapshot": snapshot}  # fmt: skip
+
+
+def render_document_html(edition: Edition) -> str:
+    """The standalone document (for the PDF and the stored published HTML)."""
+    return render_to_string("statements/document_standalone.html", document_context(edition))
+
+
+def render_pdf(edition: Edition, html: str | None = None) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = html if html is not None else render_document_html(edition)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+def table_csv(table: dict[str, Any]) -> str:
+    """One table as CSV: raw values (not formatted), a header row, and its sources at the end."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c["label"] for c in table["columns"]])
+    writer.writerows(table["rows"])
+    for source in table["sources"]:
+        writer.writerow([f"Source: {source}"])
+    return out.getvalue()
+
+
+def find_table(edition: Edition, table_id: str) -> dict[str, Any] | None:
+    for block in snapshot_of(edition)["blocks"].values():
+        for table in block["tables"]:
+            if table["id"] == table_id:
+                return table
+    return None

@@ -1,0 +1,284 @@
+"""MPS pages: commissioners draft and review; everyone reads what is published."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from caremarket.access import public, staff
+from caremarket.accounts.roles import Role
+from caremarket.places.models import LocalAuthority
+from caremarket.statements import workflow
+from caremarket.statements.forms import SectionForm, StatementForm
+from caremarket.statements.models import Edition, Statement
+from caremarket.statements.render import (
+    document_context,
+    find_table,
+    render_pdf,
+    snapshot_of,
+    table_csv,
+)
+
+EDITORS = (Role.COMMISSIONER, Role.COUNCIL_ADMIN)
+
+
+def _get_edition(council: LocalAuthority, statement: str, number: int) -> Edition:
+    """An edition of this council's statement; another council's gives 404, never a leak."""
+    return get_object_or_404(
+        Edition.objects.select_related("statement__local_authority"),
+        statement__local_authority=council,
+        statement__slug=statement,
+        number=number,
+    )
+
+
+def _get_published(council_slug: str, statement: str, number: int) -> Edition:
+    edition = get_object_or_404(
+        Edition.objects.select_related("statement__local_authority"),
+        statement__local_authority__slug=council_slug,
+        statement__slug=statement,
+        number=number,
+        status=Edition.Status.PUBLISHED,
+    )
+    return edition
+
+
+# Staff: drafting and review ---------------------------------------------------------------
+
+
+@staff(*EDITORS)
+def statements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    form = StatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = workflow.create_statement(
+                council,
+                period=form.cleaned_data["period"],
+                slug=form.cleaned_data["slug"],
+                title=form.cleaned_data["title"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except IntegrityError:
+            form.add_error("slug", "This council already has a statement with that short name")
+        else:
+            messages.success(request, "Statement created with a first draft edition")
+            return redirect("statements:draft", council=council.slug,
+                            statement=edition.statement.slug, number=edition.number)  # fmt: skip
+    items = Statement.objects.filter(local_authority=council).prefetch_related("editions")
+    return render(
+        request,
+        "statements/staff_list.html",
+        {"council": council, "statements": items, "form": form},
+    )
+
+
+@staff(*EDITORS)
+def draft(
+    request: HttpRequest, council: LocalAuthority, statement: str, number: int
+) -> HttpResponse:
+    edition = _get_edition(council, statement, number)
+    context = document_context(edition)
+    findings = (
+        workflow.findings_for(edition, context["snapshot"])
+        if edition.status == Edition.Status.IN_REVIEW
+        else []
+    )
+    from caremarket.planning.models import Scenario
+
+    return render(
+        request,
+        "statements/staff_edition.html",
+        {
+            **context,
+            "findings": findings,
+            "can_approve": edition.status == Edition.Status.IN_REVIEW
+            and edition.last_edited_by_id != request.user.pk,
+            "scenarios": Scenario.objects.filter(local_authority=council),
+            "other_editions": edition.statement.editions.exclude(pk=edition.pk),
+        },
+    )
+
+
+@staff(*EDITORS)
+def edit_section(
+    request: HttpRequest, council: LocalAuthority, statement: str, number: int, key: str
+) -> HttpResponse:
+    edition = _get_edition(council, statement, number)
+    section = get_object_or_404(edition.sections, key=key)
+    if edition.status != Edition.Status.DRAFT:
+        messages.error(request, "Only a draft can be edited")
+        return redirect(
+            "statements:draft", council=council.slug, statement=statement, number=number
+        )
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        workflow.mark_edited(edition, request.user)  # type: ignore[arg-type]
+        messages.success(request, f"“{section.title}” saved")
+        return redirect(
+            "statements:draft", council=council.slug, statement=statement, number=number
+        )
+    return render(
+        request,
+        "statements/staff_section.html",
+        {"council": council, "edition": edition, "section": section, "form": form},
+    )
+
+
+@staff(*EDITORS)
+@require_POST
+def transition(
+    request: HttpRequest, council: LocalAuthority, statement: str, number: int
+) -> HttpResponse:
+    """Send for review, return to draft, choose a scenario, publish or start a new edition."""
+    edition = _get_edition(council, statement, number)
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "submit":
+            workflow.submit_for_review(edition, user)  # type: ignore[arg-type]
+            messages.success(request, "Sent for review: a second commissioner must approve it")
+        elif action == "return":
+            workflow.return_to_draft(edition, user)  # type: ignore[arg-type]
+            messages.success(request, "Returned to draft")
+        elif action == "scenario":
+            from caremarket.planning.models import Scenario
+
+            scenario_id = request.POST.get("scenario") or None
+            scenario = (
+                get_object_or_404(Scenario, pk=scenario_id, local_authority=council)
+                if scenario_id and scenario_id.isdigit()
+                else None
+            )
+            workflow.mark_edited(edition, user)  # type: ignore[arg-type]
+            edition.scenario = scenario
+            edition.save(update_fields=["scenario"])
+            messages.success(request, "Sufficiency scenario chosen")
+        elif action == "publish":
+            workflow.publish(edition, user, set(request.POST.getlist("acknowledge")))  # type: ignore[arg-type]
+            messages.success(request, f"Edition {edition.number} published")
+        elif action == "new_edition":
+            new = workflow.start_new_edition(edition.statement, user)  # type: ignore[arg-type]
+            messages.success(request, f"Edition {new.number} started from edition {edition.number}")
+            return redirect("statements:draft", council=council.slug, statement=statement,
+                            number=new.number)  # fmt: skip
+        else:
+            messages.error(request, "Choose an action")
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("statements:draft", council=council.slug, statement=statement, number=number)
+
+
+def _diff_tables(old: dict, new: dict) -> list[dict]:
+    """Cells that changed between two snapshots, table by table."""
+    changes = []
+    old_tables = {t["id"]: t for b in old["blocks"].values() for t in b["tables"]}
+    new_tables = {t["id"]: t for b in new["blocks"].values() for t in b["tables"]}
+    for table_id in sorted(set(old_tables) | set(new_tables)):
+        a, b = old_tables.get(table_id), new_tables.get(table_id)
+        if a is None or b is None:
+            changes.append(
+                {
+                    "caption": (a or b)["caption"],
+                    "note": "added" if a is None else "removed",
+                    "cells": [],
+                }
+            )  # type: ignore[index]
+            continue
+        labels = [c["label"] for c in b["columns"]]
+        rows_a = {str(r[0]): r for r in a["rows"]}
+        cells = []
+        for row in b["rows"]:
+            before = rows_a.get(str(row[0]))
+            for i, value in enumerate(row[1:], start=1):
+                was = before[i] if before is not None and i < len(before) else None
+                if was != value:
+                    cells.append(
+                        {"row": row[0], "column": labels[i], "before": was, "after": value}
+                    )
+        if cells:
+            changes.append({"caption": b["caption"], "note": "", "cells": cells})
+    return changes
+
+
+@staff(*EDITORS)
+def compare(request: HttpRequest, council: LocalAuthority, statement: str) -> HttpResponse:
+    owner = get_object_or_404(Statement, local_authority=council, slug=statement)
+    numbers = sorted(owner.editions.values_list("number", flat=True))
+    try:
+        a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else numbers[0]))
+        b = int(request.GET.get("b", numbers[-1]))
+    except (ValueError, IndexError):
+        raise Http404("choose two editions") from None
+    old, new = _get_edition(council, statement, a), _get_edition(council, statement, b)
+    old_sections = {s.key: s for s in old.sections.all()}
+    text_changes = []
+    for section in new.sections.all():
+        before = old_sections.get(section.key)
+        before_text = before.body if before else ""
+        if before_text != section.body or (before and before.title != section.title):
+            diff = difflib.unified_diff(
+                before_text.splitlines(), section.body.splitlines(), lineterm="", n=1
+            )
+            text_changes.append({"title": section.title, "lines": list(diff)[2:]})
+    return render(
+        request,
+        "statements/staff_compare.html",
+        {
+            "council": council,
+            "statement": owner,
+            "old": old,
+            "new": new,
+            "numbers": numbers,
+            "text_changes": text_changes,
+            "figure_changes": _diff_tables(snapshot_of(old), snapshot_of(new)),
+        },
+    )
+
+
+# Public: published editions -----------------------------------------------------------------
+
+
+@public
+def published_list(request: HttpRequest, council: str) -> HttpResponse:
+    authority = get_object_or_404(LocalAuthority, slug=council)
+    editions = Edition.objects.filter(
+        statement__local_authority=authority, status=Edition.Status.PUBLISHED
+    ).select_related("statement")
+    return render(
+        request, "statements/public_list.html", {"council": authority, "editions": editions}
+    )
+
+
+@public
+def edition(request: HttpRequest, council: str, statement: str, number: int) -> HttpResponse:
+    published = _get_published(council, statement, number)
+    return render(request, "statements/public_edition.html", document_context(published))
+
+
+@public
+def edition_pdf(request: HttpRequest, council: str, statement: str, number: int) -> HttpResponse:
+    published = _get_published(council, statement, number)
+    pdf = bytes(published.pdf) if published.pdf else render_pdf(published)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{published.council.slug}-{published.statement.slug}-edition-{published.number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@public
+def edition_table_csv(
+    request: HttpRequest, council: str, statement: str, number: int, table: str
+) -> HttpResponse:
+    published = _get_published(council, statement, number)
+    found = find_table(published, table)
+    if found is None:
+        raise Http404("no such table")
+    response = HttpResponse(table_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
+    return response

@@ -1,0 +1,160 @@
+"""Drafting, review and publishing: the rules of an edition's life, in one place.
+
+- Commissioners edit a draft; each edit records who edited last.
+- A draft is sent for review; a second commissioner, never the last editor, approves it.
+- Publishing runs the consistency checks on the data the edition uses; every finding must be
+  acknowledged by the approver. It then freezes the snapshot, HTML and PDF.
+- A new edition starts as a copy of the latest one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
+from caremarket.places.models import LocalAuthority
+from caremarket.statements.catalogue import SECTIONS
+from caremarket.statements.models import Edition, Section, Statement
+from caremarket.statements.render import build_snapshot, render_document_html, render_pdf
+
+
+class WorkflowError(Exception):
+    """An action the edition's state or the user's part in it does not allow."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def create_statement(
+    council: LocalAuthority,
+    *,
+    period: str,
+    slug: str,
+    user: User | None,
+    title: str = "Adult Social Care Market Position Statement",
+    narrative: dict[str, str] | None = None,
+) -> Edition:
+    """A new statement with its first draft edition holding every catalogue section."""
+    with transaction.atomic():
+        statement = Statement.objects.create(
+            local_authority=council, title=title, period=period, slug=slug
+        )
+        edition = Edition.objects.create(
+            statement=statement, number=1, last_edited_by=user, last_edited_at=timezone.now()
+        )
+        for position, spec in enumerate(SECTIONS):
+            Section.objects.create(
+                edition=edition,
+                key=spec.key,
+                title=spec.title,
+                position=position,
+                data_key=spec.data_key,
+                body=(narrative or {}).get(spec.key, ""),
+            )
+    return edition
+
+
+def start_new_edition(statement: Statement, user: User) -> Edition:
+    """Copy the latest edition's sections into a new draft (one draft at a time)."""
+    if statement.draft() is not None:
+        raise WorkflowError("finish or publish the current draft before starting another")
+    latest = statement.editions.order_by("-number").first()
+    if latest is None:
+        raise WorkflowError("this statement has no edition to start from")
+    with transaction.atomic():
+        edition = Edition.objects.create(
+            statement=statement,
+            number=latest.number + 1,
+            scenario=latest.scenario,
+            last_edited_by=user,
+            last_edited_at=timezone.now(),
+        )
+        Section.objects.bulk_create(
+            Section(
+                edition=edition,
+                key=s.key,
+                title=s.title,
+                position=s.position,
+                hidden=s.hidden,
+                body=s.body,
+                data_key=s.data_key,
+            )
+            for s in latest.sections.all()
+        )
+    return edition
+
+
+def mark_edited(edition: Edition, user: User) -> None:
+    if edition.status != Edition.Status.DRAFT:
+        raise WorkflowError("only a draft can be edited: return it to draft first")
+    edition.last_edited_by = user
+    edition.last_edited_at = timezone.now()
+    edition.save(update_fields=["last_edited_by", "last_edited_at"])
+
+
+def submit_for_review(edition: Edition, user: User) -> None:
+    if edition.status != Edition.Status.DRAFT:
+        raise WorkflowError("only a draft can be sent for review")
+    edition.status = Edition.Status.IN_REVIEW
+    edition.submitted_at = timezone.now()
+    edition.save(update_fields=["status", "submitted_at"])
+    record("mps_submitted", user=user, local_authority=edition.council, obj=edition)
+
+
+def return_to_draft(edition: Edition, user: User) -> None:
+    if edition.status != Edition.Status.IN_REVIEW:
+        raise WorkflowError("only an edition waiting for review can go back to draft")
+    edition.status = Edition.Status.DRAFT
+    edition.save(update_fields=["status"])
+
+
+def findings_for(edition: Edition, snapshot: dict | None = None) -> list[Finding]:
+    """What the reviewer must acknowledge: figure checks and figures with no source."""
+    snapshot = snapshot if snapshot is not None else build_snapshot(edition)
+    findings = []
+    for block in snapshot["blocks"].values():
+        for table in block["tables"]:
+            if not table["sources"]:
+                findings.append(
+                    Finding(f"no-source:{table['id']}", f"“{table['caption']}” has no source")
+                )
+    from caremarket.statements.checks import figure_findings
+
+    findings += [Finding(code, text) for code, text in figure_findings(edition.council)]
+    return findings
+
+
+def publish(edition: Edition, approver: User, acknowledged: set[str]) -> Edition:
+    """Approve and publish, freezing the data, HTML and PDF. Raises WorkflowError if not allowed."""
+    if edition.status != Edition.Status.IN_REVIEW:
+        raise WorkflowError("send the edition for review before publishing it")
+    if edition.last_edited_by_id == approver.pk:
+        raise WorkflowError("you edited this edition last: a second commissioner must approve it")
+    snapshot = build_snapshot(edition)
+    findings = findings_for(edition, snapshot)
+    missing = [f for f in findings if f.code not in acknowledged]
+    if missing:
+        raise WorkflowError(
+            f"acknowledge every finding before publishing ({len(missing)} not acknowledged)"
+        )
+    with transaction.atomic():
+        edition.snapshot = snapshot
+        edition.status = Edition.Status.PUBLISHED
+        edition.approved_by = approver
+        edition.published_at = timezone.now()
+        edition.acknowledged_findings = [f.as_json() for f in findings]
+        edition.html = render_document_html(edition)
+        edition.pdf = render_pdf(edition, edition.html)
+        edition.save(publishing=True)
+        record("mps_published", user=approver, local_authority=edition.council, obj=edition)
+    return edition

@@ -1,0 +1,149 @@
+import io
+
+import pytest
+from django.test import TestCase
+from django.urls import reverse
+from pypdf import PdfReader
+
+from caremarket.accounts.models import AuditEvent, Membership, User
+from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.statements import workflow
+from caremarket.statements.models import Edition, EditionIsFrozen
+
+
+def add_population(council, value_2024=1000.0):
+    for year, scale in [(2024, 1.0), (2029, 1.1), (2034, 1.25)]:
+        for age_from, age_to, share in [(65, 74, 0.55), (75, 84, 0.32), (85, None, 0.13)]:
+            PopulationFigure.objects.update_or_create(
+                local_authority=council,
+                year=year,
+                age_from=age_from,
+                age_to=age_to,
+                sex="all",
+                kind="projection",
+                defaults={
+                    "value": value_2024 * scale * share * 40,
+                    "source": "ONS 2022-based SNPP (test)",
+                },
+            )
+
+
+class WorkflowTests(TestCase):
+    def setUp(self):
+        self.council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        self.other = LocalAuthority.objects.create(code="E08000026", name="Coventry")
+        self.writer = User.objects.create_user("writer")
+        self.reviewer = User.objects.create_user("reviewer")
+        for user in (self.writer, self.reviewer):
+            Membership.objects.create(user=user, local_authority=self.council, role="commissioner")
+        add_population(self.council)
+        self.edition = workflow.create_statement(
+            self.council,
+            period="2024–2028",
+            slug="mps-2024-28",
+            user=self.writer,
+            narrative={"introduction": "Our **first** statement.\n\n<script>alert(1)</script>"},
+        )
+
+    def url(self, name, **kwargs):
+        return reverse(
+            name, kwargs={"council": self.council.slug, "statement": "mps-2024-28", **kwargs}
+        )
+
+    def test_it_creates_every_catalogue_section(self):
+        self.assertEqual(self.edition.sections.count(), 18)
+
+    def test_the_last_editor_cannot_approve(self):
+        workflow.submit_for_review(self.edition, self.writer)
+        with pytest.raises(workflow.WorkflowError, match="second commissioner"):
+            workflow.publish(self.edition, self.writer, set())
+
+    def test_publishing_needs_review_first(self):
+        with pytest.raises(workflow.WorkflowError, match="review"):
+            workflow.publish(self.edition, self.reviewer, set())
+
+    def test_publishing_freezes_data_html_and_pdf(self):
+        workflow.submit_for_review(self.edition, self.writer)
+        workflow.publish(self.edition, self.reviewer, set())
+        self.edition.refresh_from_db()
+        self.assertEqual(self.edition.status, "published")
+        self.assertIn("population", self.edition.snapshot["blocks"])
+        self.assertIn("<strong>first</strong>", self.edition.html)
+        self.assertNotIn("<script>", self.edition.html)
+        text = "".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(bytes(self.edition.pdf))).pages
+        )
+        self.assertIn("People aged 65+, 75+ and 85+", text)
+        self.assertIn("40,000", text)  # 65+ in 2024: 1000 × 40 × (0.55 + 0.32 + 0.13)
+        # later imports do not change what was published
+        add_population(self.council, value_2024=5000.0)
+        page = self.client.get(self.edition.public_url())
+        self.assertContains(page, "40,000")
+        with pytest.raises(EditionIsFrozen):
+            self.edition.save()
+        section = self.edition.sections.first()
+        section.body = "changed"
+        with pytest.raises(EditionIsFrozen):
+            section.save()
+        self.assertTrue(AuditEvent.objects.filter(action="mps_published").exists())
+
+    def test_a_new_edition_starts_from_the_last_and_can_be_compared(self):
+        workflow.submit_for_review(self.edition, self.writer)
+        workflow.publish(self.edition, self.reviewer, set())
+        second = workflow.start_new_edition(self.edition.statement, self.writer)
+        self.assertEqual(second.number, 2)
+        self.assertEqual(
+            second.sections.get(key="introduction").body,
+            self.edition.sections.get(key="introduction").body,
+        )
+        intro = second.sections.get(key="introduction")
+        intro.body = "Our second statement."
+        intro.save()
+        add_population(self.council, value_2024=2000.0)
+        self.client.force_login(self.writer)
+        response = self.client.get(self.url("statements:compare") + "?a=1&b=2")
+        self.assertContains(response, "Our second statement.")
+        self.assertContains(response, "Aged 65 and over")
+        self.assertContains(response, "Figures that changed")
+
+    def test_drafts_are_not_public(self):
+        response = self.client.get(self.url("statements:edition", number=1))
+        self.assertEqual(response.status_code, 404)
+
+    def test_another_councils_commissioner_cannot_see_the_draft(self):
+        outsider = User.objects.create_user("outsider")
+        Membership.objects.create(user=outsider, local_authority=self.other, role="commissioner")
+        self.client.force_login(outsider)
+        self.assertEqual(self.client.get(self.url("statements:draft", number=1)).status_code, 403)
+
+    def test_the_web_workflow_end_to_end(self):
+        self.client.force_login(self.writer)
+        edit = self.url("statements:edit_section", number=1, key="vision")
+        response = self.client.post(edit, {"title": "", "body": "x", "position": "1"})
+        self.assertContains(response, "Enter the section&#x27;s title")
+        self.client.post(
+            edit, {"title": "Vision and priorities", "body": "Home first.", "position": "1"}
+        )
+        self.client.post(self.url("statements:transition", number=1), {"action": "submit"})
+        response = self.client.post(
+            self.url("statements:transition", number=1), {"action": "publish"}, follow=True
+        )
+        self.assertContains(response, "a second commissioner must approve it")
+        self.client.force_login(self.reviewer)
+        self.client.post(self.url("statements:transition", number=1), {"action": "publish"})
+        self.assertEqual(Edition.objects.get(pk=self.edition.pk).status, "published")
+        public = self.client.get(self.url("statements:edition", number=1))
+        self.assertContains(public, "Home first.")
+        pdf = self.client.get(self.url("statements:edition_pdf", number=1))
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
+        csv = self.client.get(
+            self.url("statements:edition_table_csv", number=1, table="population-older-people")
+        )
+        self.assertIn("Year (mid-year),Aged 65 and over", csv.content.decode())
+        self.assertIn("Source: ONS 2022-based SNPP (test)", csv.content.decode())
+        self.assertEqual(
+            self.client.get(
+                self.url("statements:edition_table_csv", number=1, table="nope")
+            ).status_code,
+            404,
+        )

@@ -17,7 +17,6 @@ from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import COUNCIL_ROLES
 from caremarket.api import api
 from caremarket.places.models import LocalAuthority
-from caremarket.statements import workflow
 
 ANYONE = "anyone"
 STAFF = {r.value for r in COUNCIL_ROLES}

@@ -97,7 +97,8 @@ def line_chart(
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         colour = COLOURS[index % len(COLOURS)]
         parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="3" points="{points}"{dash_attr}/>'
+            f'<polyline fill="none" stroke="{colour}" stroke-width="3" '
+            f'points="{points}"{dash_attr}/>'
         )
         legend_x = left + (index % 4) * (plot_w / 4)
         legend_y = height - 24 + (index // 4) * 16

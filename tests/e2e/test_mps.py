@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from caremarket.accounts.models import Membership, User
@@ -65,7 +67,7 @@ def test_draft_review_publish_and_read(page, council):
     assert_accessible(page)
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download this table as CSV").first.click()
-    assert "Aged 65 and over" in open(csv_download.value.path(), encoding="utf-8").read()
+    assert "Aged 65 and over" in Path(csv_download.value.path()).read_text(encoding="utf-8")
     response = page.request.get(
         page.get_by_role("link", name="Download the statement as a PDF").get_attribute("href")
     )

@@ -6,6 +6,7 @@ from caremarket.api import api
 urlpatterns = [
     path("", include("caremarket.front.urls")),
     path("", include("caremarket.accounts.urls")),
+    path("", include("caremarket.assessments.urls")),
     path("", include("caremarket.statements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,312 @@
+"""The council's side: the referral inbox and triage, charging figures, and retention.
+
+Referrals are scoped to the council in the URL; one from another council is a 404, so an
+outsider cannot learn that it exists. Every page that shows a referral writes the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from caremarket.access import staff
+from caremarket.accounts.audit import record
+from caremarket.accounts.roles import Role
+from caremarket.assessments.forms import GovukForm, long_text, money, radios, text
+from caremarket.assessments.models import (
+    ChargingFigureOverride,
+    FrontDoorSettings,
+    Referral,
+    ReferralEvent,
+)
+from caremarket.places.models import LocalAuthority
+
+TRIAGE_ROLES = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
+
+
+def _get_referral_for_council(council: LocalAuthority, reference: str) -> Referral:
+    return get_object_or_404(Referral, local_authority=council, reference=reference)
+
+
+@staff(*TRIAGE_ROLES)
+def inbox(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    referrals = Referral.objects.filter(local_authority=council)
+    if status == "open":
+        referrals = referrals.filter(status__in=[Referral.Status.NEW, Referral.Status.SCREENED])
+    elif status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    else:
+        status = "all"
+    record(
+        "viewed_referral_inbox", request=request, local_authority=council, detail=f"status={status}"
+    )
+    page = Paginator(referrals.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    counts = {
+        s: Referral.objects.filter(local_authority=council, status=s).count()
+        for s in Referral.Status.values
+    }
+    filters = [("open", "Open"), *Referral.Status.choices, ("all", "All")]
+    return render(
+        request,
+        "assessments/staff/inbox.html",
+        {"council": council, "page": page, "status": status, "counts": counts, "filters": filters},
+    )
+
+
+class TriageForm(GovukForm):
+    to_status = radios("Move this referral to", [], missing="Select what happens next")
+    close_reason = radios(
+        "Reason for closing",
+        list(Referral.CloseReason.choices),
+        required=False,
+        missing="Select the reason for closing",
+    )
+    note = long_text(
+        "Note", required=False, hint="Kept with the referral. Only the front door team can read it."
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Referral.Status.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in referral.allowed_next()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("to_status") == Referral.Status.CLOSED and not data.get("close_reason"):
+            self.add_error("close_reason", "Select the reason for closing")
+        if data.get("close_reason") == Referral.CloseReason.OTHER and not data.get("note"):
+            self.add_error("note", "Say why the referral is closed")
+        return data
+
+
+@staff(*TRIAGE_ROLES)
+def referral(request: HttpRequest, council: LocalAuthority, reference: str) -> HttpResponse:
+    item = _get_referral_for_council(council, reference)
+    form = TriageForm(request.POST or None, referral=item)
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            if item.deletion_requested_at is None and item.status != Referral.Status.CLOSED:
+                messages.error(request, "Close the referral before deleting it.")
+                return redirect("assessments:referral", council=council.slug, reference=reference)
+            record("deleted_referral", request=request, local_authority=council, obj=item)
+            item.delete()
+            messages.success(request, f"Referral {reference} deleted.")
+            return redirect("assessments:inbox", council=council.slug)
+        if form.is_valid():
+            old = item.status
+            new = form.cleaned_data["to_status"]
+            with transaction.atomic():
+                item.move_to(new, form.cleaned_data.get("close_reason") or "")
+                item.save()
+                ReferralEvent.objects.create(
+                    referral=item,
+                    user=request.user,
+                    from_status=old,
+                    to_status=new,
+                    note={"text": form.cleaned_data["note"]} if form.cleaned_data["note"] else {},
+                )
+            record(
+                "triaged_referral",
+                request=request,
+                local_authority=council,
+                obj=item,
+                detail=f"{old}->{new}",
+            )
+            messages.success(
+                request, f"Referral {reference} is now {item.get_status_display().lower()}."
+            )
+            return redirect("assessments:referral", council=council.slug, reference=reference)
+    record("viewed_referral", request=request, local_authority=council, obj=item)
+    return render(
+        request,
+        "assessments/staff/referral.html",
+        {
+            "council": council,
+            "referral": item,
+            "details": item.details,
+            "form": form,
+            "events": item.events.select_related("user"),
+        },
+    )
+
+
+# --- Charging figures ------------------------------------------------------------------------
+
+
+def figure_choices() -> list[tuple[str, str]]:
+    from caremarket.rules.figures_store import load_figures
+
+    return [(name, f"{name} – {fig.label}") for name, fig in sorted(load_figures().items())]
+
+
+class OverrideForm(GovukForm):
+    name = forms.ChoiceField(
+        label="Figure",
+        error_messages={"required": "Choose a figure", "invalid_choice": "Choose a figure"},
+    )
+    from_date = forms.DateField(
+        label="In force from",
+        help_text="The first day it applies, for example 6/4/2026. It applies until the end "
+        "of that charging year (5 April).",
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"],
+        error_messages={
+            "required": "Enter the date it is in force from",
+            "invalid": "Enter a real date, like 6/4/2026",
+        },
+    )
+    amount = money("Amount", missing="Enter the amount", maximum=1_000_000_000)
+    cite = text(
+        "Source",
+        max_length=300,
+        hint="The circular or regulation, for example LAC(DHSC)(2026)1, annex A.",
+        missing="Enter where the amount comes from",
+    )
+    national = forms.BooleanField(
+        label="Use for every council (a national figure)",
+        required=False,
+        help_text="Only site admins can enter national figures.",
+    )
+    widths = {"from_date": "10", "amount": "10"}
+
+    def __init__(self, *args: Any, can_be_national: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].choices = [("", "Choose a figure"), *figure_choices()]
+        self.fields["name"].widget.attrs["class"] = "govuk-select"
+        if not can_be_national:
+            del self.fields["national"]
+
+    def clean(self) -> dict[str, Any]:
+        from caremarket.rules.figures_store import check_overrides
+
+        data = super().clean()
+        if data.get("name") and data.get("from_date") and data.get("amount") is not None:
+            problems = check_overrides(
+                {data["name"]: [(data["from_date"], data["amount"], data.get("cite") or "-")]}
+            )
+            for problem in problems:
+                self.add_error(None, problem)
+        return data
+
+
+@staff(Role.COUNCIL_ADMIN)
+def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    is_site_admin = request.user.is_site_admin  # type: ignore[union-attr]
+    form = OverrideForm(request.POST or None, can_be_national=is_site_admin)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        pk = request.POST.get("id", "")
+        row = ChargingFigureOverride.objects.filter(pk=int(pk) if pk.isdigit() else 0).first()
+        if row is not None and not (
+            row.local_authority_id == council.pk
+            or (row.local_authority_id is None and is_site_admin)
+        ):
+            row = None
+        if row is not None:
+            record(
+                "deleted_charging_figure",
+                request=request,
+                local_authority=council,
+                obj=row,
+                detail=f"{row.name} from {row.from_date}",
+            )
+            row.delete()
+            messages.success(request, "Figure removed.")
+        return redirect("assessments:charging_figures", council=council.slug)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope = None if data.get("national") else council
+        try:
+            with transaction.atomic():
+                row = ChargingFigureOverride.objects.create(
+                    local_authority=scope,
+                    name=data["name"],
+                    from_date=data["from_date"],
+                    amount=data["amount"],
+                    cite=data["cite"],
+                    created_by=request.user,
+                )
+        except IntegrityError:
+            form.add_error(
+                "from_date",
+                "There is already a value of this figure from this "
+                "date. Remove it first to correct it",
+            )
+        else:
+            record(
+                "added_charging_figure",
+                request=request,
+                local_authority=council,
+                obj=row,
+                detail=f"{row.name} from {row.from_date}: {row.amount}",
+            )
+            messages.success(request, f"Added {row.name} from {row.from_date:%-d %B %Y}.")
+            return redirect("assessments:charging_figures", council=council.slug)
+    rows = ChargingFigureOverride.objects.filter(local_authority=council) | (
+        ChargingFigureOverride.objects.filter(local_authority__isnull=True)
+    )
+    return render(
+        request,
+        "assessments/staff/charging_figures.html",
+        {
+            "council": council,
+            "form": form,
+            "rows": rows.order_by("name", "from_date"),
+            "is_site_admin": is_site_admin,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = FrontDoorSettings
+        fields = ["assessment_retention_days", "referral_retention_days", "out_of_hours_phone"]
+        labels = {
+            "assessment_retention_days": "Delete unsent self-assessments after (days)",
+            "referral_retention_days": "Delete dealt-with referrals after (days)",
+            "out_of_hours_phone": "Out-of-hours phone number",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+            if self.is_bound and self.errors.get(name):
+                field.widget.attrs["class"] += " govuk-input--error"
+        for name in ("assessment_retention_days", "referral_retention_days"):
+            self.fields[name].min_value = 1
+            self.fields[name].max_value = 3650
+            self.fields[name].validators = [*self.fields[name].validators]
+            self.fields[name].widget.attrs.update({"min": 1, "max": 3650})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("assessment_retention_days", "referral_retention_days"):
+            value = data.get(name)
+            if value is not None and not 1 <= value <= 3650:
+                self.add_error(name, "Enter a number of days from 1 to 3650")
+        return data
+
+
+@staff(Role.COUNCIL_ADMIN)
+def front_door_settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    instance = FrontDoorSettings.for_council(council)
+    form = SettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(
+            "changed_front_door_settings",
+            request=request,
+            local_authority=council,
+            obj=form.instance,
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("assessments:settings", council=council.slug)
+    return render(request, "assessments/staff/settings.html", {"council": council, "form": form})

@@ -1,0 +1,105 @@
+"""Render Django form fields as GOV.UK Frontend components, without inline style or script.
+
+Radios and checkboxes are written out item by item so each item can carry a hint, a divider
+("or") and an exclusive "None of these"; ids follow Django's (`id_<name>_<n>`), so the error
+summary's links land on the first item.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(field: forms.BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.simple_tag
+def options(field: forms.BoundField) -> list[dict[str, Any]]:
+    """One dict per choice: value, label, hint, id, checked, divider before, exclusive."""
+    value = field.value()
+    if isinstance(value, list | tuple):
+        chosen = {str(v) for v in value}
+    else:
+        chosen = {str(value)} if value not in (None, "") else set()
+    hints: dict[str, str] = getattr(field.field, "hints", {})
+    exclusive: str = getattr(field.field, "exclusive", "")
+    divider_before: str = getattr(field.field, "divider_before", "")
+    items = []
+    for index, (choice_value, label) in enumerate(field.field.choices):
+        if choice_value == "":
+            continue
+        v = str(choice_value)
+        items.append(
+            {
+                "value": v,
+                "label": label,
+                "hint": hints.get(v, ""),
+                "id": f"{field.auto_id}_{index}",
+                "checked": v in chosen,
+                "divider": v in (exclusive, divider_before),
+                "exclusive": v == exclusive,
+            }
+        )
+    return items
+
+
+@register.filter
+def describedby(field: forms.BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)
+
+
+FIELD_LABELS = {
+    "who": "Who needs help",
+    "name": "Name",
+    "asker": "Asked by",
+    "postcode": "Postcode",
+    "phone": "Phone",
+    "email": "Email",
+    "needs": "Needs",
+    "risks": "Risks",
+    "anything_else": "Anything else",
+    "indication": "Self-assessment indication",
+    "consent_text": "Agreed to",
+    "referrer_name": "Referrer",
+    "referrer_role": "Referrer's job title",
+    "organisation_type": "Organisation type",
+    "organisation": "Organisation",
+    "referrer_phone": "Referrer's phone",
+    "referrer_email": "Referrer's email",
+    "date_of_birth": "Date of birth",
+    "address": "Address",
+}
+
+
+@register.filter
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("caremarket.accounts.urls")),
     path("", include("caremarket.assessments.urls")),
     path("", include("caremarket.statements.urls")),
+    path("", include("caremarket.planning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

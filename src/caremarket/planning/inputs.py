@@ -43,3 +43,53 @@ def default_years(council: LocalAuthority, this_year: int) -> list[int]:
     available = set(projection_years(council))
     start = this_year if this_year in available else min(available, default=this_year)
     return [start + step for step in DEFAULT_HORIZON if start + step in available] or [start]
+
+
+def default_models(council: LocalAuthority) -> list[dict[str, Any]]:
+    """A starting scenario: the cited presets, with supply from the council's own records.
+
+    More Choice, Greater Voice rates for care home places and extra care per 1,000 people aged
+    75+, and CFAS II dementia prevalence for people aged 65+. Supply comes from the register
+    where it is known (see `supply_from_register`); a commissioner edits the rest.
+    """
+    supply = supply_from_register(council)
+    models: list[dict[str, Any]] = [
+        {
+            "service": "residential_care_beds",
+            "method": "ratio",
+            "preset": "mcgv2008",
+            "preset_rate": "residential_care",
+        },
+        {
+            "service": "nursing_care_beds",
+            "method": "ratio",
+            "preset": "mcgv2008",
+            "preset_rate": "nursing_care",
+        },
+        {
+            "service": "extra_care_units",
+            "method": "ratio",
+            "preset": "mcgv2008",
+            "preset_rate": "extra_care",
+        },
+        {
+            "service": "people_with_dementia_65_plus",
+            "method": "prevalence",
+            "preset": "cfas2_dementia",
+        },
+    ]
+    for model in models:
+        if model["service"] in supply:
+            model["supply"] = supply[model["service"]]
+    return models
+
+
+def supply_from_register(council: LocalAuthority) -> dict[str, Any]:
+    """Beds and units the council's data records, by the service names `default_models` uses."""
+    from caremarket.planning.supply import register_supply
+
+    return register_supply(council)
+
+
+def engine_input(council: LocalAuthority, years: list[int], models: list[Any]) -> dict[str, Any]:
+    return {"years": years, "population": population_rows(council), "models": models}

@@ -1,0 +1,147 @@
+"""The commissioner's sufficiency pages: run, save, download and compare scenarios."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caremarket.access import staff
+from caremarket.accounts.roles import Role
+from caremarket.places.models import LocalAuthority
+from caremarket.planning import results
+from caremarket.planning.forms import ScenarioForm
+from caremarket.planning.inputs import default_models, default_years
+from caremarket.planning.models import Scenario
+
+PLANNERS = (Role.COMMISSIONER, Role.COUNCIL_ADMIN)
+
+
+def _get_scenario(council: LocalAuthority, pk: int) -> Scenario:
+    """A scenario of this council; another council's is a 404 so its existence never leaks."""
+    return get_object_or_404(Scenario, pk=pk, local_authority=council)
+
+
+def _save(request: HttpRequest, council: LocalAuthority, form: ScenarioForm) -> Scenario | None:
+    """Validate the models with the engine on the council's data, then save."""
+    years = form.cleaned_data["years_text"]
+    models = form.cleaned_data["models_text"]
+    outcome = results.run(council, years, models)
+    if outcome.problems:
+        for problem in outcome.problems[:20]:
+            form.add_error("models_text", problem)
+        return None
+    scenario = form.save(commit=False)
+    scenario.local_authority = council
+    scenario.years = years
+    scenario.demand_models = models
+    scenario.updated_by = request.user
+    if scenario.pk is None:
+        scenario.created_by = request.user
+    try:
+        scenario.save()
+    except IntegrityError:
+        form.add_error("name", "This council already has a scenario with that name")
+        return None
+    return scenario
+
+
+@staff(*PLANNERS)
+def sufficiency(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """The council's scenarios, and a new one prefilled from the cited presets."""
+    if request.method == "POST":
+        form = ScenarioForm(request.POST)
+        if form.is_valid() and (scenario := _save(request, council, form)):
+            messages.success(request, f"Scenario “{scenario.name}” saved")
+            return redirect(scenario)
+    else:
+        years = default_years(council, timezone.now().year)
+        form = ScenarioForm(
+            initial={
+                "name": "",
+                "years_text": ", ".join(map(str, years)),
+                "models_text": json.dumps(default_models(council), indent=2),
+            }
+        )
+    return render(
+        request,
+        "planning/sufficiency.html",
+        {
+            "council": council,
+            "form": form,
+            "scenarios": Scenario.objects.filter(local_authority=council),
+        },
+    )
+
+
+@staff(*PLANNERS)
+def scenario(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    found = _get_scenario(council, pk)
+    form = ScenarioForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid() and _save(request, council, form):
+        messages.success(request, f"Scenario “{found.name}” saved")
+        return redirect(found)
+    outcome = results.run(council, found.years, found.demand_models)
+    return render(
+        request,
+        "planning/scenario.html",
+        {
+            "council": council,
+            "scenario": found,
+            "form": form,
+            "result": outcome,
+            "chart": results.gap_chart(outcome, "gap-chart", f"Gap by service: {found.name}"),
+            "others": Scenario.objects.filter(local_authority=council).exclude(pk=found.pk),
+        },
+    )
+
+
+@staff(*PLANNERS)
+def scenario_csv(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    found = _get_scenario(council, pk)
+    outcome = results.run(council, found.years, found.demand_models)
+    response = HttpResponse(results.rows_csv(outcome), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sufficiency-{found.pk}.csv"'
+    return response
+
+
+@staff(*PLANNERS)
+@require_POST
+def delete_scenario(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    found = _get_scenario(council, pk)
+    found.delete()
+    messages.success(request, f"Scenario “{found.name}” deleted")
+    return redirect("planning:sufficiency", council=council.slug)
+
+
+@staff(*PLANNERS)
+def compare(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    scenarios = Scenario.objects.filter(local_authority=council)
+    chosen = []
+    error = ""
+    for key in ("a", "b"):
+        value = request.GET.get(key, "")
+        if value.isdigit() and (found := scenarios.filter(pk=int(value)).first()):
+            chosen.append(found)
+    rows = []
+    if len(chosen) == 2:
+        a, b = (results.run(council, s.years, s.demand_models) for s in chosen)
+        rows = results.compare(a, b)
+    elif request.GET:
+        error = "Choose two of this council's scenarios to compare"
+    return render(
+        request,
+        "planning/compare.html",
+        {
+            "council": council,
+            "scenarios": scenarios,
+            "chosen": chosen,
+            "rows": rows,
+            "error": error,
+        },
+    )

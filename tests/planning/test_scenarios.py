@@ -1,0 +1,169 @@
+import json
+
+from django.test import TestCase
+from django.urls import reverse
+
+from caremarket.accounts.models import Membership, User
+from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.planning.inputs import default_models, population_rows
+from caremarket.planning.models import Scenario
+
+
+def single_years(council, years=(2024, 2034), base=1000.0):
+    """Single years 65–89 and 90+ (like the ONS file) plus the all-ages row."""
+    for year in years:
+        growth = 1 + (year - years[0]) / 100
+        PopulationFigure.objects.create(
+            local_authority=council,
+            year=year,
+            age_from=0,
+            age_to=None,
+            kind="projection",
+            value=250_000,
+            source="ONS test",
+        )
+        for age in range(65, 90):
+            PopulationFigure.objects.create(
+                local_authority=council,
+                year=year,
+                age_from=age,
+                age_to=age,
+                kind="projection",
+                value=base * growth,
+                source="ONS test",
+            )
+        PopulationFigure.objects.create(
+            local_authority=council,
+            year=year,
+            age_from=90,
+            age_to=None,
+            kind="projection",
+            value=base * growth,
+            source="ONS test",
+        )
+
+
+class ScenarioTests(TestCase):
+    def setUp(self):
+        self.council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        self.other = LocalAuthority.objects.create(code="E08000026", name="Coventry")
+        single_years(self.council)
+        self.user = User.objects.create_user("commissioner")
+        Membership.objects.create(user=self.user, local_authority=self.council, role="commissioner")
+        self.client.force_login(self.user)
+        self.url = reverse("planning:sufficiency", kwargs={"council": self.council.slug})
+
+    def post(self, models, name="Base", years="2024, 2034"):
+        return self.client.post(
+            self.url,
+            {
+                "name": name,
+                "description": "",
+                "years_text": years,
+                "models_text": json.dumps(models),
+            },
+        )
+
+    def test_population_leaves_out_the_all_ages_row(self):
+        rows = population_rows(self.council)
+        self.assertFalse(any(r["age_from"] == 0 for r in rows))
+        self.assertEqual(len(rows), 2 * 26)
+
+    def test_the_new_scenario_form_starts_from_cited_presets(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, "mcgv2008")
+        self.assertContains(response, "cfas2_dementia")
+        presets = {m.get("preset") for m in default_models(self.council)}
+        self.assertEqual(presets, {"mcgv2008", "cfas2_dementia"})
+
+    def test_saving_runs_the_engine_on_the_councils_population(self):
+        # 75+ in 2024: ages 75–89 (15 × 1000) + 90+ (1000) = 16,000; 65 per 1,000 → 1,040
+        response = self.post(
+            [
+                {
+                    "service": "residential_beds",
+                    "method": "ratio",
+                    "cohort": {"age_from": 75},
+                    "per_1000": 65,
+                    "supply": 811,
+                }
+            ]
+        )
+        scenario = Scenario.objects.get()
+        self.assertRedirects(response, scenario.get_absolute_url())
+        page = self.client.get(scenario.get_absolute_url())
+        self.assertContains(page, "1,040")
+        self.assertContains(page, "229")  # gap 1,040 − 811
+        self.assertContains(page, '<svg class="cm-chart"')
+        csv = self.client.get(
+            reverse(
+                "planning:scenario_csv", kwargs={"council": self.council.slug, "pk": scenario.pk}
+            )
+        )
+        self.assertIn("residential_beds,,2024,1040.0,811,229.0", csv.content.decode())
+
+    def test_engine_problems_are_shown_and_nothing_is_saved(self):
+        response = self.post(
+            [
+                {
+                    "service": "x",
+                    "method": "ratio",
+                    "cohort": {"age_from": 18, "age_to": 64},
+                    "per_1000": 5,
+                }
+            ]
+        )
+        self.assertContains(response, "There is a problem")
+        self.assertContains(response, "models[0]")
+        self.assertEqual(Scenario.objects.count(), 0)
+        self.assertContains(response, "age_to&quot;: 64")  # what was typed is kept
+
+    def test_bad_years_and_json_get_clear_messages(self):
+        response = self.post([], years="2024, soon")
+        self.assertContains(response, "is not a year")
+        response = self.client.post(
+            self.url, {"name": "x", "years_text": "2024", "models_text": "{not json"}
+        )
+        self.assertContains(response, "not valid JSON")
+        response = self.client.post(self.url, {"name": "", "years_text": "", "models_text": ""})
+        self.assertContains(response, "Enter a name for the scenario")
+        self.assertContains(response, "Enter at least one year")
+
+    def test_two_scenarios_compare_side_by_side(self):
+        self.post(
+            [
+                {
+                    "service": "residential_beds",
+                    "method": "ratio",
+                    "cohort": {"age_from": 75},
+                    "per_1000": 65,
+                    "supply": 811,
+                }
+            ],
+            name="Base",
+        )
+        self.post(
+            [
+                {
+                    "service": "residential_beds",
+                    "method": "ratio",
+                    "cohort": {"age_from": 75},
+                    "per_1000": 58.5,
+                    "supply": 811,
+                }
+            ],
+            name="10% to extra care",
+        )
+        a, b = Scenario.objects.order_by("pk")
+        response = self.client.get(
+            reverse("planning:compare", kwargs={"council": self.council.slug}),
+            {"a": a.pk, "b": b.pk},
+        )
+        self.assertContains(response, "-104")  # 16,000 × 6.5 / 1,000
+
+    def test_another_councils_scenario_is_not_found(self):
+        theirs = Scenario.objects.create(
+            local_authority=self.other, name="Theirs", years=[2024], demand_models=[]
+        )
+        url = reverse("planning:scenario", kwargs={"council": self.council.slug, "pk": theirs.pk})
+        self.assertEqual(self.client.get(url).status_code, 404)

@@ -36,22 +36,28 @@ class WhereForm(RoutedForm):
         return data
 
 
-ADULT_RISKS = [
-    ("harm", "Someone is hurting me, or I am afraid of someone"),
-    ("no_food", "I have no food, heating or water today"),
-    ("alone_unsafe", "I cannot get up, wash, eat or use the toilet and nobody is helping me"),
-    ("carer_breakdown", "The person who looks after me cannot do it any more"),
-    ("self_harm", "I am thinking about harming myself"),
-    ("none", "None of these"),
-]
-CARER_RISKS = [
-    ("harm", "Someone is hurting me or the person I care for"),
-    ("carer_breakdown", "I cannot carry on caring, starting today"),
-    ("cared_for_unsafe", "The person I care for is not safe on their own and nobody else can help"),
-    ("no_food", "We have no food, heating or water today"),
-    ("self_harm", "I am thinking about harming myself"),
-    ("none", "None of these"),
-]
+#: Short statements for the rules' urgent flags (`eligibility.URGENT_FLAGS`), by code.
+RISK_LABELS = {
+    "at_risk_of_harm": "Someone is hurting, neglecting or exploiting me or the person I care "
+    "for, or I am afraid they will",
+    "no_food": "There is no food, heating or water at home today",
+    "alone_unsafe": "I cannot get up, wash, eat or use the toilet, and nobody is helping",
+    "cared_for_unsafe": "The person I care for is not safe on their own, and nobody else can help",
+    "carer_breakdown": "The person who looks after me cannot do it any more, or is about to stop",
+    "self_harm": "I am thinking about harming myself",
+}
+ADULT_RISK_CODES = ("at_risk_of_harm", "no_food", "alone_unsafe", "carer_breakdown", "self_harm")
+CARER_RISK_CODES = ("at_risk_of_harm", "cared_for_unsafe", "no_food", "self_harm")
+CARER_BREAKDOWN_LABEL = "I cannot carry on caring, starting today"
+
+
+def _risks(codes: tuple[str, ...], carer: bool = False) -> list[tuple[str, str]]:
+    from caremarket.rules.eligibility import URGENT_FLAGS
+
+    choices = [(c, RISK_LABELS[c]) for c in codes if c in URGENT_FLAGS]
+    if carer and "carer_breakdown" in URGENT_FLAGS:
+        choices.insert(2, ("carer_breakdown", CARER_BREAKDOWN_LABEL))
+    return [*choices, ("none", "None of these")]
 
 
 def _safety_form(risks: list[tuple[str, str]], label: str) -> type[GovukForm]:
@@ -59,7 +65,7 @@ def _safety_form(risks: list[tuple[str, str]], label: str) -> type[GovukForm]:
         risks_field = checkboxes(
             label,
             risks,
-            hint="Select all that apply.",
+            hint="Select all that apply. If someone is in danger now, call 999.",
             missing="Select what is happening, or select ‘None of these’",
             exclusive="none",
         )
@@ -87,9 +93,6 @@ def _urgent_detour(answers: Answers) -> str | None:
     return "urgent" if urgent_risks(answers) else None
 
 
-YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("not_sure", "I’m not sure")]
-
-
 def _single(name: str, field: forms.Field) -> type[GovukForm]:
     return type(f"{name.title()}Form", (GovukForm,), {name: field})
 
@@ -97,45 +100,28 @@ def _single(name: str, field: forms.Field) -> type[GovukForm]:
 # --- Outcomes, from the rules ----------------------------------------------------------------
 
 
-def _attr(obj: Any, *names: str, default: Any = "") -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-ABILITY_CHOICES = [
-    ("yes", "Yes, on my own and without difficulty"),
-    ("difficulty", "Yes, on my own, but it is difficult"),
-    ("no", "No, not without help from someone"),
-]
-NOT_APPLICABLE = ("not_applicable", "This does not apply to me")
-ADULT_EFFECTS = [
-    ("distress", "It causes me a lot of pain, distress or anxiety"),
-    ("danger", "It puts my health or safety, or someone else’s, at risk"),
-    ("longer", "It takes me much longer than most people"),
-    ("none", "None of these"),
-]
-CARER_EFFECTS = [
-    ("distress", "It causes me a lot of pain, distress or anxiety"),
-    ("danger", "It puts my health or safety, or someone else’s, at risk"),
-    ("none", "None of these"),
-]
-
-
 def outcome_form(outcome: Any, carer: bool) -> type[GovukForm]:
-    """Can you do this? and, if only with difficulty, how does it affect you (reg. 2(3)/3(3))."""
-    question = _attr(outcome, "question", "plain_question", "label", "title")
-    hint = _attr(outcome, "hint", "help", "examples")
-    choices = list(ABILITY_CHOICES)
-    if _attr(outcome, "may_not_apply", "optional", "can_not_apply", default=False):
-        choices.append(NOT_APPLICABLE)
-    effects = CARER_EFFECTS if carer else ADULT_EFFECTS
+    """Can you do this? and, if only with difficulty, how does it affect you (reg. 2(3)/3(3)).
+
+    The answers and the limbs are the rules' own codes (`ABILITIES`, `EFFECTS`); carers are
+    not asked about taking longer, which does not count for them.
+    """
+    from caremarket.rules import eligibility as rules
+
+    choices = [(code, label) for code, label in rules.ABILITIES.items() if code != "not_applicable"]
+    if outcome.not_applicable:
+        choices.append(("not_applicable", outcome.not_applicable))
+    limbs = rules.CARER_EFFECTS if carer else rules.ADULT_EFFECTS
+    effects = [(code, rules.EFFECTS[code]) for code in limbs]
+    effects.append(("none", "None of these"))
 
     class OutcomeForm(GovukForm):
-        ability = radios(question, choices, hint=hint, missing="Select how well you can do this")
+        ability = radios(
+            outcome.question,
+            choices,
+            hint=outcome.hint,
+            missing="Select how well you can do this",
+        )
         effects_field = checkboxes(
             "How does doing it affect you?",
             effects,
@@ -151,7 +137,7 @@ def outcome_form(outcome: Any, carer: bool) -> type[GovukForm]:
 
         def clean(self) -> dict[str, Any]:
             data = super().clean()
-            if data.get("ability") != "difficulty":
+            if data.get("ability") != "with_difficulty":
                 data["effects"] = []
                 self.errors.pop("effects", None)
             elif not data.get("effects"):
@@ -169,7 +155,7 @@ def outcome_form(outcome: Any, carer: bool) -> type[GovukForm]:
 
 
 def outcome_slug(outcome: Any) -> str:
-    return "outcome-" + str(_attr(outcome, "code")).replace("_", "-")
+    return "outcome-" + outcome.code.replace("_", "-")
 
 
 # --- The flows -------------------------------------------------------------------------------
@@ -182,19 +168,69 @@ def _outcome_steps(outcomes: Any, carer: bool) -> list[Step]:
         steps.append(
             Step(
                 outcome_slug(outcome),
-                str(_attr(outcome, "title", "label", "name", "question")),
+                outcome.title,
                 outcome_form(outcome, carer),
                 template="assessments/outcome.html",
                 caption=f"Daily life: question {number} of {total}",
-                extra={"reference": _attr(outcome, "reference", "regulation", "cite")},
+                extra={"reference": outcome.regulation},
             )
         )
     return steps
 
 
+IMPAIRMENT_LABELS = {
+    "physical": "A physical disability, frailty or mobility problem",
+    "memory": "Memory problems or dementia",
+    "mental_health": "A mental health condition",
+    "sight_or_hearing": "Sight or hearing loss",
+    "learning_disability_or_autism": "A learning disability or autism",
+    "long_term_condition": "A long-term illness, such as heart or lung disease",
+    "other": "Something else",
+}
+
+FLUCTUATION = [
+    ("steady", "No, they are much the same every day"),
+    ("some_days", "Yes, some days are worse than others"),
+    ("episodes", "Yes, they come and go over weeks or months"),
+]
+
+
+def _yes_no_unsure(name: str, question: str, hint: str = "") -> type[GovukForm]:
+    from caremarket.rules.eligibility import ANSWERS
+
+    labels = {"yes": "Yes", "no": "No", "not_sure": "I’m not sure"}
+    return _single(
+        name,
+        radios(
+            question,
+            [(a, labels.get(a, a)) for a in ANSWERS],
+            hint=hint,
+            missing="Select yes, no or I’m not sure",
+        ),
+    )
+
+
+def _has_condition(answers: Answers) -> bool:
+    return answers.get("condition", {}).get("impairment_or_illness") in ("yes", "not_sure")
+
+
+def _kinds_form() -> type[GovukForm]:
+    from caremarket.rules.eligibility import IMPAIRMENT_KINDS
+
+    class KindsForm(GovukForm):
+        conditions = checkboxes(
+            "What kind of condition is it?",
+            [(k, IMPAIRMENT_LABELS.get(k, k.replace("_", " "))) for k in IMPAIRMENT_KINDS],
+            hint="Select all that apply. This helps us suggest the right services.",
+            missing="Select the kind of condition",
+        )
+
+    return KindsForm
+
+
 @cache
 def needs_flow() -> Flow:
-    from caremarket.rules import eligibility
+    from caremarket.rules import eligibility as rules
 
     return Flow(
         "needs",
@@ -204,38 +240,25 @@ def needs_flow() -> Flow:
             Step(
                 "safety",
                 "Anything urgent",
-                _safety_form(ADULT_RISKS, "Is any of these happening to you now?"),
+                _safety_form(_risks(ADULT_RISK_CODES), "Is any of these happening now?"),
                 detour=_urgent_detour,
             ),
             Step(
                 "condition",
                 "Health condition or disability",
-                _single(
-                    "condition",
-                    radios(
-                        "Do you have a physical or mental health condition, illness, "
-                        "disability or injury?",
-                        YES_NO_UNSURE,
-                        hint="For example arthritis, dementia, a learning disability, "
-                        "sight or hearing loss, depression, or an addiction.",
-                        missing="Select yes, no or I’m not sure",
-                    ),
+                _yes_no_unsure(
+                    "impairment_or_illness",
+                    rules.ADULT_CONDITIONS["impairment_or_illness"],
+                    "For example arthritis, dementia, a learning disability, sight or hearing "
+                    "loss, depression, a brain injury, or an addiction.",
                 ),
             ),
-            *_outcome_steps(eligibility.ADULT_OUTCOMES, carer=False),
+            Step("condition-kind", "Kind of condition", _kinds_form(), applies=_has_condition),
+            *_outcome_steps(rules.ADULT_OUTCOMES, carer=False),
             Step(
                 "wellbeing",
                 "Effect on your wellbeing",
-                _single(
-                    "wellbeing",
-                    radios(
-                        "Do these difficulties have a big effect on your life and wellbeing?",
-                        YES_NO_UNSURE,
-                        hint="Think about your health, safety, dignity, feelings, "
-                        "relationships, and being in control of your day-to-day life.",
-                        missing="Select yes, no or I’m not sure",
-                    ),
-                ),
+                _yes_no_unsure("wellbeing_impact", rules.ADULT_CONDITIONS["wellbeing_impact"]),
             ),
             Step(
                 "fluctuation",
@@ -244,13 +267,9 @@ def needs_flow() -> Flow:
                     "fluctuation",
                     radios(
                         "Do your needs change from day to day or week to week?",
-                        [
-                            ("steady", "No, they are much the same every day"),
-                            ("some_days", "Yes, some days are worse than others"),
-                            ("episodes", "Yes, they come and go over weeks or months"),
-                        ],
-                        hint="Answer the earlier questions for how things are over a "
-                        "typical few months, including the bad days.",
+                        FLUCTUATION,
+                        hint="If they do, think of how things are over a few months, "
+                        "including the bad days.",
                         missing="Select whether your needs change",
                     ),
                 ),
@@ -261,7 +280,7 @@ def needs_flow() -> Flow:
 
 @cache
 def carer_flow() -> Flow:
-    from caremarket.rules import eligibility
+    from caremarket.rules import eligibility as rules
 
     return Flow(
         "carer",
@@ -271,51 +290,47 @@ def carer_flow() -> Flow:
             Step(
                 "safety",
                 "Anything urgent",
-                _safety_form(CARER_RISKS, "Is any of these happening now?"),
+                _safety_form(
+                    _risks(CARER_RISK_CODES, carer=True), "Is any of these happening now?"
+                ),
                 detour=_urgent_detour,
             ),
             Step(
                 "caring",
                 "The care you give",
-                _single(
-                    "caring",
-                    radios(
-                        "Do you look after an adult who could not manage without your help?",
-                        YES_NO_UNSURE,
-                        hint="Because of their illness, disability, age, mental health or "
-                        "an addiction. Not as a paid job or volunteer.",
-                        missing="Select yes, no or I’m not sure",
-                    ),
+                _yes_no_unsure(
+                    "provides_necessary_care",
+                    rules.CARER_CONDITIONS["provides_necessary_care"],
+                    "Because of their illness, disability, age, mental health or an addiction. "
+                    "Not as a paid job or as a volunteer.",
                 ),
             ),
             Step(
                 "health",
                 "Your health",
-                _single(
-                    "health",
-                    radios(
-                        "Is caring making your physical or mental health worse, or likely to?",
-                        [
-                            ("worse", "Yes, my health is getting worse"),
-                            ("at_risk", "Not yet, but it is likely to if things carry on"),
-                            ("no", "No"),
-                        ],
-                        missing="Select whether caring is affecting your health",
-                    ),
+                _yes_no_unsure(
+                    "health_deteriorating", rules.CARER_CONDITIONS["health_deteriorating"]
                 ),
             ),
-            *_outcome_steps(eligibility.CARER_OUTCOMES, carer=True),
+            *_outcome_steps(rules.CARER_OUTCOMES, carer=True),
             Step(
                 "wellbeing",
                 "Effect on your wellbeing",
+                _yes_no_unsure("wellbeing_impact", rules.CARER_CONDITIONS["wellbeing_impact"]),
+            ),
+            Step(
+                "fluctuation",
+                "How caring changes",
                 _single(
-                    "wellbeing",
+                    "fluctuation",
                     radios(
-                        "Do these difficulties have a big effect on your life and wellbeing?",
-                        YES_NO_UNSURE,
-                        hint="Think about your health, feelings, relationships, work, money, "
-                        "and having time for yourself.",
-                        missing="Select yes, no or I’m not sure",
+                        "Does the care you give change from week to week?",
+                        [
+                            ("steady", "No, it is much the same every week"),
+                            ("some_days", "Yes, some weeks are much harder than others"),
+                            ("episodes", "Yes, it comes and goes over weeks or months"),
+                        ],
+                        missing="Select whether your caring changes",
                     ),
                 ),
             ),

@@ -22,8 +22,101 @@ def charge_result(answers: Answers, council: LocalAuthority | None) -> dict[str,
         return {"estimate": None, "problems": list(error.problems)}
 
 
+def eligibility_payload(journey: str, answers: Answers) -> dict[str, Any]:
+    """The rules' input (`assess_adult` / `assess_carer`) from the stored page answers."""
+    from caremarket.assessments.journeys import outcome_slug, urgent_risks
+    from caremarket.rules import eligibility as rules
+
+    outcomes = rules.CARER_OUTCOMES if journey == "carer" else rules.ADULT_OUTCOMES
+    payload: dict[str, Any] = {
+        "outcomes": {
+            o.code: {
+                "ability": answers.get(outcome_slug(o), {}).get("ability"),
+                "effects": [
+                    e for e in answers.get(outcome_slug(o), {}).get("effects", []) if e != "none"
+                ],
+            }
+            for o in outcomes
+        },
+        "wellbeing_impact": answers.get("wellbeing", {}).get("wellbeing_impact"),
+        "fluctuating": answers.get("fluctuation", {}).get("fluctuation", "steady") != "steady",
+        "urgent": urgent_risks(answers),
+    }
+    if journey == "carer":
+        payload["provides_necessary_care"] = answers.get("caring", {}).get(
+            "provides_necessary_care"
+        )
+        payload["health_deteriorating"] = answers.get("health", {}).get("health_deteriorating")
+    else:
+        payload["impairment_or_illness"] = answers.get("condition", {}).get("impairment_or_illness")
+        payload["conditions"] = answers.get("condition-kind", {}).get("conditions", [])
+    return payload
+
+
+def matching_services(categories: list[str], council: LocalAuthority | None) -> list[Any]:
+    """Directory services in these categories near the person, when the directory exists.
+
+    The directory app is built separately; until it offers `Service.objects.matching`, the
+    page links to its search by category instead (see `directory_links`).
+    """
+    try:
+        from caremarket.directory.models import Service  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    matching = getattr(Service.objects, "matching", None)
+    if matching is None:
+        return []
+    return list(matching(categories, council)[:20])
+
+
+def directory_links(categories: list[str]) -> list[dict[str, str]]:
+    from django.urls import NoReverseMatch, reverse
+
+    from caremarket.rules.eligibility import NEED_CATEGORIES
+
+    try:
+        base = reverse("directory:search")
+    except NoReverseMatch:
+        base = ""
+    return [
+        {
+            "code": code,
+            "label": NEED_CATEGORIES.get(code, code),
+            "url": f"{base}?category={code}" if base else "",
+        }
+        for code in categories
+    ]
+
+
 def eligibility_result(
     journey: str, answers: Answers, council: LocalAuthority | None
 ) -> dict[str, Any]:
     """The rules' indication for a needs or carer's self-assessment, with services to try."""
-    raise NotImplementedError
+    from caremarket.assessments.journeys import RISK_LABELS
+    from caremarket.rules import eligibility as rules
+
+    assess = rules.assess_carer if journey == "carer" else rules.assess_adult
+    outcomes = rules.CARER_OUTCOMES if journey == "carer" else rules.ADULT_OUTCOMES
+    payload = eligibility_payload(journey, answers)
+    try:
+        result = assess(payload)
+    except rules.EligibilityInputError as error:
+        return {"result": None, "headline": "", "problems": list(error.problems)}
+    titles = {o.code: o.title for o in outcomes}
+    categories = list(result.suggested_categories)
+    if journey == "carer":
+        # Every carer is pointed at carers' support and at breaks, whatever the indication.
+        for code in ("carers-support", "breaks-and-respite"):
+            if code not in categories:
+                categories.append(code)
+    return {
+        "result": result,
+        "headline": result.headline,
+        "likelihood": result.outcome.value,
+        "problems": [],
+        "unmet": [titles[c] for c in result.unmet_outcomes],
+        "unsure": [titles[c] for c in result.unsure_outcomes],
+        "categories": directory_links(categories),
+        "services": matching_services(categories, council),
+        "urgent_labels": [RISK_LABELS.get(c, c) for c in payload["urgent"]],
+    }

@@ -197,10 +197,16 @@ def urgent(request: HttpRequest, journey: str) -> HttpResponse:
             "journey": journey,
             "council": council,
             "front_door": FrontDoorSettings.for_council(council),
-            "risks": urgent_risks(assessment.answers),
+            "reasons": _urgent_reasons(urgent_risks(assessment.answers)),
             "continue_url": following,
         },
     )
+
+
+def _urgent_reasons(codes: list[str]) -> list[str]:
+    from caremarket.rules.eligibility import URGENT_FLAGS
+
+    return [URGENT_FLAGS[c].reason for c in codes if c in URGENT_FLAGS]
 
 
 @public

@@ -103,3 +103,11 @@ FIELD_LABELS = {
 @register.filter
 def field_label(key: str) -> str:
     return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+@register.filter
+def error_anchor(field: forms.BoundField) -> str:
+    """The id the error summary links to: the first radio or checkbox of a group."""
+    if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id

@@ -18,6 +18,7 @@ COMMANDS = {
     "check": "check the figures for totals, percentages and bands that do not add up",
     "calc": "run a calculator on JSON: caremarket calc sufficiency|charge [FILE]",
     "mps": "build or publish a Market Position Statement",
+    "assessments": "residents' data: caremarket assessments purge|rotate-key",
     "createsuperuser": "create a site admin account",
 }
 

@@ -1,0 +1,180 @@
+"""Referral forms routed by postcode, and the practitioners' inbox with triage and audit."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from caremarket.accounts.models import AuditEvent
+from caremarket.assessments.models import Referral
+
+ASK = {
+    "who": "self",
+    "name": "Ada Example",
+    "postcode": "cv1 2aa",
+    "phone": "024 7600 0000",
+    "needs": "Help getting washed in the morning",
+    "urgency": "routine",
+    "consent": "on",
+}
+PROFESSIONAL = {
+    "referrer_name": "Dr Grace Hopper",
+    "referrer_role": "GP",
+    "organisation_type": "gp",
+    "organisation": "Hanley Health Centre",
+    "referrer_phone": "01782 111111",
+    "referrer_email": "grace@nhs.example",
+    "name": "Alan Example",
+    "postcode": "ST4 1AA",
+    "consent": "no",
+    "no_consent_reason": "Lacks capacity to decide about this referral",
+    "needs": "Falls at home, not eating",
+    "risks": "Lives alone",
+    "urgency": "urgent",
+}
+
+
+def test_ask_for_help_is_routed_by_postcode(client, postcodes, coventry):
+    response = client.post(reverse("assessments:ask"), ASK)
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.local_authority == coventry
+    assert referral.source == "ask"
+    page = client.get(response["Location"])
+    assert referral.reference in page.content.decode()
+    assert "Coventry" in page.content.decode()
+
+
+def test_an_unknown_postcode_asks_the_person_to_choose_their_council(client, postcodes, stoke):
+    response = client.post(reverse("assessments:ask"), {**ASK, "postcode": "ZZ9 9ZZ"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "We could not find the council for this postcode" in html
+    assert 'name="council"' in html
+    assert 'value="Ada Example"' in html
+    response = client.post(
+        reverse("assessments:ask"), {**ASK, "postcode": "ZZ9 9ZZ", "council": "stoke-on-trent"}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get().local_authority == stoke
+
+
+def test_a_carer_asking_for_an_assessment_makes_a_carers_referral(client, postcodes):
+    client.post(reverse("assessments:ask"), {**ASK, "who": "carer"})
+    assert Referral.objects.get().kind == "carer"
+
+
+def test_bad_and_huge_input_is_refused_with_messages(client, postcodes):
+    response = client.post(
+        reverse("assessments:ask"), {**ASK, "needs": "x" * 10000, "email": "nope", "consent": ""}
+    )
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "must be 2000 characters or fewer" in html
+    assert "correct format" in html
+    assert "Tick the box to agree" in html
+    assert not Referral.objects.exists()
+
+
+def test_professional_referral_without_consent_needs_a_reason(client, postcodes, stoke):
+    data = {**PROFESSIONAL, "no_consent_reason": ""}
+    response = client.post(reverse("assessments:professional"), data)
+    assert "Say why you are referring" in response.content.decode()
+    response = client.post(reverse("assessments:professional"), PROFESSIONAL)
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.local_authority, referral.kind, referral.consent, referral.urgency) == (
+        stoke,
+        "professional",
+        False,
+        "urgent",
+    )
+    assert referral.details["organisation_type"] == "gp"
+
+
+def make_referral(council, **extra) -> Referral:
+    return Referral.objects.create(
+        local_authority=council,
+        kind="resident",
+        source="ask",
+        consent=True,
+        details={"name": "Ada Example"},
+        **extra,
+    )
+
+
+def test_practitioners_see_only_their_councils_referrals(
+    client, stoke, coventry, stoke_practitioner
+):
+    mine = make_referral(stoke)
+    theirs = make_referral(coventry)
+    client.force_login(stoke_practitioner)
+    inbox = client.get(reverse("assessments:inbox", kwargs={"council": "stoke-on-trent"}))
+    assert mine.reference in inbox.content.decode()
+    assert theirs.reference not in inbox.content.decode()
+    # Another council's referral under this council's URL: not found, not forbidden.
+    url = reverse(
+        "assessments:referral", kwargs={"council": "stoke-on-trent", "reference": theirs.reference}
+    )
+    assert client.get(url).status_code == 404
+    # And that council's own URL: this user holds no role there.
+    url = reverse(
+        "assessments:referral", kwargs={"council": "coventry", "reference": theirs.reference}
+    )
+    assert client.get(url).status_code == 403
+
+
+def test_every_view_of_a_referral_is_audited_without_personal_data(
+    client, stoke, stoke_practitioner
+):
+    referral = make_referral(stoke)
+    client.force_login(stoke_practitioner)
+    url = reverse(
+        "assessments:referral",
+        kwargs={"council": "stoke-on-trent", "reference": referral.reference},
+    )
+    page = client.get(url)
+    assert "Ada Example" in page.content.decode()
+    client.get(url)
+    events = AuditEvent.objects.filter(action="viewed_referral", object_id=str(referral.pk))
+    assert events.count() == 2
+    assert all("Ada" not in e.detail for e in AuditEvent.objects.all())
+
+
+def test_triage_moves_through_the_states_with_timestamps(client, stoke, stoke_practitioner):
+    referral = make_referral(stoke)
+    client.force_login(stoke_practitioner)
+    url = reverse(
+        "assessments:referral",
+        kwargs={"council": "stoke-on-trent", "reference": referral.reference},
+    )
+    client.post(url, {"to_status": "screened", "note": "Called back"})
+    referral.refresh_from_db()
+    assert referral.status == "screened" and referral.screened_at is not None
+    response = client.post(url, {"to_status": "closed"})
+    assert "Select the reason for closing" in response.content.decode()
+    client.post(url, {"to_status": "closed", "close_reason": "no_longer_needed"})
+    referral.refresh_from_db()
+    assert referral.status == "closed" and referral.decided_at is not None
+    assert referral.close_reason == "no_longer_needed"
+    assert [e.to_status for e in referral.events.all()] == ["screened", "closed"]
+    assert referral.events.first().note == {"text": "Called back"}
+    assert AuditEvent.objects.filter(action="triaged_referral").count() == 2
+    # A closed referral cannot be reopened by a forged post.
+    response = client.post(url, {"to_status": "new"})
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+
+
+def test_a_deletion_request_lets_the_team_delete(client, stoke, stoke_practitioner):
+    referral = make_referral(stoke)
+    client.force_login(stoke_practitioner)
+    url = reverse(
+        "assessments:referral",
+        kwargs={"council": "stoke-on-trent", "reference": referral.reference},
+    )
+    client.post(url, {"action": "delete"})
+    assert Referral.objects.exists()  # still open, no request: not deleted
+    Referral.objects.filter(pk=referral.pk).update(deletion_requested_at=referral.created_at)
+    client.post(url, {"action": "delete"})
+    assert not Referral.objects.exists()
+    assert AuditEvent.objects.filter(action="deleted_referral").exists()

@@ -54,6 +54,7 @@ def load_demo(out: TextIO) -> DemoLogin:
         council = LocalAuthority.objects.get(code=code) if code else None
         report = run_import(IMPORTERS[format_name], path, council=council)
         out.write(report.summary() + "\n")
+    publish_demo_statements(councils, out)
     password = secrets.token_urlsafe(12)
     admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
     admin.is_staff = admin.is_superuser = True
@@ -63,3 +64,49 @@ def load_demo(out: TextIO) -> DemoLogin:
         for role in (Role.COMMISSIONER, Role.COUNCIL_ADMIN):
             Membership.objects.get_or_create(user=admin, local_authority=council, role=role)
     return DemoLogin("admin", password)
+
+
+#: The seed statements' periods, for the demo's first editions.
+STATEMENT_PERIODS = {
+    "E06000021": ("2024–2028", "mps-2024-28", "Adult Social Care Market Position Statement"),
+    "E08000026": ("2024–2029", "mps-2024-29", "Adult Social Care Market Position Statement"),
+    "E06000022": ("2024–2027", "ageing-well-2024-27", "Ageing Well Market Position Statement"),
+}
+
+
+def demo_commissioners(council: LocalAuthority) -> tuple[User, User]:
+    """Two commissioners per council: one drafts, the other reviews (as the workflow requires)."""
+    users = []
+    for suffix in ("writer", "reviewer"):
+        user, created = User.objects.get_or_create(username=f"{council.slug}-{suffix}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, local_authority=council, role=Role.COMMISSIONER)
+        users.append(user)
+    return users[0], users[1]
+
+
+def publish_demo_statements(councils: list[LocalAuthority], out: TextIO) -> None:
+    """A published first edition for each council, from its narrative and live data."""
+    from caremarket.statements import workflow
+    from caremarket.statements.models import Statement
+    from caremarket.statements.narrative import read_narrative
+
+    for council in councils:
+        period, slug, title = STATEMENT_PERIODS[council.code]
+        if Statement.objects.filter(local_authority=council, slug=slug).exists():
+            continue
+        writer, reviewer = demo_commissioners(council)
+        narrative_file = settings.EXAMPLES_DIR / "narrative" / f"{council.slug}.md"
+        narrative = read_narrative(narrative_file) if narrative_file.exists() else {}
+        edition = workflow.create_statement(
+            council, period=period, slug=slug, title=title, user=writer, narrative=narrative
+        )
+        workflow.submit_for_review(edition, writer)
+        findings = workflow.findings_for(edition)
+        workflow.publish(edition, reviewer, {f.code for f in findings})
+        out.write(
+            f"{council.name}: {title} {period}, edition 1 published "
+            f"({len(findings)} finding(s) acknowledged)\n"
+        )

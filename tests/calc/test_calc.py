@@ -57,8 +57,6 @@ def test_the_issue_example_from_stdin():
     trend = next(r for r in rows if r["service"] == "res_18_64_clients" and r["year"] == 2034)
     assert trend["supply"] is None and trend["gap"] is None
     assert trend["demand"] == pytest.approx(130 + 9.5 * 12)  # OLS: mean 130 at 2022, slope 9.5
-        139 + 9.5 * 11 + (120 + 131 + 139) / 3 - 139 + 9.5 * 0, rel=0.2
-    )
 
 
 def test_a_file_argument_works(tmp_path):
@@ -74,8 +72,11 @@ def test_a_file_argument_works(tmp_path):
         ("{not json", "$: not valid JSON"),
         (
             json.dumps(
-                {"years": [2024], "population": [],
-                 "models": [{"service": "x", "method": "trend", "history": {"2021": 1}}]}
+                {
+                    "years": [2024],
+                    "population": [],
+                    "models": [{"service": "x", "method": "trend", "history": {"2021": 1}}],
+                }
             ),
             "models[0].history: needs at least 2 years",
         ),

@@ -123,9 +123,9 @@ def outcome_form(outcome: Any, carer: bool) -> type[GovukForm]:
             missing="Select how well you can do this",
         )
         effects_field = checkboxes(
-            "How does doing it affect you?",
+            "If you can do it but it is difficult, how does it affect you?",
             effects,
-            hint="Select all that apply.",
+            hint="Select all that apply. Leave blank if you chose another answer.",
             missing="Select how doing this affects you, or select ‘None of these’",
             exclusive="none",
         )

@@ -178,3 +178,22 @@ def test_a_deletion_request_lets_the_team_delete(client, stoke, stoke_practition
     client.post(url, {"action": "delete"})
     assert not Referral.objects.exists()
     assert AuditEvent.objects.filter(action="deleted_referral").exists()
+
+
+def test_a_council_admin_sets_retention_periods(client, stoke, stoke_admin):
+    from caremarket.assessments.models import FrontDoorSettings
+
+    client.force_login(stoke_admin)
+    url = reverse("assessments:settings", kwargs={"council": "stoke-on-trent"})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"assessment_retention_days": "0", "referral_retention_days": "90"})
+    assert "There is a problem" in response.content.decode()
+    client.post(url, {"assessment_retention_days": "14", "referral_retention_days": "90"})
+    saved = FrontDoorSettings.objects.get(local_authority=stoke)
+    assert (saved.assessment_retention_days, saved.referral_retention_days) == (14, 90)
+
+
+def test_a_practitioner_cannot_change_settings_or_figures(client, stoke, stoke_practitioner):
+    client.force_login(stoke_practitioner)
+    for name in ("assessments:settings", "assessments:charging_figures"):
+        assert client.get(reverse(name, kwargs={"council": "stoke-on-trent"})).status_code == 403

@@ -276,15 +276,14 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
-            if self.is_bound and self.errors.get(name):
-                field.widget.attrs["class"] += " govuk-input--error"
-        for name in ("assessment_retention_days", "referral_retention_days"):
-            self.fields[name].min_value = 1
-            self.fields[name].max_value = 3650
-            self.fields[name].validators = [*self.fields[name].validators]
-            self.fields[name].widget.attrs.update({"min": 1, "max": 3650})
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " govuk-input--error"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -120,3 +120,50 @@ def test_a_year_without_figures_is_an_error_not_a_guess(client, postcodes):
         assert result.context["problems"]
     else:
         assert "There is a problem" in response.content.decode()
+
+
+CARE_HOME_ANSWERS = [
+    ("where", {"postcode": "ST4 1AA"}),
+    ("year", {"year": "2025/26"}),
+    ("setting", {"setting": "care_home"}),
+    ("age", {"age": "84"}),
+    ("capital", {"capital": "5000"}),
+    ("home-value", {"home_value": "150000"}),
+    ("relative", {"relative": "no"}),
+    ("weeks", {"weeks": "4"}),
+    ("income-types", {"types": ["state_pension"]}),
+    ("income-amounts", {"state_pension__amount": "230.25"}),
+    ("cost", {"cost": "900"}),
+]
+
+
+def test_the_care_home_journey_asks_about_the_home_and_estimates(client, postcodes):
+    response = answer_all(client, CARE_HOME_ANSWERS)
+    assert response["Location"] == reverse("assessments:check", kwargs={"journey": "finance"})
+    client.post(response["Location"])
+    result = client.get(reverse("assessments:result", kwargs={"journey": "finance"}))
+    estimate = result.context["estimate"]
+    assert estimate is not None, result.context["problems"]
+    assert estimate["setting"] == "care_home"
+    # In the first 12 weeks the home is ignored, so the council pays part of the fee.
+    assert not estimate["pays_full_cost"]
+    assert "12" in " ".join(step["text"] for step in estimate["steps"])
+
+
+def test_at_66_it_asks_about_state_pension_age(client, postcodes):
+    answer_all(client, HOME_ANSWERS[:3])
+    response = client.post(q("age"), {"age": "66"})
+    assert response["Location"] == q("pension-age")
+    response = client.post(q("age"), {"age": "67"})
+    assert response["Location"] == q("capital")
+
+
+def test_an_unknown_postcode_asks_for_the_council_in_the_journey(client, postcodes, coventry):
+    response = client.post(q("where"), {"postcode": "ZZ9 9ZZ"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the council area" in html
+    assert 'name="council"' in html
+    response = client.post(q("where"), {"postcode": "ZZ9 9ZZ", "council": "coventry"})
+    assert response.status_code == 302
+    assert Assessment.objects.get().local_authority == coventry

@@ -209,15 +209,18 @@ class ProfessionalForm(RoutedForm):
         return data
 
 
-def _notify(council: LocalAuthority, referral: Referral) -> None:
+def _notify(request: HttpRequest, council: LocalAuthority, referral: Referral) -> None:
     """Tell the front door something arrived: the reference and urgency, no personal data."""
     if not council.contact_email:
         return
+    link = request.build_absolute_uri(
+        reverse("assessments:referral", args=[council.slug, referral.reference])
+    )
     send_mail(
         f"New {referral.get_kind_display().lower()} ({referral.get_urgency_display()})",
         f"A new referral has arrived for {council.name}: reference {referral.reference}, "
         f"urgency {referral.get_urgency_display().lower()}.\n\nSign in to read it: "
-        f"{reverse('assessments:referral', args=[council.slug, referral.reference])}\n",
+        f"{link}\n",
         settings.DEFAULT_FROM_EMAIL,
         [council.contact_email],
     )
@@ -238,7 +241,7 @@ def _create(request: HttpRequest, **fields: Any) -> HttpResponse:
         obj=referral,
         detail=f"{referral.kind} {referral.urgency}",
     )
-    _notify(referral.local_authority, referral)
+    _notify(request, referral.local_authority, referral)
     request.session["referral_sent"] = referral.pk
     return redirect("assessments:sent")
 

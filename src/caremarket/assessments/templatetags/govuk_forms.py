@@ -112,3 +112,25 @@ def error_anchor(field: forms.BoundField) -> str:
     if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"
     return field.id_for_label or field.auto_id
+
+
+VALUE_LABELS = {
+    "who": {
+        "self": "The person asking",
+        "someone": "Someone else, with their agreement",
+        "carer": "A carer asking for a carer's assessment",
+    },
+    "organisation_type": {
+        "gp": "GP practice or primary care",
+        "hospital": "Hospital or community health",
+        "housing": "Housing",
+        "voluntary": "Voluntary or community sector",
+        "other": "Other",
+    },
+}
+
+
+@register.simple_tag
+def detail_value(key: str, value: Any) -> Any:
+    """A referral detail in words: coded answers by their label, others as given."""
+    return VALUE_LABELS.get(key, {}).get(value, value) if isinstance(value, str) else value

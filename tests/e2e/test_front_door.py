@@ -268,3 +268,43 @@ def test_professional_and_ask_forms_pass_axe(page, councils):
     for path in ["/help/ask/", "/help/professional/", "/help/delete/", "/help/privacy/needs/"]:
         page.goto(path)
         assert_accessible(page)
+
+
+def test_ask_for_help_with_an_unknown_postcode_by_keyboard(page, councils):
+    page.goto("/help/ask/")
+    assert_accessible(page)
+    choose_radio(page, "who", "self")
+    type_into(page, "id_name", "Ada Example")
+    type_into(page, "id_postcode", "ZZ9 9ZZ")
+    type_into(page, "id_phone", "01782 000000")
+    type_into(page, "id_needs", "Help getting washed")
+    choose_radio(page, "urgency", "routine")
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    press_continue(page, "Send to the council")
+    assert page.title().startswith("Error: ")
+    tab_to(page, "#id_council")
+    page.keyboard.press("ArrowDown")  # the first council in the list
+    page.keyboard.press("ArrowDown")
+    press_continue(page, "Send to the council")
+    assert "Request sent to" in page.locator("h1").inner_text()
+
+
+def test_professional_referral_by_keyboard(page, councils):
+    page.goto("/help/professional/")
+    type_into(page, "id_referrer_name", "Dr Grace Hopper")
+    type_into(page, "id_referrer_role", "GP")
+    choose_radio(page, "organisation_type", "gp")
+    type_into(page, "id_organisation", "Hanley Health Centre")
+    type_into(page, "id_referrer_phone", "01782 111111")
+    type_into(page, "id_referrer_email", "grace@nhs.example")
+    type_into(page, "id_name", "Alan Example")
+    type_into(page, "id_postcode", "ST4 1AA")
+    choose_radio(page, "consent", "no")
+    press_continue(page, "Send the referral")
+    assert "Say why you are referring" in page.content()
+    type_into(page, "id_no_consent_reason", "Lacks capacity to decide")
+    type_into(page, "id_needs", "Falls at home")
+    choose_radio(page, "urgency", "urgent")
+    press_continue(page, "Send the referral")
+    assert "Request sent to Stoke-on-Trent" in page.locator("h1").inner_text()

@@ -14,7 +14,7 @@ from caremarket.access import ALL_STAFF, public, staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.forms import SignInForm
 from caremarket.accounts.models import AuditEvent
-from caremarket.accounts.roles import AUDIT_READERS
+from caremarket.accounts.roles import AUDIT_READERS, Role
 from caremarket.places.models import LocalAuthority
 
 
@@ -64,10 +64,18 @@ def logout(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("local_authority")  # type: ignore[union-attr]
     audit_councils = request.user.councils_with(*AUDIT_READERS)  # type: ignore[union-attr]
+    front_door = request.user.councils_with(Role.PRACTITIONER, Role.COUNCIL_ADMIN)  # type: ignore[union-attr]
+    admin_of = set(
+        request.user.councils_with(Role.COUNCIL_ADMIN).values_list("pk", flat=True)  # type: ignore[union-attr]
+    )
     return render(
         request,
         "accounts/dashboard.html",
-        {"memberships": memberships, "audit_councils": audit_councils},
+        {
+            "memberships": memberships,
+            "audit_councils": audit_councils,
+            "front_door": [(c, c.pk in admin_of) for c in front_door],
+        },
     )
 
 

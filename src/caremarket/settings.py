@@ -55,6 +55,7 @@ if not SECRET_KEY:
         _key_file.write_text(SECRET_KEY, encoding="utf-8")
         _key_file.chmod(0o600)
 
+
 def _data_keys() -> list[str]:
     """The Fernet keys that encrypt residents' answers at rest, newest first.
 

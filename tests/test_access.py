@@ -49,6 +49,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
         {"commissioner", "council_admin"},
     ),
     "statements:published_list": (COUNCIL, ANYONE),
+    "statements:market_opportunities": ({}, ANYONE),
     "statements:edition": (MPS_EDITION, ANYONE),
     "statements:edition_pdf": (MPS_EDITION, ANYONE),
     "statements:edition_table_csv": ({**MPS_EDITION, "table": "population-older-people"}, ANYONE),

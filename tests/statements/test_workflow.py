@@ -147,3 +147,76 @@ class WorkflowTests(TestCase):
             ).status_code,
             404,
         )
+
+
+class ScenarioSectionTests(TestCase):
+    def test_an_editions_scenario_fills_the_gap_and_opportunity_tables(self):
+        from caremarket.planning.models import Scenario
+        from caremarket.statements.render import build_snapshot
+
+        council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        add_population(council)  # 75+ = 1000 × 40 × 0.45 = 18,000 in 2024
+        scenario = Scenario.objects.create(
+            local_authority=council,
+            name="Baseline",
+            years=[2024, 2034],
+            demand_models=[
+                {
+                    "service": "residential_care_beds",
+                    "method": "ratio",
+                    "cohort": {"age_from": 75},
+                    "per_1000": 65,
+                    "supply": 1000,
+                }
+            ],
+        )
+        edition = workflow.create_statement(council, period="2024–2028", slug="mps", user=None)
+        edition.scenario = scenario
+        edition.save()
+        blocks = build_snapshot(edition)["blocks"]
+        gaps = blocks["sufficiency"]["tables"][0]
+        self.assertEqual(gaps["rows"][0], ["Residential care beds", "2024", 1170.0, 1000, 170.0])
+        opportunity = blocks["opportunities"]["tables"][0]["rows"][0]
+        self.assertEqual(opportunity[:3], ["Residential care beds", "2024", 170.0])
+        self.assertIn(
+            "Sufficiency scenario “Baseline”", blocks["opportunities"]["tables"][0]["sources"]
+        )
+
+
+class MarketOpportunitiesPageTests(TestCase):
+    def test_it_lists_published_opportunities_and_filters_them(self):
+        from caremarket.planning.models import Scenario
+
+        council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        add_population(council)
+        scenario = Scenario.objects.create(
+            local_authority=council,
+            name="Baseline",
+            years=[2024, 2034],
+            demand_models=[
+                {
+                    "service": "nursing_care_beds",
+                    "method": "ratio",
+                    "cohort": {"age_from": 75},
+                    "per_1000": 45,
+                    "supply": 500,
+                }
+            ],
+        )
+        edition = workflow.create_statement(council, period="2024–2028", slug="mps", user=None)
+        edition.scenario = scenario
+        edition.save()
+        workflow.submit_for_review(edition, User.objects.create_user("a"))
+        workflow.publish(edition, User.objects.create_user("b"), set())
+        page = self.client.get(reverse("statements:market_opportunities"))
+        self.assertContains(page, "Nursing care beds")
+        self.assertContains(page, "310")  # 18,000 × 45 / 1,000 − 500
+        filtered = self.client.get(
+            reverse("statements:market_opportunities"), {"council": "coventry"}
+        )
+        self.assertContains(filtered, "There is no council with that name")
+        self.assertNotContains(filtered, "310")
+        huge = self.client.get(
+            reverse("statements:market_opportunities"), {"service": "x" * 10_000}
+        )
+        self.assertEqual(huge.status_code, 200)

@@ -96,7 +96,7 @@ def population_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
         first, now = totals[85].get(base), totals[85].get(year)
         row.append(100 * (now - first) / first if first and now is not None else None)
         rows.append(row)
-    sources = sorted(set(projections.values_list("source", flat=True)))
+    sources = _population_sources(council)
     return [
         Table(
             id="population-older-people",
@@ -113,3 +113,110 @@ def population_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
             chart={"kind": "line", "x": 0, "series": [1, 2, 3]},
         )
     ]
+
+
+def _scenario_result(council: LocalAuthority, scenario: Any) -> Any:
+    if scenario is None:
+        return None
+    from caremarket.planning.results import run
+
+    result = run(council, scenario.years, scenario.demand_models)
+    return None if result.problems else result
+
+
+def _service_label(service: str) -> str:
+    from caremarket.planning.results import label
+
+    return label(service)
+
+
+@provider("sufficiency")
+def sufficiency_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """Demand, supply and gap by service at each of the scenario's years."""
+    result = _scenario_result(council, scenario)
+    if result is None or not result.rows:
+        return []
+    years = result.years()
+    rows: list[list[Any]] = []
+    for r in result.headline_rows:
+        rows.append(
+            [_service_label(r["service"]), str(r["year"]), r["demand"], r["supply"], r["gap"]]
+        )
+    sources = sorted(
+        set(_population_sources(council)) | {f"Sufficiency scenario “{scenario.name}”"}
+    )
+    for r in result.rows:
+        preset = (r.get("inputs") or {}).get("preset")
+        if isinstance(preset, dict) and preset.get("citation"):
+            sources.append(str(preset["citation"]))
+    return [
+        Table(
+            id="sufficiency-gaps",
+            caption=f"Demand, supply and gap by service, {years[0]} to {years[-1]}",
+            columns=[
+                Column("Service", "text"),
+                Column("Year", "text"),
+                Column("Demand"),
+                Column("Supply"),
+                Column("Gap (shortfall +, surplus −)"),
+            ],
+            rows=rows,
+            sources=sorted(set(sources)),
+            notes=[
+                "A positive gap is a shortfall: more is needed than the council's records show."
+            ],
+        )
+    ]
+
+
+@provider("opportunities")
+def opportunity_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """Market opportunities: every service with a shortfall, how much and by when."""
+    result = _scenario_result(council, scenario)
+    if result is None:
+        return []
+    rows: list[list[Any]] = []
+    for service in result.services():
+        series = [
+            r for r in result.headline_rows if r["service"] == service and r["gap"] is not None
+        ]
+        shortfalls = [r for r in series if r["gap"] > 0]
+        if not shortfalls:
+            continue
+        last = series[-1]
+        rows.append(
+            [
+                _service_label(service),
+                str(shortfalls[0]["year"]),
+                shortfalls[0]["gap"],
+                str(last["year"]),
+                last["gap"],
+            ]
+        )
+    if not rows:
+        return []
+    return [
+        Table(
+            id="market-opportunities",
+            caption="Market opportunities: services where demand is expected to exceed supply",
+            columns=[
+                Column("Service", "text"),
+                Column("Shortfall from", "text"),
+                Column("Shortfall then"),
+                Column("Horizon year", "text"),
+                Column("Shortfall at the horizon"),
+            ],
+            rows=rows,
+            sources=[f"Sufficiency scenario “{scenario.name}”", *_population_sources(council)],
+        )
+    ]
+
+
+def _population_sources(council: LocalAuthority) -> list[str]:
+    return sorted(
+        set(
+            PopulationFigure.objects.for_council(council)
+            .filter(kind=PopulationFigure.Kind.PROJECTION)
+            .values_list("source", flat=True)
+        )
+    )

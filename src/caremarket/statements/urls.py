@@ -17,6 +17,7 @@ urlpatterns = [
         views.edit_section,
         name="edit_section",
     ),
+    path("market-opportunities/", views.market_opportunities, name="market_opportunities"),
     path("councils/<slug:council>/mps/", views.published_list, name="published_list"),
     path(
         "councils/<slug:council>/mps/<slug:statement>/<int:number>/",

@@ -14,6 +14,7 @@ from caremarket.access import public, staff
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.statements import workflow
+from caremarket.statements.formatting import format_cell
 from caremarket.statements.forms import SectionForm, StatementForm
 from caremarket.statements.models import Edition, Statement
 from caremarket.statements.render import (
@@ -282,3 +283,65 @@ def edition_table_csv(
     response = HttpResponse(table_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
     return response
+
+
+@public
+def market_opportunities(request: HttpRequest) -> HttpResponse:
+    """For providers: every council's published opportunities (and pipeline), filterable."""
+    council_filter = request.GET.get("council", "")[:60]
+    service_filter = request.GET.get("service", "")[:80]
+    opportunities: list[dict] = []
+    pipeline: list[dict] = []
+    councils = LocalAuthority.objects.all()
+    services: set[str] = set()
+    for authority in councils:
+        published = (
+            Edition.objects.filter(
+                statement__local_authority=authority, status=Edition.Status.PUBLISHED
+            )
+            .order_by("-published_at")
+            .first()
+        )
+        if published is None:
+            continue
+        blocks = (published.snapshot or {}).get("blocks", {})
+        for key, target in (("opportunities", opportunities), ("pipeline", pipeline)):
+            for table in blocks.get(key, {}).get("tables", []):
+                labels = [c["label"] for c in table["columns"]]
+                for row in table["rows"]:
+                    services.add(str(row[0]))
+                    cells = [
+                        format_cell(value, column["kind"])
+                        for value, column in zip(row, table["columns"], strict=True)
+                    ]
+                    target.append(
+                        {
+                            "council": authority,
+                            "edition": published,
+                            "cells": cells,
+                            "labels": labels,
+                        }
+                    )
+    known_councils = {c.slug for c in councils}
+    problems = []
+    if council_filter and council_filter not in known_councils:
+        problems.append("There is no council with that name on this service")
+    if council_filter:
+        opportunities = [o for o in opportunities if o["council"].slug == council_filter]
+        pipeline = [p for p in pipeline if p["council"].slug == council_filter]
+    if service_filter:
+        opportunities = [o for o in opportunities if str(o["cells"][0]) == service_filter]
+        pipeline = [p for p in pipeline if str(p["cells"][0]) == service_filter]
+    return render(
+        request,
+        "statements/market_opportunities.html",
+        {
+            "opportunities": opportunities,
+            "pipeline": pipeline,
+            "councils": councils,
+            "services": sorted(services),
+            "council_filter": council_filter,
+            "service_filter": service_filter,
+            "problems": problems,
+        },
+    )

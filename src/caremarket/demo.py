@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.conf import settings
 
@@ -66,6 +66,9 @@ def load_demo(out: TextIO) -> DemoLogin:
     return DemoLogin("admin", password)
 
 
+#: The statements were published in 2024: the demo's scenarios start there.
+DEMO_BASE_YEAR = 2024
+
 #: The seed statements' periods, for the demo's first editions.
 STATEMENT_PERIODS = {
     "E06000021": ("2024–2028", "mps-2024-28", "Adult Social Care Market Position Statement"),
@@ -87,6 +90,25 @@ def demo_commissioners(council: LocalAuthority) -> tuple[User, User]:
     return users[0], users[1]
 
 
+def demo_scenario(council: LocalAuthority, user: User) -> Any:
+    """The cited presets on the council's own data, to the statement's horizon and beyond."""
+    from caremarket.planning.inputs import default_models, default_years
+    from caremarket.planning.models import Scenario
+
+    scenario, _ = Scenario.objects.update_or_create(
+        local_authority=council,
+        name="Baseline: More Choice, Greater Voice",
+        defaults={
+            "description": "Cited national rates on the ONS projections; supply from the register.",
+            "years": default_years(council, DEMO_BASE_YEAR),
+            "demand_models": default_models(council),
+            "created_by": user,
+            "updated_by": user,
+        },
+    )
+    return scenario
+
+
 def publish_demo_statements(councils: list[LocalAuthority], out: TextIO) -> None:
     """A published first edition for each council, from its narrative and live data."""
     from caremarket.statements import workflow
@@ -103,6 +125,8 @@ def publish_demo_statements(councils: list[LocalAuthority], out: TextIO) -> None
         edition = workflow.create_statement(
             council, period=period, slug=slug, title=title, user=writer, narrative=narrative
         )
+        edition.scenario = demo_scenario(council, writer)
+        edition.save(update_fields=["scenario"])
         workflow.submit_for_review(edition, writer)
         findings = workflow.findings_for(edition)
         workflow.publish(edition, reviewer, {f.code for f in findings})

@@ -72,9 +72,9 @@ class ScenarioTests(TestCase):
     def test_the_new_scenario_form_starts_from_cited_presets(self):
         response = self.client.get(self.url)
         self.assertContains(response, "mcgv2008")
-        self.assertContains(response, "cfas2_dementia")
+        # persons-only projections: the sex-specific CFAS II model is not offered
         presets = {m.get("preset") for m in default_models(self.council)}
-        self.assertEqual(presets, {"mcgv2008", "cfas2_dementia"})
+        self.assertEqual(presets, {"mcgv2008"})
 
     def test_saving_runs_the_engine_on_the_councils_population(self):
         # 75+ in 2024: ages 75–89 (15 × 1000) + 90+ (1000) = 16,000; 65 per 1,000 → 1,040

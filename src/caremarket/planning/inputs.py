@@ -49,8 +49,9 @@ def default_models(council: LocalAuthority) -> list[dict[str, Any]]:
     """A starting scenario: the cited presets, with supply from the council's own records.
 
     More Choice, Greater Voice rates for care home places and extra care per 1,000 people aged
-    75+, and CFAS II dementia prevalence for people aged 65+. Supply comes from the register
-    where it is known (see `supply_from_register`); a commissioner edits the rest.
+    75+, and CFAS II dementia prevalence for people aged 65+ where projections are split by
+    sex. Supply comes from the register where it is known (see `supply_from_register`); a
+    commissioner edits the rest.
     """
     supply = supply_from_register(council)
     models: list[dict[str, Any]] = [
@@ -72,16 +73,28 @@ def default_models(council: LocalAuthority) -> list[dict[str, Any]]:
             "preset": "mcgv2008",
             "preset_rate": "extra_care",
         },
-        {
-            "service": "people_with_dementia_65_plus",
-            "method": "prevalence",
-            "preset": "cfas2_dementia",
-        },
     ]
+    if has_sex_split(council):
+        # CFAS II rates are by sex: without male and female projections the engine would
+        # (rightly) refuse rather than guess, so the model is offered only when it can run.
+        models.append(
+            {
+                "service": "people_with_dementia_65_plus",
+                "method": "prevalence",
+                "preset": "cfas2_dementia",
+            }
+        )
     for model in models:
         if model["service"] in supply:
             model["supply"] = supply[model["service"]]
     return models
+
+
+def has_sex_split(council: LocalAuthority) -> bool:
+    projections = PopulationFigure.objects.for_council(council).filter(
+        kind=PopulationFigure.Kind.PROJECTION
+    )
+    return projections.filter(sex="male").exists() and projections.filter(sex="female").exists()
 
 
 def supply_from_register(council: LocalAuthority) -> dict[str, Any]:

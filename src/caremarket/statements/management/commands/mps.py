@@ -3,6 +3,7 @@
     caremarket mps build --council E06000021 --draft --format pdf --out out/
     caremarket mps build --council E06000021 --edition 1 --format csv --out out/
     caremarket mps build --all --format html --out out/      # every council's latest published
+    caremarket mps build --all --draft --format pdf --out out/  # every council's draft, rendered
     caremarket mps publish --council E06000021 --approver alice --acknowledge-all
 
 `build` writes files and changes nothing. `publish` applies the same rules as the web page: the
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         editions = (
             [self.find(options["council"], options)]
             if options["council"]
-            else self.latest_published_everywhere()
+            else self.everywhere(draft=options["draft"])
         )
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
@@ -93,15 +94,15 @@ class Command(BaseCommand):
             raise CommandError(f"{council.name} has no {what}")
         return found
 
-    def latest_published_everywhere(self) -> list[Edition]:
+    def everywhere(self, *, draft: bool) -> list[Edition]:
+        """Each council's current draft, or its latest published edition."""
         editions = []
         for council in LocalAuthority.objects.all():
+            mine = Edition.objects.filter(statement__local_authority=council)
             latest = (
-                Edition.objects.filter(
-                    statement__local_authority=council, status=Edition.Status.PUBLISHED
-                )
-                .order_by("-published_at")
-                .first()
+                mine.exclude(status=Edition.Status.PUBLISHED).order_by("-id").first()
+                if draft
+                else mine.filter(status=Edition.Status.PUBLISHED).order_by("-published_at").first()
             )
             if latest is not None:
                 editions.append(latest)

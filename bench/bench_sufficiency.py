@@ -1,0 +1,303 @@
+"""Time the sufficiency engine over all 153 English councils × 40 models × 25 years.
+
+`calculate` validates every row, looks population up by cohort and explains each result, in
+pure Python. Beside it, the same arithmetic in NumPy on pre-shaped arrays (no validation, no
+explanations) shows what that care costs. Run: python bench/bench_sufficiency.py
+
+Every council's result is kept, as a regional view would keep them: that is ~180,000 rows,
+and Python's garbage collector rescans them as they pile up. So the engine is timed twice,
+with the collector on (what a caller sees) and paused (as `timeit` does), to show each cost.
+The benchmark's own input is frozen out of the collector's sight first: it is not the engine's.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from caremarket.rules.sufficiency import calculate, load_presets
+
+COUNCILS = 153
+HISTORY = list(range(2019, 2024))
+YEARS = list(range(2024, 2049))  # 25 years
+ALL_YEARS = HISTORY + YEARS
+# Population bands; "all" rows for every band, male and female rows from 65 (what CFAS needs).
+BANDS = [(18, 64), (65, 69), (70, 74), (75, 79), (80, 84), (85, 89), (90, None)]
+SEXES = ("all", "male", "female")
+RUNS = 5
+
+
+def band_slice(age_from, age_to):
+    """Indices of BANDS making up a cohort (cohorts here always fall on band edges)."""
+    return [
+        b
+        for b, (lo, hi) in enumerate(BANDS)
+        if lo >= age_from and (age_to is None or (hi is not None and hi <= age_to))
+    ]
+
+
+def model_specs():
+    """40 models: 16 ratio (4 split by tenure), 12 prevalence, 12 trend (6 per head)."""
+    rnd = random.Random(7)
+    specs = []
+    for rate in ("residential_care", "nursing_care", "extra_care", "sheltered"):
+        specs.append({"method": "ratio", "preset": "mcgv2008", "preset_rate": rate})
+    for rate in ("enhanced_sheltered", "dementia_specific"):
+        specs.append({"method": "ratio", "preset": "mcgv2008", "preset_rate": rate})
+    cohorts = [{"age_from": 65}, {"age_from": 75}, {"age_from": 85}, {"age_from": 18, "age_to": 64}]
+    for k in range(10):
+        cohort = cohorts[k % 4]
+        per = round(rnd.uniform(2, 80), 1)
+        if k < 3:
+            per = {"market": per, "affordable": round(rnd.uniform(5, 100), 1)}
+        specs.append({"method": "ratio", "cohort": cohort, "per_1000": per})
+    for k in range(4):
+        specs.append(
+            {"method": "prevalence", "preset": "cfas2_dementia", "service_use_ratio": 0.2 + k / 10}
+        )
+    for k in range(8):
+        sexes = ("male", "female") if k % 2 else ("all",)
+        rates = [
+            {"age_from": lo, "age_to": hi, "sex": sex, "rate": round(rnd.uniform(0.001, 0.3), 4)}
+            for lo, hi in BANDS[1:]
+            for sex in sexes
+        ]
+        specs.append({"method": "prevalence", "rates": rates, "service_use_ratio": 0.5})
+    for k in range(12):
+        spec = {"method": "trend", "floor": 0}
+        if k >= 6:
+            spec["cohort"] = cohorts[k % 4]
+        specs.append(spec)
+    assert len(specs) == 40
+    for n, spec in enumerate(specs):
+        spec["service"] = f"service_{n:02d}"
+    return specs
+
+
+def council_payloads(specs):
+    """One payload per council, plus the same figures as arrays for NumPy."""
+    rnd = random.Random(2024)
+    payloads = []
+    pop = np.zeros((COUNCILS, len(ALL_YEARS), len(SEXES), len(BANDS)))
+    histories = np.zeros((COUNCILS, len(specs), len(HISTORY)))
+    supplies = np.zeros((COUNCILS, len(specs), 2))  # by tenure (or total in column 0)
+    for c in range(COUNCILS):
+        scale = rnd.uniform(0.2, 6.0)
+        population = []
+        for y, year in enumerate(ALL_YEARS):
+            growth = 1 + 0.012 * (year - 2019)
+            for b, (lo, hi) in enumerate(BANDS):
+                base = (250_000 if lo == 18 else 9_000 / (1 + b * 0.35)) * scale * growth
+                male = round(base * rnd.uniform(0.44, 0.5))
+                female = round(base * rnd.uniform(0.5, 0.56))
+                rows = [("all", male + female)]
+                if lo >= 65:
+                    rows += [("male", male), ("female", female)]
+                for sex, value in rows:
+                    population.append(
+                        {"year": year, "age_from": lo, "age_to": hi, "sex": sex, "value": value}
+                    )
+                    pop[c, y, SEXES.index(sex), b] = value
+        models = []
+        for m, spec in enumerate(specs):
+            model = dict(spec)
+            if spec["method"] == "trend":
+                start = rnd.uniform(50, 900) * scale
+                history = {
+                    str(year): round(start * (1 + rnd.uniform(-0.05, 0.08)) ** h, 1)
+                    for h, year in enumerate(HISTORY)
+                }
+                model["history"] = history
+                histories[c, m] = list(history.values())
+            tenures = _tenures(spec)
+            if tenures:
+                supply = {t: rnd.randint(50, 2000) for t in tenures}
+                model["supply"] = supply
+                supplies[c, m, : len(tenures)] = list(supply.values())
+            else:
+                supply = rnd.randint(50, 3000)
+                model["supply"] = supply
+                supplies[c, m, 0] = supply
+            models.append(model)
+        payloads.append({"years": YEARS, "population": population, "models": models})
+    return payloads, pop, histories, supplies
+
+
+def _tenures(spec):
+    if spec["method"] != "ratio":
+        return None
+    rate = _ratio_rate(spec)
+    return list(rate) if isinstance(rate, Mapping) else None
+
+
+PRESETS = load_presets()
+
+
+def _ratio_rate(spec):
+    if "preset" in spec:
+        return PRESETS[spec["preset"]].per_1000[spec["preset_rate"]]
+    return spec["per_1000"]
+
+
+def _cohort(spec):
+    if "preset" in spec and spec["method"] == "ratio":
+        cohort = PRESETS[spec["preset"]].cohort
+        return {"age_from": cohort.age_from, "age_to": cohort.age_to}
+    return spec.get("cohort")
+
+
+def numpy_plan(specs):
+    """Turn each model into arrays once (not timed): band indices, rates, tenures."""
+    plan = []
+    for spec in specs:
+        if spec["method"] == "ratio":
+            cohort = _cohort(spec)
+            rate = _ratio_rate(spec)
+            rates = np.array(list(rate.values()) if isinstance(rate, Mapping) else [rate], float)
+            plan.append(("ratio", band_slice(cohort["age_from"], cohort.get("age_to")), rates))
+        elif spec["method"] == "prevalence":
+            if "preset" in spec:
+                bands = [
+                    (b.age_from, b.age_to, b.sex, b.rate) for b in PRESETS["cfas2_dementia"].bands
+                ]
+            else:
+                bands = [(r["age_from"], r["age_to"], r["sex"], r["rate"]) for r in spec["rates"]]
+            matrix = np.zeros((len(SEXES), len(BANDS)))
+            for lo, hi, sex, rate in bands:
+                matrix[SEXES.index(sex), BANDS.index((lo, hi))] = rate
+            plan.append(("prevalence", matrix, spec["service_use_ratio"]))
+        else:
+            cohort = spec.get("cohort")
+            cols = None if cohort is None else band_slice(cohort["age_from"], cohort.get("age_to"))
+            plan.append(("trend", cols, spec.get("floor")))
+    return plan
+
+
+def numpy_run(plan, pop, histories, supplies):
+    """Demand and gap for every council × model × year, vectorised over councils and years."""
+    target = pop[:, len(HISTORY) :]
+    history_pop = pop[:, : len(HISTORY)]
+    hx = np.array(HISTORY, float)
+    dx = hx - hx.mean()
+    sxx = (dx * dx).sum()
+    years = np.array(YEARS, float)
+    results = []
+    for m, (kind, a, b) in enumerate(plan):
+        if kind == "ratio":
+            people = target[:, :, 0, a].sum(axis=2)  # (C, Y)
+            demand = b[None, None, :] * people[:, :, None] / 1000  # (C, Y, T)
+            supply = supplies[:, m, : len(b)]
+            gap = demand - supply[:, None, :]
+            if len(b) > 1:
+                total = demand.sum(axis=2)
+                results.append((demand, gap, total, total - supply.sum(axis=1)[:, None]))
+            else:
+                results.append((demand[:, :, 0], gap[:, :, 0]))
+        elif kind == "prevalence":
+            people = np.einsum("cysb,sb->cy", target, a) * b
+            results.append((people, people - supplies[:, m, :1]))
+        else:
+            values = histories[:, m]
+            if a is not None:
+                values = values / history_pop[:, :, 0, a].sum(axis=2)
+            mean = values.mean(axis=1, keepdims=True)
+            slope = ((values - mean) * dx).sum(axis=1, keepdims=True) / sxx
+            demand = mean + slope * (years - hx.mean())
+            if a is not None:
+                demand = demand * target[:, :, 0, a].sum(axis=2)
+            if b is not None:
+                demand = np.maximum(demand, b)
+            results.append((demand, demand - supplies[:, m, :1]))
+    return results
+
+
+def best_of(runs, function, collect=True):
+    best = float("inf")
+    result = None
+    for _ in range(runs):
+        result = None
+        gc.collect()
+        if not collect:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            result = function()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return best, result
+
+
+def main():
+    specs = model_specs()
+    payloads, pop, histories, supplies = council_payloads(specs)
+    gc.collect()
+    gc.freeze()
+    paused, _ = best_of(RUNS, lambda: [calculate(p) for p in payloads], collect=False)
+    seconds, outputs = best_of(RUNS, lambda: [calculate(p) for p in payloads])
+    plan = numpy_plan(specs)
+    numpy_seconds, arrays = best_of(RUNS * 4, lambda: numpy_run(plan, pop, histories, supplies))
+    rows = sum(len(o["rows"]) for o in outputs)
+
+    # The two must agree: compare every non-split model's demand for every council and year.
+    worst = 0.0
+    for c, output in enumerate(outputs):
+        by_service = {}
+        for row in output["rows"]:
+            if row["tenure"] in (None, "total"):
+                by_service.setdefault(row["service"], []).append(row["demand"])
+        for m, spec in enumerate(specs):
+            mine = np.array(by_service[spec["service"]])
+            result = arrays[m]
+            theirs = result[2][c] if len(result) == 4 else result[0][c]
+            worst = max(worst, float(np.max(np.abs(mine - theirs) / np.maximum(1, np.abs(theirs)))))
+    assert worst < 1e-9, worst
+
+    ratio = seconds / numpy_seconds
+    print(
+        f"{COUNCILS} councils × {len(specs)} models (16 ratio, 12 prevalence, 12 trend) × "
+        f"{len(YEARS)} years; {rows:,} result rows; {len(payloads[0]['population'])} population "
+        f"rows per council. Best of {RUNS} (NumPy: {RUNS * 4}) with `time.perf_counter`.\n"
+    )
+    print("| engine | seconds | per council |")
+    print("| --- | ---: | ---: |")
+    print(
+        f"| `calculate`, pure Python: validation, cohort checks, inputs per row "
+        f"| {seconds:.3f} | {seconds / COUNCILS * 1000:.2f} ms |"
+    )
+    print(
+        f"| `calculate`, garbage collector paused while timing "
+        f"| {paused:.3f} | {paused / COUNCILS * 1000:.2f} ms |"
+    )
+    print(
+        f"| NumPy, same arithmetic on pre-shaped arrays (no validation, no inputs) "
+        f"| {numpy_seconds:.4f} | {numpy_seconds / COUNCILS * 1000:.3f} ms |"
+    )
+    print(
+        f"\nPure Python / NumPy: {ratio:.0f}× (collector paused: {paused / numpy_seconds:.0f}×); "
+        f"largest relative difference between them {worst:.1e}."
+    )
+    print(
+        json.dumps(
+            {
+                "sufficiency_seconds": round(seconds, 4),
+                "sufficiency_seconds_gc_paused": round(paused, 4),
+                "numpy_seconds": round(numpy_seconds, 5),
+                "ratio": round(ratio, 1),
+                "rows": rows,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1495 @@
+"""Demand, supply and gap for adult social care services by year: the sufficiency engine.
+
+Three models turn population and activity into demand for a service:
+
+- ratio: a rate per 1,000 people of an age cohort (optionally by tenure) × that population
+  (Housing LIN "More Choice, Greater Voice", SHOP@);
+- prevalence: rates by age band (and sex) × population in the same bands, optionally × a
+  service-use ratio (the POPPI/PANSI method);
+- trend: ordinary least squares over people supported, projected to each year; with a cohort
+  the fit is to people per head of that cohort (people ÷ its population in each history year)
+  and the projected rate is × the cohort's population in the target year. Straight lines
+  only; a projection may go below zero unless the model gives a `floor` (applied to people).
+
+Gap = demand − supply (positive = shortfall). Pure stdlib, so the numbers can be read, tested
+and reused without Django; `calculate` is the JSON contract behind `caremarket calc sufficiency`
+and `POST /api/v1/calc/sufficiency`.
+
+Input: `years`, `population` rows (`year`, `age_from`, `age_to` or null for "and over", `sex`
+"all"/"male"/"female" defaulting to "all", `value`) and `models`, each with a unique `service`,
+a `method` and an optional `supply` (a number, or by tenure for a split ratio model; a single
+number on a split model goes on its total row). A ratio model takes `cohort` and `per_1000`, or
+`preset` + `preset_rate` naming one rate of a ratio preset (`"preset": "mcgv2008",
+"preset_rate": "extra_care"`), whose cohort it then uses. A prevalence model takes `rates`
+(bands) or `preset` (`"cfas2_dementia"`), and `service_use_ratio`. A trend model takes `history`
+(`{"2022": 120, ...}`), and optionally `cohort` and `floor`. Presets: the shipped ones
+(`load_presets`), the caller's (`presets=`, may override) and the request's own `presets`
+object (new names only). `label`, `note`, `source` and `unit` may be added anywhere.
+
+Output: `{"rows": [...]}` in model order, then year order, then tenures with `total` last; each
+row has service, tenure (None unless split), year, demand, supply, gap (None without supply)
+and `inputs` saying what made it (cohort and its population, the population row indices
+used, the rate, fitted slope and intercept, bands, preset and its citation). Rows of one split
+model and year share one `inputs`; treat results as read-only.
+
+Population is never estimated. A cohort's population is the sum of the rows wholly inside its
+ages; those rows must cover the ages exactly, with no gap and no overlap, and a row that
+straddles the cohort's edge is an error. For sex "all" the "all" rows are used if any of them
+touch the cohort's ages; otherwise male and female rows are added (both must be there). For
+sex "male" or "female" only those rows are used. Rows wholly outside the cohort are ignored.
+
+Bad input raises SufficiencyInputError listing every problem, each led by its JSON path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import io
+import itertools
+import math
+import operator
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, TypeAlias
+
+__all__ = [
+    "OPEN",
+    "Band",
+    "Cohort",
+    "CohortError",
+    "PopulationRow",
+    "Preset",
+    "SufficiencyInputError",
+    "calculate",
+    "cohort_population",
+    "load_presets",
+    "ols_fit",
+    "preset_from_data",
+    "prevalence_demand",
+    "ratio_demand",
+    "reach_of",
+    "trend_projection",
+]
+
+PRESETS_DIR = Path(__file__).with_name("presets")
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MAX_AGE = 150
+SEXES = ("all", "male", "female")
+_SEX_SET = frozenset(SEXES)
+OPEN = MAX_AGE + 1  # age_to of an open-ended ("and over") population row
+_EXACT_INT = 2**53  # larger whole numbers are checked the slow way (float() may overflow)
+METHODS = ("ratio", "prevalence", "trend")
+TOTAL = "total"
+
+# Free-text fields anyone may add to an object (a UI's label, a note); they are ignored.
+_ANNOTATIONS = frozenset({"label", "note", "source", "unit"})
+_TOP_LEVEL_FIELDS = frozenset({"years", "population", "models", "presets"})
+_POPULATION_FIELDS = frozenset({"year", "age_from", "age_to", "sex", "value"})
+_COHORT_FIELDS = frozenset({"age_from", "age_to", "sex"})
+_BAND_FIELDS = frozenset({"age_from", "age_to", "sex", "rate"})
+_MODEL_COMMON = frozenset({"service", "method", "supply"})
+_METHOD_FIELDS = {
+    "ratio": frozenset({"cohort", "per_1000", "preset", "preset_rate"}),
+    "prevalence": frozenset({"rates", "preset", "service_use_ratio"}),
+    "trend": frozenset({"history", "cohort", "floor"}),
+}
+_ALL_MODEL_FIELDS = _MODEL_COMMON.union(*_METHOD_FIELDS.values())
+_PRESET_COMMON = frozenset({"kind", "label", "citation", "url", "licence"})
+_PRESET_FIELDS = {
+    "ratio": frozenset({"cohort", "per_1000"}),
+    "prevalence": frozenset({"rates", "rates_csv", "rate_column"}),
+}
+_ALL_PRESET_FIELDS = _PRESET_COMMON.union(*_PRESET_FIELDS.values())
+
+RatioRate: TypeAlias = float | Mapping[str, float]
+# One population row of a year and sex: (age_from, age_to, row index, value), where age_to
+# is OPEN (MAX_AGE + 1) for "and over" and value is None if it was bad. A plain tuple in this
+# order because a council has thousands of rows: they sort and bisect without key functions.
+PopulationRow: TypeAlias = tuple[int, int, int, float | None]
+# A cohort's population and the indices of the rows summed. Tuples, because one lookup is
+# shared by every result row that used it, so no reader may change it for the others.
+_Found: TypeAlias = tuple[float, tuple[int, ...]]
+_BandsFound: TypeAlias = tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]
+Row: TypeAlias = dict[str, Any]
+
+
+class SufficiencyInputError(ValueError):
+    """Bad input: every problem found, one line each, each starting with its JSON path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class CohortError(ValueError):
+    """Why a cohort's population cannot be summed without guessing.
+
+    `missing` means no row touched the cohort's ages (so another sex split may be tried);
+    `quiet` means the cause was already reported against the population row itself.
+    """
+
+    def __init__(self, reason: str, *, missing: bool = False, quiet: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+        self.quiet = quiet
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    """The people a rate applies to: ages `age_from`..`age_to` (None = and over) of a sex."""
+
+    age_from: int
+    age_to: int | None = None
+    sex: str = "all"
+
+    def as_data(self) -> dict[str, Any]:
+        return {"age_from": self.age_from, "age_to": self.age_to, "sex": self.sex}
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A prevalence rate (a proportion, 0.012 = 1.2%) for an age band and sex."""
+
+    age_from: int
+    age_to: int | None
+    sex: str
+    rate: float
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "age_from": self.age_from,
+            "age_to": self.age_to,
+            "sex": self.sex,
+            "rate": self.rate,
+        }
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Named, cited rates: per 1,000 of a cohort (ratio) or by age band (prevalence)."""
+
+    name: str
+    kind: Literal["ratio", "prevalence"]
+    label: str
+    citation: str
+    url: str = ""
+    licence: str = ""
+    cohort: Cohort | None = None
+    per_1000: Mapping[str, RatioRate] = field(default_factory=dict)
+    bands: tuple[Band, ...] = ()
+
+    def as_data(self) -> dict[str, Any]:
+        """The preset in the data shape `preset_from_data` reads (and a council may write)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "label": self.label,
+            "citation": self.citation,
+            "url": self.url,
+            "licence": self.licence,
+        }
+        if self.kind == "ratio":
+            data["cohort"] = self.cohort.as_data() if self.cohort else None
+            data["per_1000"] = {
+                name: dict(rate) if isinstance(rate, Mapping) else rate
+                for name, rate in self.per_1000.items()
+            }
+        else:
+            data["rates"] = [band.as_data() for band in self.bands]
+        return data
+
+    def source(self, rate: str | None = None) -> dict[str, Any]:
+        """What a result row shows about the preset that made it."""
+        return {
+            "name": self.name,
+            "rate": rate,
+            "label": self.label,
+            "citation": self.citation,
+            "url": self.url,
+        }
+
+
+# --- the arithmetic: small pure functions -------------------------------------------------
+
+
+def ratio_demand(per_1000: float, population: float) -> float:
+    """Need from a rate per 1,000 people (multiplied first, so whole numbers stay exact)."""
+    return per_1000 * population / 1000
+
+
+def prevalence_demand(
+    bands: Iterable[tuple[float, float]], service_use_ratio: float | None = None
+) -> float:
+    """Σ rate × population over (rate, population) bands, × the service-use ratio if given."""
+    people = sum(itertools.starmap(operator.mul, bands), 0.0)
+    return people if service_use_ratio is None else people * service_use_ratio
+
+
+def ols_fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """Ordinary least squares y = intercept + slope·x; returns (slope, intercept).
+
+    The sums are centred on the means: Σx² − n·x̄² over years near 2000 would cancel away
+    most of the digits that matter.
+    """
+    n = len(xs)
+    if n != len(ys) or n < 2:
+        raise ValueError("ols_fit needs at least 2 points and as many ys as xs")
+    x_mean = sum(xs) / n
+    y_mean = sum(ys) / n
+    sxx = 0.0
+    sxy = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        dx = x - x_mean
+        sxx += dx * dx
+        sxy += dx * (y - y_mean)
+    if sxx == 0:
+        raise ValueError("ols_fit needs at least 2 different x values")
+    slope = sxy / sxx
+    return slope, y_mean - slope * x_mean
+
+
+def trend_projection(
+    slope: float,
+    intercept: float,
+    year: int,
+    population: float | None = None,
+    floor: float | None = None,
+) -> float:
+    """The fitted line at `year`, × the cohort's population if the fit was per head, floored."""
+    value = intercept + slope * year
+    if population is not None:
+        value *= population
+    if floor is not None and value < floor:
+        return float(floor)
+    return value
+
+
+def _ages(age_from: int, age_to: int | None) -> str:
+    if age_to is None:
+        return f"{age_from}+"
+    return f"{age_from}-{age_to}"
+
+
+def reach_of(rows: Sequence[PopulationRow]) -> list[int]:
+    """The highest age reached by each prefix of sorted rows, for cohort_population."""
+    return list(itertools.accumulate((row[1] for row in rows), max))
+
+
+def _shown(age_from: int, end: int) -> str:
+    return _ages(age_from, None if end == OPEN else end)
+
+
+def cohort_population(
+    rows: Sequence[PopulationRow],
+    age_from: int,
+    age_to: int | None,
+    *,
+    year: int | None = None,
+    reach: Sequence[int] | None = None,
+) -> tuple[float, tuple[int, ...]]:
+    """Sum the rows (one year and sex, sorted) wholly inside the cohort's ages.
+
+    Returns the total and the indices of the rows used. Raises CohortError when that would
+    mean guessing: a row straddling the cohort's edge, overlapping rows (people counted
+    twice), ages with no row, or no row at all (`missing`). `reach` (from `reach_of`, kept
+    with the rows) makes this a binary search plus the rows inside, not a scan of them all.
+    """
+    when = "" if year is None else f" for year {year}"
+    last = OPEN if age_to is None else age_to
+    if reach is None:
+        reach = reach_of(rows)
+    start = bisect.bisect_left(rows, (age_from,))
+    if start and reach[start - 1] >= age_from:
+        for low, high, index, _ in rows[:start]:
+            if high >= age_from:
+                raise CohortError(
+                    f"population[{index}] (ages {_shown(low, high)}) straddles the edge of ages "
+                    f"{_ages(age_from, age_to)}{when}; give rows that fit inside it"
+                )
+    inside: list[PopulationRow] = []
+    for k in range(start, len(rows)):
+        row = rows[k]
+        if row[0] > last:
+            break
+        if row[1] > last:
+            raise CohortError(
+                f"population[{row[2]}] (ages {_shown(row[0], row[1])}) straddles the edge of "
+                f"ages {_ages(age_from, age_to)}{when}; give rows that fit inside it"
+            )
+        inside.append(row)
+    if not inside:
+        raise CohortError(f"no population{when}", missing=True)
+    total = 0.0
+    used: list[int] = []
+    expected = age_from
+    previous: PopulationRow | None = None
+    for row in inside:
+        low, high, index, value = row
+        if previous is not None and low <= previous[1]:
+            raise CohortError(
+                f"population[{previous[2]}] (ages {_shown(previous[0], previous[1])}) and "
+                f"population[{index}] (ages {_shown(low, high)}) overlap{when}, so people "
+                f"would be counted twice"
+            )
+        if low > expected:
+            raise CohortError(f"population{when} has no row for ages {_ages(expected, low - 1)}")
+        if value is None:
+            raise CohortError(f"population[{index}] has no valid value", quiet=True)
+        total += value
+        used.append(index)
+        expected = high + 1
+        previous = row
+    if expected <= last:
+        raise CohortError(f"population{when} has no row for ages {_ages(expected, age_to)}")
+    return total, tuple(used)
+
+
+# --- reading JSON-like values -------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    """A user's value, safe to put in a message (no huge numbers, no long text)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 64 else "a very large number"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:40] + "…"
+        return '"' + text.replace('"', '\\"') + '"'
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "a value of type " + type(value).__name__
+
+
+def _key(key: Any) -> str:
+    """An object key for a JSON path."""
+    if isinstance(key, str) and 0 < len(key) <= 40 and key.isprintable():
+        return key
+    return _show(key)
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{_key(key)}" if path else _key(key)
+
+
+def _unknown(
+    obj: Mapping[Any, Any],
+    allowed: frozenset[str],
+    path: str,
+    out: list[str],
+    elsewhere: frozenset[str] = frozenset(),
+    what: str = "",
+) -> None:
+    """Report fields that are not expected, so a typo is not silently ignored."""
+    for key in obj:
+        if key in allowed or key in _ANNOTATIONS:
+            continue
+        if key in elsewhere:
+            out.append(f"{_join(path, key)}: not used by {what}")
+        else:
+            expected = ", ".join(sorted(allowed))
+            out.append(f"{_join(path, key)}: unknown field (expected: {expected})")
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list | tuple)
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _year(value: Any) -> int | None:
+    year = _whole(value)
+    return year if year is not None and MIN_YEAR <= year <= MAX_YEAR else None
+
+
+_YEAR_RULE = f"must be a year (a whole number from {MIN_YEAR} to {MAX_YEAR})"
+_AGE_RULE = f"must be a whole number of years from 0 to {MAX_AGE}"
+
+
+def _age(value: Any) -> int | None:
+    age = _whole(value)
+    return age if age is not None and 0 <= age <= MAX_AGE else None
+
+
+def _number(
+    value: Any, path: str, out: list[str], *, upper: float | None = None, upper_note: str = ""
+) -> float | None:
+    """A finite number that is not negative; text, booleans, NaN and ∞ are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        out.append(f"{path}: must be a number")
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        out.append(f"{path}: must be a finite number")
+        return None
+    if number < 0:
+        out.append(f"{path}: must not be negative")
+        return None
+    if upper is not None and number > upper:
+        out.append(f"{path}: must not be more than {upper:g}{upper_note}")
+        return None
+    return number
+
+
+def _sex(obj: Mapping[Any, Any], path: str, out: list[str]) -> str | None:
+    sex = obj.get("sex", "all")
+    if sex in SEXES and isinstance(sex, str):
+        return sex
+    out.append(f'{path}.sex: must be "all", "male" or "female"')
+    return None
+
+
+def _age_range(obj: Mapping[Any, Any], path: str, out: list[str]) -> tuple[int, int | None] | None:
+    """age_from (required) and age_to (absent or null = and over)."""
+    ok = True
+    if "age_from" not in obj:
+        out.append(f"{path}.age_from: is required")
+        ok = False
+        age_from = None
+    else:
+        age_from = _age(obj["age_from"])
+        if age_from is None:
+            out.append(f"{path}.age_from: {_AGE_RULE}")
+            ok = False
+    raw_to = obj.get("age_to")
+    age_to = None
+    if raw_to is not None:
+        age_to = _age(raw_to)
+        if age_to is None:
+            out.append(f"{path}.age_to: {_AGE_RULE}, or null for open-ended")
+            ok = False
+        elif age_from is not None and age_to < age_from:
+            out.append(f"{path}.age_to: must not be below age_from")
+            ok = False
+    if not ok or age_from is None:
+        return None
+    return age_from, age_to
+
+
+def _cohort(value: Any, path: str, out: list[str]) -> Cohort | None:
+    if not isinstance(value, Mapping):
+        out.append(
+            f'{path}: must be an object such as {{"age_from": 75}} or '
+            f'{{"age_from": 18, "age_to": 64}}'
+        )
+        return None
+    before = len(out)
+    _unknown(value, _COHORT_FIELDS, path, out)
+    ages = _age_range(value, path, out)
+    sex = _sex(value, path, out)
+    if ages is None or sex is None or len(out) > before:
+        return None
+    return Cohort(ages[0], ages[1], sex)
+
+
+def _per_1000(value: Any, path: str, out: list[str]) -> float | dict[str, float] | None:
+    """A rate per 1,000, or rates by tenure (each tenure gets a row, plus a total row)."""
+    if isinstance(value, Mapping):
+        if not value:
+            out.append(f"{path}: must name at least one tenure")
+            return None
+        rates: dict[str, float] = {}
+        ok = True
+        for tenure, rate in value.items():
+            here = _join(path, tenure)
+            if not isinstance(tenure, str) or not tenure.strip():
+                out.append(f"{here}: a tenure needs a name")
+                ok = False
+            elif tenure == TOTAL:
+                out.append(f'{here}: "total" is kept for the row that adds up the tenures')
+                ok = False
+            number = _number(rate, here, out)
+            if number is None:
+                ok = False
+            elif ok:
+                rates[tenure] = number
+        return rates if ok else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        out.append(
+            f'{path}: must be a number, or numbers by tenure such as {{"market": 40, '
+            f'"affordable": 93}}'
+        )
+        return None
+    return _number(value, path, out)
+
+
+_RATE_NOTE = " (a proportion: 0.012 means 1.2%)"
+
+
+def _bands(value: Any, path: str, out: list[str]) -> tuple[Band, ...] | None:
+    """Prevalence bands; bands that cover the same people twice are refused."""
+    if not _is_list(value) or not value:
+        out.append(
+            f'{path}: must be a non-empty list of bands such as {{"age_from": 65, '
+            f'"age_to": 69, "sex": "all", "rate": 0.015}}'
+        )
+        return None
+    bands: list[Band] = []
+    ok = True
+    for j, item in enumerate(value):
+        if type(item) is dict and _BAND_FIELDS.issuperset(item):
+            # Fast path for a well-formed band; anything unusual gets the full check below.
+            low, high = item.get("age_from"), item.get("age_to")
+            sex, rate = item.get("sex", "all"), item.get("rate")
+            if (
+                type(low) is int
+                and 0 <= low <= MAX_AGE
+                and (high is None or (type(high) is int and low <= high <= MAX_AGE))
+                and type(sex) is str
+                and sex in _SEX_SET
+                and (type(rate) is float or type(rate) is int)
+                and 0 <= rate <= 1
+            ):
+                bands.append(Band(low, high, sex, float(rate)))
+                continue
+        here = f"{path}[{j}]"
+        if not isinstance(item, Mapping):
+            out.append(f"{here}: must be an object with age_from, age_to, sex and rate")
+            ok = False
+            continue
+        before = len(out)
+        _unknown(item, _BAND_FIELDS, here, out)
+        ages = _age_range(item, here, out)
+        sex = _sex(item, here, out)
+        if "rate" not in item:
+            out.append(f"{here}.rate: is required")
+            rate = None
+        else:
+            rate = _number(item["rate"], f"{here}.rate", out, upper=1, upper_note=_RATE_NOTE)
+        if ages is None or sex is None or rate is None or len(out) > before:
+            ok = False
+            continue
+        bands.append(Band(ages[0], ages[1], sex, rate))
+    if not ok:
+        return None
+    _band_overlaps(bands, path, out)
+    return tuple(bands)
+
+
+def _band_overlaps(bands: Sequence[Band], path: str, out: list[str]) -> None:
+    """Sort once per sex (an "all" band counts for both) and compare neighbours: n log n."""
+    seen: set[tuple[int, int]] = set()
+    top = OPEN
+    name = path.rsplit(".", 1)[-1]
+    for sex in ("male", "female"):
+        group = sorted(
+            (j for j, band in enumerate(bands) if band.sex in (sex, "all")),
+            key=lambda j: (bands[j].age_from, top if bands[j].age_to is None else bands[j].age_to),
+        )
+        reach, holder = -1, -1
+        for j in group:
+            band = bands[j]
+            if band.age_from <= reach and (holder, j) not in seen:
+                seen.add((holder, j))
+                other = bands[holder]
+                out.append(
+                    f"{path}[{j}]: overlaps {name}[{holder}] (ages "
+                    f"{_ages(band.age_from, band.age_to)} and {_ages(other.age_from, other.age_to)}"
+                    f"), so people would be counted twice"
+                )
+            end = top if band.age_to is None else band.age_to
+            if end > reach:
+                reach, holder = end, j
+
+
+# --- presets ------------------------------------------------------------------------------
+
+
+def _text(data: Mapping[Any, Any], key: str, path: str, out: list[str], required: bool) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        out.append(f"{path}.{key}: must be {'non-empty ' if required else ''}text")
+        return ""
+    return value
+
+
+def _parse_preset(
+    name: str, data: Any, path: str, out: list[str], folder: Path | None = None
+) -> Preset | None:
+    """Check and build a preset from data; `folder` (shipped files only) allows rates_csv."""
+    if not isinstance(data, Mapping):
+        out.append(f"{path}: must be an object with kind, label, citation and its rates")
+        return None
+    before = len(out)
+    kind = data.get("kind")
+    if kind not in ("ratio", "prevalence") or not isinstance(kind, str):
+        out.append(f'{path}.kind: must be "ratio" or "prevalence"')
+        _unknown(data, _ALL_PRESET_FIELDS, path, out)
+        return None
+    _unknown(
+        data,
+        _PRESET_COMMON | _PRESET_FIELDS[kind],
+        path,
+        out,
+        _ALL_PRESET_FIELDS,
+        f"{kind} presets",
+    )
+    label = _text(data, "label", path, out, required=True)
+    citation = _text(data, "citation", path, out, required=True)
+    url = _text(data, "url", path, out, required=False)
+    licence = _text(data, "licence", path, out, required=False)
+    if kind == "ratio":
+        cohort = _cohort(data.get("cohort"), f"{path}.cohort", out)
+        table = data.get("per_1000")
+        per_1000: dict[str, RatioRate] = {}
+        if not isinstance(table, Mapping) or not table:
+            out.append(f"{path}.per_1000: must be an object of named rates per 1,000")
+        else:
+            for rate_name, value in table.items():
+                here = _join(f"{path}.per_1000", rate_name)
+                if not isinstance(rate_name, str) or not rate_name.strip():
+                    out.append(f"{here}: a rate needs a name")
+                    continue
+                rate = _per_1000(value, here, out)
+                if rate is not None:
+                    per_1000[rate_name] = rate
+        if len(out) > before or cohort is None:
+            return None
+        # Read-only, because shipped presets are loaded once and shared by every call.
+        frozen = {k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in per_1000.items()}
+        return Preset(
+            name, "ratio", label, citation, url, licence, cohort, MappingProxyType(frozen)
+        )
+    if "rates_csv" in data:
+        if folder is None:
+            out.append(f"{path}.rates_csv: only shipped presets may read a file; give rates")
+            return None
+        if "rates" in data:
+            out.append(f"{path}.rates: give either rates or rates_csv, not both")
+            return None
+        rows = _csv_bands(folder, data["rates_csv"], data.get("rate_column", "rate"), path, out)
+        bands = None if rows is None else _bands(rows, f"{path}.rates_csv", out)
+    else:
+        bands = _bands(data.get("rates"), f"{path}.rates", out)
+    if len(out) > before or bands is None:
+        return None
+    return Preset(name, "prevalence", label, citation, url, licence, bands=bands)
+
+
+def _csv_bands(
+    folder: Path, file_name: Any, column: Any, path: str, out: list[str]
+) -> list[dict[str, Any]] | None:
+    """Bands from a CSV with AgeBand (65-69, 90+), Sex and a rate column; # lines are notes."""
+    if not isinstance(file_name, str) or Path(file_name).name != file_name:
+        out.append(f"{path}.rates_csv: must be the name of a CSV file beside the preset")
+        return None
+    if not isinstance(column, str):
+        out.append(f"{path}.rate_column: must be text")
+        return None
+    try:
+        text = (folder / file_name).read_text(encoding="utf-8")
+    except OSError as error:
+        out.append(f"{path}.rates_csv: cannot read {file_name}: {error.strerror}")
+        return None
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    rows: list[dict[str, Any]] = []
+    for number, record in enumerate(csv.DictReader(io.StringIO("\n".join(lines))), start=2):
+        band = (record.get("AgeBand") or "").strip()
+        low, _, high = band.rstrip("+").partition("-")
+        try:
+            rate = float(record.get(column) or "")
+            age_from = int(low)
+            age_to = None if band.endswith("+") else int(high)
+        except ValueError:
+            out.append(f"{path}.rates_csv: {file_name} row {number}: cannot read {band!r}/{column}")
+            continue
+        sex = (record.get("Sex") or "").strip().lower()
+        rows.append({"age_from": age_from, "age_to": age_to, "sex": sex, "rate": rate})
+    return rows
+
+
+def preset_from_data(name: str, data: Mapping[str, Any]) -> Preset:
+    """A council's own preset, from the same data shape as the shipped TOML files."""
+    out: list[str] = []
+    preset = _parse_preset(name, data, f"presets.{_key(name)}", out)
+    if preset is None:
+        raise SufficiencyInputError(out)
+    return preset
+
+
+@functools.cache
+def _shipped_presets() -> dict[str, Preset]:
+    out: list[str] = []
+    presets: dict[str, Preset] = {}
+    for file in sorted(PRESETS_DIR.glob("*.toml")):
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            out.append(f"presets/{file.name}: cannot read: {error}")
+            continue
+        preset = _parse_preset(file.stem, data, f"presets/{file.name}", out, PRESETS_DIR)
+        if preset is not None:
+            presets[file.stem] = preset
+    if out:
+        raise SufficiencyInputError(out)
+    return presets
+
+
+def load_presets() -> dict[str, Preset]:
+    """The shipped presets (src/caremarket/rules/presets/*.toml) by name."""
+    return dict(_shipped_presets())
+
+
+def _presets_in_play(extra: Any, requested: Any, out: list[str]) -> dict[str, Preset]:
+    """Shipped presets, then the caller's (which may override), then the request's own."""
+    known = load_presets()
+    if extra is not None:
+        if not isinstance(extra, Mapping):
+            out.append("presets: the presets argument must map names to presets")
+        else:
+            for name, preset in extra.items():
+                path = _join("presets", name)
+                if not isinstance(name, str) or not name:
+                    out.append(f"{path}: a preset needs a name")
+                    continue
+                data = preset.as_data() if isinstance(preset, Preset) else preset
+                parsed = _parse_preset(name, data, path, out)
+                if parsed is not None:
+                    known[name] = parsed
+    if requested is not None:
+        if not isinstance(requested, Mapping):
+            out.append("presets: must be an object of preset name to preset")
+            return known
+        for name, data in requested.items():
+            path = _join("presets", name)
+            if not isinstance(name, str) or not name.strip():
+                out.append(f"{path}: a preset needs a name")
+            elif name in known:
+                out.append(f"{path}: {name} is already a preset; choose another name")
+            else:
+                parsed = _parse_preset(name, data, path, out)
+                if parsed is not None:
+                    known[name] = parsed
+    return known
+
+
+# --- population -----------------------------------------------------------------------------
+
+
+class _Population:
+    """Population rows indexed once by (year, sex), with cohort totals cached per call."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[int, str], list[PopulationRow]] = {}
+        self.reach: dict[tuple[int, str], list[int]] = {}
+        self.exact: dict[tuple[int, str, int, int], int] = {}
+        self.years: set[int] = set()
+        self.tainted_years: set[int] = set()
+        self.tainted_all = False
+        self._cache: dict[tuple[int, int, int | None, str], _Found | CohortError]
+        self._cache = {}
+        self._shapes: dict[tuple[tuple[int, int | None, str], ...], int] = {}
+        self._bands_cache: dict[tuple[int, int], _BandsFound | list[tuple[int, CohortError]]] = {}
+
+    def total(self, year: int, age_from: int, age_to: int | None, sex: str) -> _Found | CohortError:
+        """The cohort's population and the rows used, or why not (returned, not raised)."""
+        key = (year, age_from, age_to, sex)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._exact(year, sex, age_from, age_to)
+            if hit is None:
+                try:
+                    hit = self._total(year, age_from, age_to, sex)
+                except CohortError as error:
+                    if self.tainted_all or year in self.tainted_years:
+                        error.quiet = True
+                    error.__traceback__ = None
+                    hit = error
+            self._cache[key] = hit
+        return hit
+
+    def shape_id(self, shape: tuple[tuple[int, int | None, str], ...]) -> int:
+        """A small number standing for a set of bands, so caches need not hash it each year."""
+        return self._shapes.setdefault(shape, len(self._shapes))
+
+    def bands_total(
+        self, shape_id: int, shape: tuple[tuple[int, int | None, str], ...], year: int
+    ) -> _BandsFound | list[tuple[int, CohortError]]:
+        """Population and rows used per band, or the (band, error) pairs; cached per year."""
+        key = (shape_id, year)
+        hit = self._bands_cache.get(key)
+        if hit is None:
+            counts: list[float] = []
+            used: list[tuple[int, ...]] = []
+            errors: list[tuple[int, CohortError]] = []
+            for j, (age_from, age_to, sex) in enumerate(shape):
+                found = self._exact(year, sex, age_from, age_to) or self.total(
+                    year, age_from, age_to, sex
+                )
+                if isinstance(found, CohortError):
+                    errors.append((j, found))
+                else:
+                    counts.append(found[0])
+                    used.append(found[1])
+            hit = errors if errors else (tuple(counts), tuple(used))
+            self._bands_cache[key] = hit
+        return hit
+
+    def _total(self, year: int, age_from: int, age_to: int | None, sex: str) -> _Found:
+        groups = self.groups
+        if sex != "all":
+            try:
+                return self._sum(year, sex, age_from, age_to)
+            except CohortError as error:
+                if not error.missing:
+                    raise
+                raise self._missing(year, age_from, age_to, sex) from None
+        everyone = groups.get((year, "all"))
+        if everyone:
+            try:
+                return self._sum(year, "all", age_from, age_to)
+            except CohortError as error:
+                if not error.missing:
+                    raise
+        male, female = groups.get((year, "male")), groups.get((year, "female"))
+        if not male and not female:
+            raise self._missing(year, age_from, age_to, "all")
+        parts: list[_Found] = []
+        for part in ("male", "female"):
+            try:
+                parts.append(self._sum(year, part, age_from, age_to))
+            except CohortError as error:
+                if not error.missing:
+                    raise
+                missing = self._missing(year, age_from, age_to, part)
+                raise CohortError(
+                    f"{missing.reason}, so the population of all sexes cannot be made from "
+                    f"male and female rows",
+                    missing=True,
+                ) from None
+        return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]
+
+    def _sum(self, year: int, sex: str, age_from: int, age_to: int | None) -> _Found:
+        found = self._exact(year, sex, age_from, age_to)
+        if found is not None:
+            return found
+        rows = self.groups.get((year, sex), [])
+        reach = self.reach.get((year, sex), [])
+        return cohort_population(rows, age_from, age_to, year=year, reach=reach)
+
+    def _exact(self, year: int, sex: str, age_from: int, age_to: int | None) -> _Found | None:
+        """The usual band lookup: one row with exactly these ages that touches no other row.
+
+        The same answer cohort_population would give, without its search; None otherwise.
+        """
+        last = OPEN if age_to is None else age_to
+        k = self.exact.get((year, sex, age_from, last))
+        if k is None:
+            return None
+        rows = self.groups[year, sex]
+        value = rows[k][3]
+        if (
+            value is not None
+            and (k == 0 or self.reach[year, sex][k - 1] < age_from)
+            and (k + 1 == len(rows) or rows[k + 1][0] > last)
+        ):
+            return value, (rows[k][2],)
+        return None
+
+    def _missing(self, year: int, age_from: int, age_to: int | None, sex: str) -> CohortError:
+        """Say what is missing: the whole year, the sex split, or only these ages."""
+        who = "population" if sex == "all" else f"{sex} population"
+        if year not in self.years:
+            reason = f"no population for year {year}"
+        elif sex != "all" and (year, sex) not in self.groups:
+            split = (year, "all") in self.groups
+            reason = f"no {who} for year {year}" + (
+                ": the population for that year is not split by sex" if split else ""
+            )
+        else:
+            reason = f"no {who} for ages {_ages(age_from, age_to)} for year {year}"
+        return CohortError(reason, missing=True)
+
+
+def _read_population(value: Any, out: list[str]) -> _Population:
+    """Check every row and index the good ones by (year, sex), sorted by age, once per call."""
+    population = _Population()
+    if value is None:
+        return population
+    if not _is_list(value):
+        out.append("population: must be a list of rows")
+        population.tainted_all = True
+        return population
+    groups = population.groups
+    fields, sexes, big, inf = _POPULATION_FIELDS, _SEX_SET, _EXACT_INT, math.inf
+    for i, row in enumerate(value):
+        # Fast path for the common, well-formed row; anything unusual gets the full check.
+        if type(row) is dict and fields.issuperset(row):
+            year = row.get("year")
+            age_from = row.get("age_from")
+            age_to = row.get("age_to")
+            sex = row.get("sex", "all")
+            number = row.get("value")
+            if not (
+                type(year) is int
+                and MIN_YEAR <= year <= MAX_YEAR
+                and type(age_from) is int
+                and 0 <= age_from <= MAX_AGE
+                and (age_to is None or (type(age_to) is int and age_from <= age_to <= MAX_AGE))
+                and type(sex) is str
+                and sex in sexes
+                and (
+                    (type(number) is float and 0 <= number < inf)
+                    or (type(number) is int and 0 <= number < big)
+                )
+            ):
+                checked = _check_population_row(i, row, out, population)
+                if checked is None:
+                    continue
+                year, age_from, age_to, sex, number = checked
+        else:
+            checked = _check_population_row(i, row, out, population)
+            if checked is None:
+                continue
+            year, age_from, age_to, sex, number = checked
+        group = groups.get((year, sex))
+        if group is None:
+            group = groups[year, sex] = []
+            population.years.add(year)
+        end = OPEN if age_to is None else age_to
+        group.append((age_from, end, i, None if number is None else float(number)))
+    # Sorted, a repeated row sits next to its first copy (lowest index first).
+    exact = population.exact
+    for (year, sex), group in groups.items():
+        group.sort()
+        population.reach[year, sex] = reach_of(group)
+        for k, (age_from, end, i, _) in enumerate(group):
+            key = (year, sex, age_from, end)
+            if key in exact:
+                first = group[exact[key]][2]
+                out.append(
+                    f"population[{i}]: repeats population[{first}] (year {year}, ages "
+                    f"{_shown(age_from, end)}, sex {sex})"
+                )
+                population.tainted_years.add(year)
+            else:
+                exact[key] = k
+    return population
+
+
+def _check_population_row(
+    i: int, row: Any, out: list[str], population: _Population
+) -> tuple[int, int, int | None, str, float | None] | None:
+    """Every problem with one row; None if it cannot be placed (its year is then "tainted")."""
+    path = f"population[{i}]"
+    if not isinstance(row, Mapping):
+        out.append(f"{path}: must be an object with year, age_from, age_to, sex and value")
+        population.tainted_all = True
+        return None
+    before = len(out)
+    _unknown(row, _POPULATION_FIELDS, path, out)
+    year = _year(row.get("year"))
+    if year is None:
+        out.append(f"{path}.year: {_YEAR_RULE}")
+    ages = _age_range(row, path, out)
+    sex = _sex(row, path, out)
+    placed = len(out) == before
+    number = None
+    if "value" not in row:
+        out.append(f"{path}.value: is required")
+    else:
+        number = _number(row["value"], f"{path}.value", out)
+    if not placed or ages is None or sex is None or year is None:
+        if year is None:
+            population.tainted_all = True
+        else:
+            population.tainted_years.add(year)
+        return None
+    # A row with a bad value is still indexed (value None), so that cohorts using it stay
+    # quiet instead of reporting a gap that is only the same problem again.
+    return year, ages[0], ages[1], sex, number
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Supply:
+    """Supply as given (echoed in rows) and as floats (for the gap), total and by tenure."""
+
+    raw: Any = None
+    number: float | None = None
+    by_tenure: dict[str, tuple[Any, float]] | None = None
+
+
+def _supply(value: Any, tenures: list[str] | None, path: str, out: list[str]) -> _Supply | None:
+    if value is None:
+        return _Supply()
+    if isinstance(value, Mapping):
+        if tenures is None:
+            out.append(f"{path}: must be a number (this model is not split by tenure)")
+            return None
+        missing = [t for t in tenures if t not in value]
+        extra = [_key(t) for t in value if t not in tenures]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing: " + ", ".join(missing))
+            if extra:
+                parts.append("not in per_1000: " + ", ".join(extra))
+            out.append(f"{path}: tenures must match per_1000 ({'; '.join(parts)})")
+            return None
+        by_tenure: dict[str, tuple[Any, float]] = {}
+        for tenure in tenures:
+            number = _number(value[tenure], _join(path, tenure), out)
+            if number is not None:
+                by_tenure[tenure] = (value[tenure], number)
+        if len(by_tenure) != len(tenures):
+            return None
+        raw_total = sum(raw for raw, _ in by_tenure.values())
+        return _Supply(raw_total, sum(n for _, n in by_tenure.values()), by_tenure)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        split = " or numbers by tenure" if tenures else ""
+        out.append(f"{path}: must be a number{split}")
+        return None
+    number = _number(value, path, out)
+    return None if number is None else _Supply(value, number)
+
+
+class _Context:
+    """What every model of one calculate call shares."""
+
+    def __init__(
+        self, out: list[str], years: list[int], population: _Population, presets: dict[str, Preset]
+    ) -> None:
+        self.out = out
+        self.years = years
+        self.population = population
+        self.presets = presets
+        self.services: dict[str, int] = {}
+
+    def preset(self, value: Any, kind: str, path: str) -> Preset | None:
+        if not isinstance(value, str) or value not in self.presets:
+            names = ", ".join(sorted(self.presets)) or "none"
+            self.out.append(f"{path}: unknown preset {_show(value)} (known: {names})")
+            return None
+        preset = self.presets[value]
+        if preset.kind != kind:
+            same = ", ".join(sorted(n for n, p in self.presets.items() if p.kind == kind))
+            self.out.append(
+                f"{path}: {value} is a {preset.kind} preset; a {kind} model needs a {kind} "
+                f"preset ({same or 'none'})"
+            )
+            return None
+        return preset
+
+    def cohort_problem(self, path: str, error: CohortError, service: str) -> None:
+        if not error.quiet:
+            self.out.append(f"{path}: {error.reason} (model {service})")
+
+    def too_large(self, path: str, year: int, service: str) -> None:
+        self.out.append(
+            f"{path}: the numbers are too large to work out year {year} (model {service})"
+        )
+
+
+def _row(
+    service: str,
+    tenure: str | None,
+    year: int,
+    demand: float,
+    supply: Any,
+    supply_number: float | None,
+    inputs: dict[str, Any],
+) -> Row | None:
+    """One output row, or None if the arithmetic overflowed (the caller reports it)."""
+    gap = None if supply_number is None else demand - supply_number
+    if not math.isfinite(demand) or (gap is not None and not math.isfinite(gap)):
+        return None
+    return {
+        "service": service,
+        "tenure": tenure,
+        "year": year,
+        "demand": demand,
+        "supply": supply,
+        "gap": gap,
+        "inputs": inputs,
+    }
+
+
+def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+    p, out = f"models[{i}]", ctx.out
+    before = len(out)
+    rate: float | dict[str, float] | None = None
+    preset: Preset | None = None
+    source: dict[str, Any] | None = None
+    if "preset" in model:
+        if "per_1000" in model:
+            out.append(f"{p}.per_1000: give either per_1000 or a preset, not both")
+        preset = ctx.preset(model["preset"], "ratio", f"{p}.preset")
+        if preset is not None:
+            names = ", ".join(preset.per_1000)
+            chosen = model.get("preset_rate")
+            if chosen is None:
+                out.append(f"{p}.preset_rate: is required with a ratio preset ({names})")
+            elif not isinstance(chosen, str) or chosen not in preset.per_1000:
+                out.append(f"{p}.preset_rate: {preset.name} has no rate {_show(chosen)} ({names})")
+            else:
+                given = preset.per_1000[chosen]
+                rate = dict(given) if isinstance(given, Mapping) else given
+                source = preset.source(chosen)
+    else:
+        if "preset_rate" in model:
+            out.append(f"{p}.preset_rate: only used together with preset")
+        if "per_1000" not in model:
+            out.append(f"{p}.per_1000: is required (or give preset and preset_rate)")
+        else:
+            rate = _per_1000(model["per_1000"], f"{p}.per_1000", out)
+    cohort: Cohort | None = None
+    if "cohort" in model:
+        cohort = _cohort(model["cohort"], f"{p}.cohort", out)
+        wanted = preset.cohort if preset is not None else None
+        if cohort is not None and wanted is not None and cohort != wanted:
+            out.append(
+                f"{p}.cohort: {model['preset']} rates are per 1,000 people aged "
+                f"{_ages(wanted.age_from, wanted.age_to)} (sex {wanted.sex}); leave cohort out "
+                f"or give those ages"
+            )
+    elif preset is not None:
+        cohort = preset.cohort
+    elif "preset" not in model:
+        out.append(f"{p}.cohort: is required for a ratio model")
+    tenures = list(rate) if isinstance(rate, dict) else None
+    supply = _supply(model.get("supply"), tenures, f"{p}.supply", out)
+    if len(out) > before or rate is None or cohort is None or supply is None:
+        return []
+    return _ratio_rows(p, service, rate, cohort, supply, source, ctx)
+
+
+def _ratio_rows(
+    p: str,
+    service: str,
+    rate: float | dict[str, float],
+    cohort: Cohort,
+    supply: _Supply,
+    source: dict[str, Any] | None,
+    ctx: _Context,
+) -> list[Row]:
+    """A row per year, or per tenure and year plus a total; tenure rows share one inputs."""
+    rows: list[Row] = []
+    cohort_data = cohort.as_data()
+    lookup = ctx.population.total
+    by_tenure = supply.by_tenure or {}
+    for year in ctx.years:
+        found = lookup(year, cohort.age_from, cohort.age_to, cohort.sex)
+        if isinstance(found, CohortError):
+            ctx.cohort_problem(f"{p}.cohort", found, service)
+            continue
+        people, used = found
+        inputs = {
+            "method": "ratio",
+            "cohort": cohort_data,
+            "cohort_population": people,
+            "population_rows": used,
+            "per_1000": rate,
+            "preset": source,
+        }
+        if isinstance(rate, dict):
+            demand = 0.0
+            split: list[Row] = []
+            for tenure, tenure_rate in rate.items():
+                tenure_demand = ratio_demand(tenure_rate, people)
+                demand += tenure_demand
+                raw, number = by_tenure.get(tenure, (None, None))
+                split.append(
+                    {
+                        "service": service,
+                        "tenure": tenure,
+                        "year": year,
+                        "demand": tenure_demand,
+                        "supply": raw,
+                        "gap": None if number is None else tenure_demand - number,
+                        "inputs": inputs,
+                    }
+                )
+            row = _row(service, TOTAL, year, demand, supply.raw, supply.number, inputs)
+            # Each tenure's demand and supply lie between 0 and the finite totals, so a
+            # finite total row means every tenure row is finite too.
+            if row is None:
+                ctx.too_large(p, year, service)
+                continue
+            rows += split
+            rows.append(row)
+        else:
+            demand = ratio_demand(rate, people)
+            row = _row(service, None, year, demand, supply.raw, supply.number, inputs)
+            if row is None:
+                ctx.too_large(p, year, service)
+                continue
+            rows.append(row)
+    return rows
+
+
+def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+    p, out = f"models[{i}]", ctx.out
+    before = len(out)
+    bands: tuple[Band, ...] | None = None
+    source: dict[str, Any] | None = None
+    if "preset" in model:
+        if "rates" in model:
+            out.append(f"{p}.rates: give either rates or a preset, not both")
+        preset = ctx.preset(model["preset"], "prevalence", f"{p}.preset")
+        if preset is not None:
+            bands = preset.bands
+            source = preset.source()
+    else:
+        bands = _bands(model.get("rates"), f"{p}.rates", out)
+    ratio = None
+    if model.get("service_use_ratio") is not None:
+        ratio = _number(model["service_use_ratio"], f"{p}.service_use_ratio", out)
+    supply = _supply(model.get("supply"), None, f"{p}.supply", out)
+    if len(out) > before or bands is None or supply is None:
+        return []
+    population = ctx.population
+    shape = tuple((band.age_from, band.age_to, band.sex) for band in bands)
+    shape_id = population.shape_id(shape)
+    rates = [band.rate for band in bands]
+    definitions = tuple([band.as_data() for band in bands])
+    rows: list[Row] = []
+    for year in ctx.years:
+        found = population.bands_total(shape_id, shape, year)
+        if isinstance(found, list):
+            for j, error in found:
+                where = f"{p}.preset" if source is not None else f"{p}.rates[{j}]"
+                ctx.cohort_problem(where, error, service)
+            continue
+        counts, used = found
+        people_with = prevalence_demand(zip(rates, counts, strict=True))
+        demand = people_with if ratio is None else people_with * ratio
+        inputs = {
+            "method": "prevalence",
+            "bands": definitions,
+            "band_population": counts,
+            "population_rows": used,
+            "people_with_condition": people_with,
+            "service_use_ratio": ratio,
+            "preset": source,
+        }
+        row = _row(service, None, year, demand, supply.raw, supply.number, inputs)
+        if row is None:
+            ctx.too_large(p, year, service)
+        else:
+            rows.append(row)
+    return rows
+
+
+def _history_year(key: Any) -> int | None:
+    if isinstance(key, str):
+        text = key.strip()
+        return _year(int(text)) if text.isascii() and text.isdigit() and len(text) == 4 else None
+    return _year(key)
+
+
+def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+    p, out = f"models[{i}]", ctx.out
+    before = len(out)
+    history = model.get("history")
+    points: dict[int, float] = {}
+    if not isinstance(history, Mapping):
+        out.append(
+            f"{p}.history: must be an object of people supported by year, such as "
+            f'{{"2022": 120, "2023": 131}}'
+        )
+    else:
+        for key, value in history.items():
+            year = _history_year(key)
+            if (
+                year is not None
+                and year not in points
+                and (type(value) is float or type(value) is int)
+                and 0 <= value <= _EXACT_INT
+            ):
+                points[year] = float(value)  # the usual case, without building a path
+                continue
+            here = _join(f"{p}.history", key)
+            if year is None:
+                out.append(f"{here}: {_YEAR_RULE.replace('must be', 'key must be')}")
+                continue
+            if year in points:
+                out.append(f"{here}: year {year} is given twice")
+                continue
+            number = _number(value, here, out)
+            if number is not None:
+                points[year] = number
+        if len(history) < 2:
+            out.append(f"{p}.history: needs at least 2 years")
+    floor = None
+    if model.get("floor") is not None:
+        floor = _number(model["floor"], f"{p}.floor", out)
+    cohort = None
+    if model.get("cohort") is not None:
+        cohort = _cohort(model["cohort"], f"{p}.cohort", out)
+    supply = _supply(model.get("supply"), None, f"{p}.supply", out)
+    if len(out) > before or supply is None or len(points) < 2:
+        return []
+    history_years = sorted(points)
+    values = [points[y] for y in history_years]
+    history_data = {str(y): points[y] for y in history_years}
+    history_population: dict[str, float] | None = None
+    total = ctx.population.total
+    if cohort is not None:
+        history_population = {}
+        per_head: list[float] = []
+        for year in history_years:
+            found = total(year, cohort.age_from, cohort.age_to, cohort.sex)
+            if isinstance(found, CohortError):
+                ctx.cohort_problem(f"{p}.cohort", found, service)
+                continue
+            if found[0] <= 0:
+                out.append(
+                    f"{p}.cohort: population is 0 for year {year}, so a rate per head cannot "
+                    f"be worked out (model {service})"
+                )
+                continue
+            history_population[str(year)] = found[0]
+            per_head.append(points[year] / found[0])
+        if len(per_head) < len(history_years):
+            return []  # reported above, or quietly because a population row was bad
+        values = per_head
+    slope, intercept = ols_fit(history_years, values)
+    if not (math.isfinite(slope) and math.isfinite(intercept)):
+        out.append(f"{p}.history: the numbers are too large to fit a trend (model {service})")
+        return []
+    cohort_data = None if cohort is None else cohort.as_data()
+    fitted_to = "people supported" if cohort is None else "people supported per head of cohort"
+    rows: list[Row] = []
+    for year in ctx.years:
+        projected = trend_projection(slope, intercept, year)
+        population: float | None = None
+        used: tuple[int, ...] | None = None
+        if cohort is not None:
+            found = total(year, cohort.age_from, cohort.age_to, cohort.sex)
+            if isinstance(found, CohortError):
+                ctx.cohort_problem(f"{p}.cohort", found, service)
+                continue
+            population, used = found
+            demand = projected * population
+        else:
+            demand = projected
+        floored = floor is not None and demand < floor
+        if floored and floor is not None:
+            demand = floor
+        inputs = {
+            "method": "trend",
+            "fitted_to": fitted_to,
+            "history": history_data,
+            "slope": slope,
+            "intercept": intercept,
+            "projected": projected,
+            "floor": floor,
+            "floored": floored,
+            "cohort": cohort_data,
+            "cohort_population": population,
+            "population_rows": used,
+            "history_population": history_population,
+        }
+        row = _row(service, None, year, float(demand), supply.raw, supply.number, inputs)
+        if row is None:
+            ctx.too_large(p, year, service)
+        else:
+            rows.append(row)
+    return rows
+
+
+_MODELS = {"ratio": _ratio_model, "prevalence": _prevalence_model, "trend": _trend_model}
+
+
+def _model(i: int, model: Any, ctx: _Context) -> list[Row]:
+    p, out = f"models[{i}]", ctx.out
+    if not isinstance(model, Mapping):
+        out.append(f"{p}: must be an object with service, method and the method's fields")
+        return []
+    before = len(out)
+    service = model.get("service")
+    if not isinstance(service, str) or not service.strip():
+        out.append(f"{p}.service: must be a non-empty string")
+        service = None
+    elif service in ctx.services:
+        out.append(
+            f"{p}.service: {_show(service)} is already used by models[{ctx.services[service]}]"
+        )
+    else:
+        ctx.services[service] = i
+    method = model.get("method")
+    if not isinstance(method, str) or method not in _MODELS:
+        out.append(f'{p}.method: must be "ratio", "prevalence" or "trend"')
+        _unknown(model, _ALL_MODEL_FIELDS, p, out)
+        return []
+    _unknown(
+        model, _MODEL_COMMON | _METHOD_FIELDS[method], p, out, _ALL_MODEL_FIELDS, f"{method} models"
+    )
+    rows = _MODELS[method](i, model, service or "", ctx)
+    return rows if len(out) == before else []
+
+
+def _years(value: Any, out: list[str]) -> list[int]:
+    if not _is_list(value) or not value:
+        out.append("years: must be a non-empty list of years")
+        return []
+    years: list[int] = []
+    seen: set[int] = set()
+    ok = True
+    for k, item in enumerate(value):
+        year = _year(item)
+        if year is None:
+            out.append(f"years[{k}]: {_YEAR_RULE}")
+            ok = False
+        elif year in seen:
+            out.append(f"years[{k}]: {year} is listed twice")
+            ok = False
+        else:
+            seen.add(year)
+            years.append(year)
+    return years if ok else []
+
+
+def calculate(
+    payload: Mapping[str, Any] | Any, presets: Mapping[str, Preset] | None = None
+) -> dict[str, Any]:
+    """Demand, supply and gap for every model and year; see the module docstring.
+
+    `presets` adds or overrides council-defined presets (Preset objects, or data in the
+    shape of the shipped TOML files). Raises SufficiencyInputError listing every problem.
+    """
+    if not isinstance(payload, Mapping):
+        raise SufficiencyInputError(["$: must be a JSON object with years, population and models"])
+    out: list[str] = []
+    _unknown(payload, _TOP_LEVEL_FIELDS, "", out)
+    years = _years(payload.get("years"), out)
+    known = _presets_in_play(presets, payload.get("presets"), out)
+    population = _read_population(payload.get("population"), out)
+    models = payload.get("models")
+    rows: list[Row] = []
+    if not _is_list(models) or not models:
+        out.append("models: must be a non-empty list of models")
+    else:
+        ctx = _Context(out, years, population, known)
+        for i, model in enumerate(models):
+            rows.extend(_model(i, model, ctx))
+    if out:
+        raise SufficiencyInputError(list(dict.fromkeys(out)))
+    return {"rows": rows}

@@ -30,7 +30,17 @@ def council(transactional_db):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/councils/", "/accessibility/", "/privacy/", "/cookies/", "/sign-in/", "/no-such-page/"],
+    [
+        "/",
+        "/councils/",
+        "/accessibility/",
+        "/privacy/",
+        "/cookies/",
+        "/sign-in/",
+        "/no-such-page/",
+        "/market-opportunities/",
+        "/councils/stoke-on-trent/mps/",
+    ],
 )
 def test_public_page_has_no_axe_violations(page, council, path):
     response = page.goto(path)

@@ -1,0 +1,53 @@
+"""A commissioner builds, saves and compares sufficiency scenarios in the browser."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from caremarket.accounts.models import Membership, User
+from caremarket.places.models import LocalAuthority
+from tests.e2e.conftest import assert_accessible
+from tests.planning.test_scenarios import single_years
+
+
+@pytest.fixture
+def commissioner(transactional_db):
+    council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+    single_years(council)
+    user = User.objects.create_user("commissioner", password="a long enough password")
+    Membership.objects.create(user=user, local_authority=council, role="commissioner")
+    return user
+
+
+def test_save_then_compare_two_scenarios(page, commissioner):
+    page.goto("/sign-in/")
+    page.fill("#id_username", "commissioner")
+    page.fill("#id_password", "a long enough password")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/")
+    page.goto("/staff/stoke-on-trent/sufficiency/")
+    assert_accessible(page)
+    page.fill("#id_name", "Baseline")
+    page.get_by_role("button", name="Save and calculate").click()
+    assert page.locator("#sufficiency-table tbody tr").count() > 0
+    assert (
+        page.locator("svg.cm-chart").count() == 0
+        or page.locator("svg.cm-chart[role=img]").count() == 1
+    )
+    assert_accessible(page)
+    models = json.loads(page.input_value("#id_models_text"))
+    models[0]["per_1000"] = 58.5
+    models[0].pop("preset", None)
+    models[0].pop("preset_rate", None)
+    models[0]["cohort"] = {"age_from": 75}
+    page.goto("/staff/stoke-on-trent/sufficiency/")
+    page.fill("#id_name", "10% of residential demand met by extra care")
+    page.fill("#id_models_text", json.dumps(models))
+    page.get_by_role("button", name="Save and calculate").click()
+    page.get_by_role("link", name="Compare with another scenario").click()
+    assert page.locator("#compare-table tbody tr").count() > 0
+    text = page.locator("#compare-table").inner_text()
+    assert "936" in text and "1,040" in text  # 16,000 aged 75+ × 58.5 and × 65 per 1,000
+    assert_accessible(page)

@@ -27,6 +27,11 @@ COUNCILS = (
 #: (format, path inside examples/, council code or None) in the order they load.
 DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
     ("ons-snpp", "data/ons/snpp2022_migcat_persons_65plus_coventry_stoke_banes.csv", None),
+    ("figures", "figures/stoke-on-trent.csv", None),
+    ("figures", "figures/coventry.csv", None),
+    ("figures", "figures/bath-and-north-east-somerset.csv", None),
+    ("pipeline", "pipeline.csv", None),
+    ("schemes", "schemes.csv", None),
 )
 
 

@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "caremarket.accounts",
     "caremarket.places",
     "caremarket.imports",
+    "caremarket.needs",
+    "caremarket.market",
     "caremarket.calc",
     "caremarket.front",
     "caremarket.assessments",

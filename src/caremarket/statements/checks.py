@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from caremarket.needs.checks import findings_for_council
 from caremarket.places.models import LocalAuthority
 
 
 def figure_findings(council: LocalAuthority) -> list[tuple[str, str]]:
     """(stable code, message) for each consistency finding on the council's figures."""
-    try:
-        from caremarket.needs.checks import findings_for_council  # type: ignore[import-not-found]
-    except ImportError:
-        return []
     return [(f.code, str(f)) for f in findings_for_council(council)]

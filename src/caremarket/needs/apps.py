@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeedsConfig(AppConfig):
+    name = "caremarket.needs"
+    verbose_name = "Needs, activity and council figures"

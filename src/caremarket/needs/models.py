@@ -1,0 +1,60 @@
+"""Council figures in one tidy table, each row traced to the import (file and line) it came from.
+
+People supported, requests, expenditure, fee rates, workforce, survey results and the rest share
+one shape (`local_authority, period, measure, dimension, category, value, unit, source`), so they
+live in one table with a controlled measure vocabulary (examples/figures/README.md) rather than a
+table per measure: the checks, the MPS sections and the importer all work on that one shape.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from caremarket.places.models import LocalAuthority
+
+TOTAL = "Total"
+
+
+class CouncilFigureQuerySet(models.QuerySet["CouncilFigure"]):
+    def for_council(self, council: LocalAuthority) -> CouncilFigureQuerySet:
+        return self.filter(local_authority=council)
+
+    def measure(self, *names: str) -> CouncilFigureQuerySet:
+        return self.filter(measure__in=names)
+
+
+class CouncilFigure(models.Model):
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="figures"
+    )
+    period = models.CharField(max_length=20)  # 2023/24, 2023 or 2024-03-31
+    measure = models.CharField(max_length=80, db_index=True)
+    dimension = models.CharField(max_length=120)
+    category = models.CharField(max_length=200)
+    value = models.FloatField()
+    unit = models.CharField(max_length=30)
+    source = models.TextField()
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+
+    objects = CouncilFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["local_authority", "measure", "dimension", "period", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "period", "measure", "dimension", "category", "source"],
+                name="unique_council_figure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.dimension}={self.category} {self.period}: {self.value:g}"
+
+    @property
+    def is_total(self) -> bool:
+        return self.category.split("|")[-1] == TOTAL
+
+    def where(self) -> str:
+        """Where the figure came from: file and line, for findings and tables."""
+        return f"{self.import_run.file_name} line {self.source_row}"

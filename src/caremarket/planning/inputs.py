@@ -86,7 +86,7 @@ def default_models(council: LocalAuthority) -> list[dict[str, Any]]:
         )
     for model in models:
         if model["service"] in supply:
-            model["supply"] = supply[model["service"]]
+            model.update(supply[model["service"]])
     return models
 
 

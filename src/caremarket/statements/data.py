@@ -145,6 +145,11 @@ def sufficiency_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
     sources = sorted(
         set(_population_sources(council)) | {f"Sufficiency scenario “{scenario.name}”"}
     )
+    sources += [
+        f"Supply of {_service_label(m['service']).lower()}: {m['source']}"
+        for m in scenario.demand_models
+        if isinstance(m, dict) and m.get("source") and "service" in m
+    ]
     for r in result.rows:
         preset = (r.get("inputs") or {}).get("preset")
         if isinstance(preset, dict) and preset.get("citation"):
@@ -220,3 +225,134 @@ def _population_sources(council: LocalAuthority) -> list[str]:
             .values_list("source", flat=True)
         )
     )
+
+
+# Council figures by section -------------------------------------------------------------------
+
+#: MPS data section → the measures (from the figures vocabulary) it tabulates, in order.
+SECTION_MEASURES: dict[str, tuple[str, ...]] = {
+    "prevalence": (
+        "people_with_condition", "people_with_condition_change", "qof_prevalence_pct",
+        "unpaid_carers", "life_expectancy_years", "healthy_life_expectancy_years",
+    ),
+    "expenditure": ("expenditure_gbp", "funding_source_share_pct", "budget_gap_gbp"),
+    "supply": (
+        "care_homes", "care_home_beds", "extra_care_units", "supported_living_units",
+        "shared_lives_carers", "home_care_hours_per_week", "direct_payment_recipients",
+        "micro_providers", "commissioned_providers", "occupancy_rate_pct",
+        "care_home_vacancy_rate_pct",
+    ),
+    "quality": ("commissioned_services", "cqc_registered_services"),
+    "demand": (
+        "requests_for_support", "people_supported", "people_supported_during_year",
+        "clients_accessing_long_term_support", "new_admissions", "projected_demand",
+        "specialist_housing_demand", "specialist_housing_shortfall",
+    ),
+    "workforce": (
+        "workforce_filled_posts", "workforce_vacancies", "workforce_vacancy_rate_pct",
+        "workforce_turnover_rate_pct", "workforce_qualification_pct",
+    ),
+    "fee_rates": ("fee_rate_gbp", "charge_gbp"),
+    "survey": (
+        "survey_satisfaction_pct", "service_user_survey_pct", "carers_survey_pct",
+        "provider_survey_pct", "quality_of_life_score", "compliments", "complaints",
+    ),
+}  # fmt: skip
+
+UNIT_KINDS = {"gbp": "gbp", "pct": "pct", "gbp_per_week": "gbp_pence", "gbp_per_visit": "gbp_pence"}
+
+
+def _words(name: str) -> str:
+    text = name.replace("|", ", ").replace("_", " ").replace(" pct", " (%)").replace(" gbp", " (£)")
+    return text[:1].upper() + text[1:]
+
+
+def _period_key(period: str) -> tuple[str, int, str]:
+    return (period[:4], len(period), period)
+
+
+def figure_tables(council: LocalAuthority, measures: tuple[str, ...]) -> list[Table]:
+    """One table per measure and breakdown: categories down, periods across, as published."""
+    from caremarket.needs.models import CouncilFigure
+
+    figures = list(
+        CouncilFigure.objects.for_council(council).measure(*measures).select_related("import_run")
+    )
+    tables = []
+    for measure in measures:
+        mine = [f for f in figures if f.measure == measure]
+        for dimension in dict.fromkeys(f.dimension for f in mine):
+            group = [f for f in mine if f.dimension == dimension]
+            periods = sorted({f.period for f in group}, key=_period_key)
+            categories = list(dict.fromkeys(f.category for f in group if not f.is_total))
+            categories += list(dict.fromkeys(f.category for f in group if f.is_total))
+            cells = {(f.category, f.period): f.value for f in group}
+            unit = group[0].unit
+            kind = UNIT_KINDS.get(unit, "int")
+            if kind == "int" and any(not f.value.is_integer() for f in group):
+                kind = "decimal1"
+            first = "Total" if dimension == "all" else _words(dimension)
+            tables.append(
+                Table(
+                    id=f"{measure}-{dimension}".replace("|", "-").replace("_", "-"),
+                    caption=f"{_words(measure)}"
+                    + ("" if dimension == "all" else f" by {_words(dimension).lower()}"),
+                    columns=[Column(first, "text")] + [Column(p, kind) for p in periods],
+                    rows=[
+                        [_words(c) if c != "Total" else "Total"]
+                        + [cells.get((c, p)) for p in periods]
+                        for c in categories
+                    ],
+                    sources=sorted({f"{f.source} [{f.import_run.file_name}]" for f in group}),
+                )
+            )
+    return tables
+
+
+def _figures_provider(key: str) -> Provider:
+    def build(council: LocalAuthority, scenario: Any) -> list[Table]:
+        return figure_tables(council, SECTION_MEASURES[key])
+
+    return build
+
+
+for _key in SECTION_MEASURES:
+    if _key not in PROVIDERS:
+        PROVIDERS[_key] = _figures_provider(_key)
+
+
+@provider("pipeline")
+def pipeline_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    from caremarket.market.models import CommissioningContract
+
+    contracts = list(
+        CommissioningContract.objects.filter(local_authority=council).select_related("import_run")
+    )
+    if not contracts:
+        return []
+    return [
+        Table(
+            id="commissioning-pipeline",
+            caption="Commissioning pipeline: contracts to be re-tendered",
+            columns=[
+                Column("Contract", "text"),
+                Column("Service", "text"),
+                Column("Recommissioning from", "text"),
+                Column("Current contract ends", "text"),
+                Column("Estimated value", "gbp"),
+                Column("Status", "text"),
+            ],
+            rows=[
+                [
+                    c.contract,
+                    c.service.replace("_", " "),
+                    c.recommissioning_date.isoformat() if c.recommissioning_date else None,
+                    c.current_end_date.isoformat() if c.current_end_date else None,
+                    c.estimated_value_gbp,
+                    c.status,
+                ]
+                for c in contracts
+            ],
+            sources=sorted({f"{c.source} [{c.import_run.file_name}]" for c in contracts}),
+        )
+    ]

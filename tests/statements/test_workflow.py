@@ -220,3 +220,38 @@ class MarketOpportunitiesPageTests(TestCase):
             reverse("statements:market_opportunities"), {"service": "x" * 10_000}
         )
         self.assertEqual(huge.status_code, 200)
+
+
+class AddSectionTests(TestCase):
+    def test_a_council_adds_its_own_section_at_the_end(self):
+        council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        user = User.objects.create_user("w")
+        Membership.objects.create(user=user, local_authority=council, role="commissioner")
+        edition = workflow.create_statement(council, period="2024–2028", slug="mps", user=user)
+        self.client.force_login(user)
+        url = reverse(
+            "statements:transition",
+            kwargs={"council": council.slug, "statement": "mps", "number": 1},
+        )
+        response = self.client.post(url, {"action": "add_section", "title": "Housing with care"})
+        section = edition.sections.get(key="housing-with-care")
+        self.assertEqual(section.position, 18)
+        self.assertRedirects(
+            response,
+            reverse(
+                "statements:edit_section",
+                kwargs={
+                    "council": council.slug,
+                    "statement": "mps",
+                    "number": 1,
+                    "key": "housing-with-care",
+                },
+            ),
+        )
+        again = self.client.post(
+            url, {"action": "add_section", "title": "Housing with care"}, follow=True
+        )
+        self.assertTrue(edition.sections.filter(key="housing-with-care-2").exists())
+        empty = self.client.post(url, {"action": "add_section", "title": "  "}, follow=True)
+        self.assertContains(empty, "Enter a title for the new section")
+        self.assertEqual(again.status_code, 200)

@@ -163,6 +163,11 @@ def transition(
         elif action == "publish":
             workflow.publish(edition, user, set(request.POST.getlist("acknowledge")))  # type: ignore[arg-type]
             messages.success(request, f"Edition {edition.number} published")
+        elif action == "add_section":
+            section = workflow.add_section(edition, user, request.POST.get("title", ""))  # type: ignore[arg-type]
+            messages.success(request, f"Section “{section.title}” added at the end")
+            return redirect("statements:edit_section", council=council.slug, statement=statement,
+                            number=number, key=section.key)  # fmt: skip
         elif action == "new_edition":
             new = workflow.start_new_edition(edition.statement, user)  # type: ignore[arg-type]
             messages.success(request, f"Edition {new.number} started from edition {edition.number}")

@@ -102,6 +102,24 @@ def mark_edited(edition: Edition, user: User) -> None:
     edition.save(update_fields=["last_edited_by", "last_edited_at"])
 
 
+def add_section(edition: Edition, user: User, title: str) -> Section:
+    """A council's own section (narrative only), placed last; its key comes from the title."""
+    from django.utils.text import slugify
+
+    title = title.strip()
+    if not title:
+        raise WorkflowError("Enter a title for the new section")
+    if len(title) > 200:
+        raise WorkflowError("The title must be 200 characters or fewer")
+    mark_edited(edition, user)
+    base = slugify(title)[:50] or "section"
+    key, n = base, 2
+    while edition.sections.filter(key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    last = edition.sections.order_by("-position").values_list("position", flat=True).first()
+    return Section.objects.create(edition=edition, key=key, title=title, position=(last or 0) + 1)
+
+
 def submit_for_review(edition: Edition, user: User) -> None:
     if edition.status != Edition.Status.DRAFT:
         raise WorkflowError("only a draft can be sent for review")

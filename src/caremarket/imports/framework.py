@@ -96,6 +96,9 @@ class Importer(ABC):
     dataset: ClassVar[str]
     description: ClassVar[str] = ""
     needs_council: ClassVar[bool] = False
+    #: Rows handed to `write_batch` at a time; large formats override `write_batch` to use
+    #: bulk queries (one lookup per batch rather than one per row).
+    batch_size: ClassVar[int] = 500
 
     def __init__(self, context: Context) -> None:
         self.context = context
@@ -104,9 +107,13 @@ class Importer(ABC):
     def read(self, path: Path) -> Iterator[Parsed | RowError]:
         """Yield each row parsed and validated, or the reason it is bad."""
 
-    @abstractmethod
     def write(self, row: Parsed, run: ImportRun) -> bool:
         """Store one validated row; return True if anything changed."""
+        raise NotImplementedError(f"{type(self).__name__} must define write or write_batch")
+
+    def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
+        """Store a batch of validated rows; return how many changed. Defaults to `write`."""
+        return sum(1 for row in rows if self.write(row, run))
 
     def edition(self, path: Path) -> str:
         return ""
@@ -240,13 +247,20 @@ def run_import(
             if report.error_count
             else ImportRun.Status.COMPLETE,
         )
+        batch: list[Parsed] = []
         for item in importer.read(path):
             if isinstance(item, RowError):
                 continue
-            if importer.write(item, run):
-                report.rows_written += 1
-            else:
-                report.rows_unchanged += 1
+            batch.append(item)
+            if len(batch) >= importer.batch_size:
+                changed = importer.write_batch(batch, run)
+                report.rows_written += changed
+                report.rows_unchanged += len(batch) - changed
+                batch = []
+        if batch:
+            changed = importer.write_batch(batch, run)
+            report.rows_written += changed
+            report.rows_unchanged += len(batch) - changed
         report.warnings = importer.finish(run)
         run.rows_read = report.rows_read
         run.rows_written = report.rows_written

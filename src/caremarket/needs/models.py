@@ -15,6 +15,50 @@ from caremarket.places.models import LocalAuthority
 TOTAL = "Total"
 
 
+class PrevalenceRate(models.Model):
+    """The share of people in an age band (and sex) with a condition, from a named study.
+
+    `rate` is a proportion (0.012 = 1.2%), as POPPI/PANSI and CFAS II publish it. An open band
+    (90+) has `age_to` NULL; NULLs are distinct in unique constraints on both databases, so the
+    open band gets its own conditional constraint.
+    """
+
+    class Sex(models.TextChoices):
+        ALL = "all", "All persons"
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+
+    measure = models.CharField(max_length=80, db_index=True)
+    age_from = models.PositiveSmallIntegerField()
+    age_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL)
+    rate = models.FloatField()
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["measure", "source", "sex", "age_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "age_from", "age_to", "sex", "source"],
+                condition=models.Q(age_to__isnull=False),
+                name="unique_prevalence_band",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "age_from", "sex", "source"],
+                condition=models.Q(age_to__isnull=True),
+                name="unique_prevalence_open_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        band = f"{self.age_from}+" if self.age_to is None else f"{self.age_from}-{self.age_to}"
+        return f"{self.measure} {band} {self.sex}: {self.rate:g}"
+
+
 class CouncilFigureQuerySet(models.QuerySet["CouncilFigure"]):
     def for_council(self, council: LocalAuthority) -> CouncilFigureQuerySet:
         return self.filter(local_authority=council)

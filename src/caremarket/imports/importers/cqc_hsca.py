@@ -1,0 +1,192 @@
+"""CQC "care directory with filters" (HSCA_Active_Locations), as .xlsx or saved as CSV.
+
+One row per active location with beds, coordinates, rating, dormancy, provider, and one Y/blank
+column per "Regulated activity - …", "Service type - …" and "Service user band - …". Columns
+are matched by name (case, punctuation and spacing ignored, with aliases for names that have
+drifted between releases); a missing required column refuses the file, naming it. The national
+file has about 50,000 rows: it is read as a stream (openpyxl read-only for .xlsx) and written
+in batches (see cqc_register.upsert_locations).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from caremarket.imports.framework import Importer, Parsed, RowError
+from caremarket.imports.importers.cqc_directory import LOCATION_ID
+from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
+from caremarket.imports.importers.tabular import (
+    Cells,
+    normalise,
+    parse_count,
+    parse_date,
+    parse_flag,
+    parse_number,
+    resolve_columns,
+    table_rows,
+)
+from caremarket.imports.models import ImportRun
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cqc_location_id": ("Location ID",),
+    "registration_date": ("Location HSCA start date", "HSCA start date"),
+    "dormant": ("Dormant (Y/N)", "Dormant"),
+    "care_home": ("Care home?", "Care home"),
+    "name": ("Location Name",),
+    "phone": ("Location Telephone Number",),
+    "website": ("Location Web Address",),
+    "beds": ("Care homes beds", "Care home beds", "Care homes beds at location"),
+    "inspection_category": ("Location Primary Inspection Category",),
+    "latest_rating": ("Location Latest Overall Rating",),
+    "latest_rating_date": ("Publication Date", "Location Latest Overall Rating Publication Date"),
+    "region": ("Location Region",),
+    "local_authority": ("Location Local Authority",),
+    "street": ("Location Street Address",),
+    "line_2": ("Location Address Line 2",),
+    "city": ("Location City",),
+    "county": ("Location County",),
+    "postcode": ("Location Postal Code", "Location Postcode"),
+    "latitude": ("Location Latitude",),
+    "longitude": ("Location Longitude",),
+    "provider_id": ("Provider ID",),
+    "provider_name": ("Provider Name",),
+    "companies_house": ("Provider Companies House Number", "Companies House Number"),
+}
+REQUIRED = ("cqc_location_id", "name", "care_home", "local_authority", "postcode")
+FLAG_COLUMN = re.compile(
+    r"^\s*(regulated activity|service type|service user band)s?\s*-\s*(.+?)\s*$", re.I
+)
+FLAG_FIELD = {
+    "regulated activity": "regulated_activities",
+    "service type": "service_types",
+    "service user band": "service_user_bands",
+}
+
+FIELDS = (
+    "cqc_location_id",
+    "name",
+    "phone",
+    "website",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "local_authority",
+    "local_authority_name",
+    "region",
+    "care_home",
+    "beds",
+    "dormant",
+    "registration_date",
+    "latest_rating",
+    "latest_rating_date",
+    "inspection_category",
+    "service_types",
+    "service_user_bands",
+    "regulated_activities",
+)
+
+
+class CqcHscaImporter(Importer):
+    format = "cqc-hsca"
+    publisher = "Care Quality Commission"
+    dataset = "Care directory with filters (HSCA_Active_Locations)"
+    description = "HSCA_Active_Locations as .xlsx or CSV; columns matched by name"
+    batch_size = 2000
+
+    def edition(self, path: Path) -> str:
+        match = re.search(r"(\d{1,2}[_ -][A-Za-z]+[_ -]20\d\d)", path.name)
+        return match.group(1).replace("_", " ") if match else ""
+
+    def read(self, path: Path) -> Iterator[Parsed | RowError]:
+        header, rows = table_rows(path, "Location ID")
+        columns = resolve_columns(header, COLUMNS, REQUIRED)
+        flags: dict[str, tuple[str, str]] = {}
+        for name in header:
+            match = FLAG_COLUMN.match(name)
+            if match:
+                flags[normalise(name)] = (FLAG_FIELD[match.group(1).lower()], match.group(2))
+        label = {field: aliases[0] for field, aliases in COLUMNS.items()}
+        councils = CouncilMatcher(self.context)
+        seen: dict[str, int] = {}
+        for item in rows:
+            if isinstance(item, RowError):
+                yield item
+                continue
+            line, raw = item
+
+            cells = Cells(line, raw, columns, label)
+
+            errors, values = cells.errors, cells.values
+
+            location_id = cells.get("cqc_location_id")
+            if not LOCATION_ID.match(location_id):
+                errors.append(
+                    RowError(line, "Location ID", f"not a CQC location id: {location_id[:20]!r}")
+                )
+            if not cells.get("name"):
+                errors.append(RowError(line, "Location Name", "missing"))
+            cells.parse("registration_date", parse_date)
+            cells.parse("latest_rating_date", parse_date)
+            cells.parse("dormant", parse_flag)
+            cells.parse("care_home", parse_flag)
+            cells.parse("beds", parse_count)
+            cells.parse("latitude", lambda t: parse_number(t, -90, 90))
+            cells.parse("longitude", lambda t: parse_number(t, -180, 180))
+            council, reason = councils.match(cells.get("local_authority"))
+            if reason:
+                errors.append(RowError(line, "Location Local Authority", reason))
+            lists: dict[str, list[str]] = {
+                "service_types": [],
+                "service_user_bands": [],
+                "regulated_activities": [],
+            }
+            for column, (field, name) in flags.items():
+                try:
+                    if parse_flag(raw.get(column, "")):
+                        lists[field].append(name)
+                except ValueError as error:
+                    errors.append(RowError(line, name, str(error)))
+            if errors:
+                yield from errors
+                continue
+            if location_id in seen:
+                yield RowError(line, "Location ID", f"repeats line {seen[location_id]}")
+                continue
+            seen[location_id] = line
+            address = ", ".join(
+                cells.get(f) for f in ("street", "line_2", "city", "county") if cells.get(f)
+            )
+            provider_id = cells.get("provider_id")
+            yield Parsed(
+                line,
+                {
+                    "location": {
+                        **values,
+                        **lists,
+                        "cqc_location_id": location_id,
+                        "name": cells.get("name")[:300],
+                        "phone": cells.get("phone")[:40],
+                        "website": cells.get("website")[:300],
+                        "address": address[:500],
+                        "postcode": cells.get("postcode").upper()[:10],
+                        "local_authority": council,
+                        "local_authority_name": cells.get("local_authority")[:200],
+                        "region": cells.get("region")[:100],
+                        "latest_rating": cells.get("latest_rating")[:40],
+                        "inspection_category": cells.get("inspection_category")[:200],
+                    },
+                    "provider": {
+                        "cqc_provider_id": provider_id,
+                        "name": cells.get("provider_name")[:300],
+                        "companies_house_number": cells.get("companies_house")[:20],
+                    }
+                    if provider_id
+                    else None,
+                },
+            )
+
+    def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
+        return upsert_locations(rows, run, FIELDS)

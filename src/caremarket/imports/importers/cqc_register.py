@@ -1,0 +1,120 @@
+"""What the two CQC register formats share: council matching and writing locations in bulk.
+
+Both files are national public data. A location is stored whatever its council: when the
+council is on this instance it is linked, otherwise only the register's name is kept. With
+`--council` the file is taken to be that council's download, and a row naming another council
+is a bad row (the wrong filter was applied), not silently re-homed.
+
+Writing is batched: one query finds the batch's existing providers and locations, new ones go
+in with `bulk_create` and changed ones with `bulk_update`, so 50,000 locations take a few
+hundred queries, not 100,000. Each format writes only the fields it carries, so the monthly
+directory never blanks the beds the HSCA file brought, and no import touches
+`description_override`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from caremarket.imports.framework import Context, Parsed
+from caremarket.imports.importers.tabular import council_key
+from caremarket.imports.models import ImportRun
+from caremarket.market.models import Location, Provider
+from caremarket.places.models import LocalAuthority
+
+
+class CouncilMatcher:
+    """Finds the council a register row belongs to, by the name the register uses."""
+
+    def __init__(self, context: Context) -> None:
+        self.council = context.council
+        self.by_name = {council_key(la.name): la for la in LocalAuthority.objects.all()}
+
+    def match(self, name: str) -> tuple[LocalAuthority | None, str | None]:
+        """(council or None, reason the row is bad or None)."""
+        name = name.strip()
+        found = self.by_name.get(council_key(name)) if name else None
+        if self.council is None:
+            return found, None
+        if not name or found == self.council:
+            return self.council, None
+        return None, (
+            f"this row is for {name!r}, not {self.council.name}: import it without --council "
+            "or filter the file to one council"
+        )
+
+
+def upsert_locations(rows: Iterable[Parsed], run: ImportRun, fields: tuple[str, ...]) -> int:
+    """Create or update providers and locations for a batch; return locations changed.
+
+    Each row's values hold `location` (field → value, for `fields`) and `provider`
+    (cqc_provider_id, name, companies_house_number) or None.
+    """
+    rows = list(rows)
+    providers = _upsert_providers(rows, run)
+    ids = [row.values["location"]["cqc_location_id"] for row in rows]
+    existing = {
+        loc.cqc_location_id: loc for loc in Location.objects.filter(cqc_location_id__in=ids)
+    }
+    new: list[Location] = []
+    changed: list[Location] = []
+    for row in rows:
+        values = dict(row.values["location"])
+        provider = row.values.get("provider")
+        if provider:
+            values["provider_id"] = providers[provider["cqc_provider_id"]].pk
+        location = existing.get(values["cqc_location_id"])
+        if location is None:
+            new.append(Location(**values, import_run=run, source_row=row.line))
+            continue
+        if all(getattr(location, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(location, k, v)
+        location.import_run, location.source_row = run, row.line
+        changed.append(location)
+    Location.objects.bulk_create(new, batch_size=500)
+    update = [f for f in fields if f != "cqc_location_id"] + ["import_run", "source_row"]
+    if any(row.values.get("provider") for row in rows):
+        update.append("provider")
+    Location.objects.bulk_update(changed, update, batch_size=500)
+    return len(new) + len(changed)
+
+
+def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, Provider]:
+    wanted: dict[str, tuple[dict[str, Any], int]] = {}
+    for row in rows:
+        provider = row.values.get("provider")
+        if provider:
+            wanted[provider["cqc_provider_id"]] = (provider, row.line)
+    if not wanted:
+        return {}
+    found = {p.cqc_provider_id: p for p in Provider.objects.filter(cqc_provider_id__in=wanted)}
+    new: list[Provider] = []
+    changed: list[Provider] = []
+    for provider_id, (values, line) in wanted.items():
+        provider = found.get(provider_id)
+        if provider is None:
+            new.append(Provider(**values, import_run=run, source_row=line))
+            continue
+        updates = {k: v for k, v in values.items() if v and getattr(provider, k) != v}
+        if updates:
+            for k, v in updates.items():
+                setattr(provider, k, v)
+            provider.import_run, provider.source_row = run, line
+            changed.append(provider)
+    if new:
+        Provider.objects.bulk_create(new, batch_size=500)
+        found.update(
+            {
+                p.cqc_provider_id: p
+                for p in Provider.objects.filter(
+                    cqc_provider_id__in=[p.cqc_provider_id for p in new]
+                )
+            }
+        )
+    Provider.objects.bulk_update(
+        changed, ["name", "companies_house_number", "import_run", "source_row"], batch_size=500
+    )
+    return found

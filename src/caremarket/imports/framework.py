@@ -165,7 +165,7 @@ def csv_rows(
     A missing required column refuses the file, naming the column. A row with too few or too
     many fields, or an unterminated quote (a truncated file), is a RowError for that line.
     """
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, strict=True)
     try:
         for _ in range(skip_lines):
             next(reader)

@@ -7,8 +7,13 @@ from pathlib import Path
 from caremarket.imports.framework import ImportReport, run_import
 from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.imports.models import ImportRun
-from caremarket.market.models import CapacitySnapshot, CommissioningContract, Location, Provider
-from caremarket.market.models import Scheme
+from caremarket.market.models import (
+    CapacitySnapshot,
+    CommissioningContract,
+    Location,
+    Provider,
+    Scheme,
+)
 from caremarket.needs.models import CouncilFigure, PrevalenceRate
 from caremarket.places.models import LocalAuthority, PopulationFigure, Postcode
 

@@ -8,9 +8,13 @@ Fee rates, workforce and expenditure figures share the tidy council-figure shape
 Register rows are national public data: a location is stored even when its council is not on
 this instance (`local_authority` is then empty and `local_authority_name` says which it is), so
 regional and national views can read across and a council joining later needs no re-import.
+Councils are matched by the register's name for them (or an ONS code where a file gives one).
+A location missing from a later full HSCA register is kept, marked `deregistered` with the date.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -33,15 +37,73 @@ class Provider(models.Model):
         return self.name
 
 
+#: The HSCA service type that makes a care home a nursing home (CQC's own wording).
+NURSING_SERVICE_TYPE = "Care home service with nursing"
+
+
+@dataclass(frozen=True)
+class BedTotals:
+    """Registered care home beds in one council, split the way commissioners count them.
+
+    A home registered for both nursing and personal care counts as nursing (its beds can take
+    nursing placements), as CQC's own bed counts do. `import_run_ids` are the register imports
+    the beds came from, so a figure built on them can cite its source.
+    """
+
+    nursing: int
+    residential: int
+    nursing_homes: int
+    residential_homes: int
+    homes_without_beds: int
+    import_run_ids: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return self.nursing + self.residential
+
+    @property
+    def homes(self) -> int:
+        return self.nursing_homes + self.residential_homes
+
+
 class LocationQuerySet(models.QuerySet["Location"]):
     def for_council(self, council: LocalAuthority) -> LocationQuerySet:
-        return self.filter(local_authority=council)
+        """The council's locations still on the register (deregistered ones are history)."""
+        return self.filter(local_authority=council, deregistered=False)
 
     def active(self) -> LocationQuerySet:
         return self.filter(deregistered=False)
 
     def care_homes(self) -> LocationQuerySet:
         return self.filter(care_home=True)
+
+    def bed_totals(self, council: LocalAuthority) -> BedTotals:
+        """Registered beds in the council's active, non-dormant care homes, nursing vs not.
+
+        Counted in Python: service types are a JSON list, and list containment is not portable
+        across SQLite and PostgreSQL; a council has at most a few hundred homes.
+        """
+        nursing = residential = nursing_homes = residential_homes = without = 0
+        runs: set[int] = set()
+        rows = (
+            self.for_council(council)
+            .filter(care_home=True, dormant=False)
+            .values_list("beds", "service_types", "import_run_id")
+        )
+        for beds, service_types, run_id in rows:
+            if beds is None:
+                without += 1
+                continue
+            runs.add(run_id)
+            if NURSING_SERVICE_TYPE.lower() in {str(t).lower() for t in service_types or []}:
+                nursing += beds
+                nursing_homes += 1
+            else:
+                residential += beds
+                residential_homes += 1
+        return BedTotals(
+            nursing, residential, nursing_homes, residential_homes, without, tuple(sorted(runs))
+        )
 
 
 class Location(models.Model):

@@ -5,7 +5,10 @@ column per "Regulated activity - …", "Service type - …" and "Service user ba
 are matched by name (case, punctuation and spacing ignored, with aliases for names that have
 drifted between releases); a missing required column refuses the file, naming it. The national
 file has about 50,000 rows: it is read as a stream (openpyxl read-only for .xlsx) and written
-in batches (see cqc_register.upsert_locations).
+in batches of 2,000 (see cqc_register.upsert_locations). It is a full register refresh: a
+location missing from the file is marked deregistered (see `finish`). Councils are matched by
+the register's name for them; a location in a council not on this instance is still stored,
+with `local_authority` empty and `local_authority_name` kept.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from caremarket.imports.framework import Importer, Parsed, RowError
+from django.utils import timezone
+
+from caremarket.imports.framework import Context, Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_directory import LOCATION_ID
 from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
 from caremarket.imports.importers.tabular import (
@@ -28,6 +33,7 @@ from caremarket.imports.importers.tabular import (
     table_rows,
 )
 from caremarket.imports.models import ImportRun
+from caremarket.market.models import Location
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cqc_location_id": ("Location ID",),
@@ -86,6 +92,8 @@ FIELDS = (
     "service_types",
     "service_user_bands",
     "regulated_activities",
+    "deregistered",
+    "deregistered_date",
 )
 
 
@@ -95,6 +103,14 @@ class CqcHscaImporter(Importer):
     dataset = "Care directory with filters (HSCA_Active_Locations)"
     description = "HSCA_Active_Locations as .xlsx or CSV; columns matched by name"
     batch_size = 2000
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        #: Every location id the file lists, bad rows included: a row skipped for a bad cell is
+        #: still on the register and must not be marked deregistered.
+        self.listed_ids: set[str] = set()
+        #: A row that could not be read at all (a truncated file) hides which ids it listed.
+        self.unreadable_rows = False
 
     def edition(self, path: Path) -> str:
         match = re.search(r"(\d{1,2}[_ -][A-Za-z]+[_ -]20\d\d)", path.name)
@@ -113,6 +129,7 @@ class CqcHscaImporter(Importer):
         seen: dict[str, int] = {}
         for item in rows:
             if isinstance(item, RowError):
+                self.unreadable_rows = True
                 yield item
                 continue
             line, raw = item
@@ -122,6 +139,7 @@ class CqcHscaImporter(Importer):
             errors, values = cells.errors, cells.values
 
             location_id = cells.get("cqc_location_id")
+            self.listed_ids.add(location_id)
             if not LOCATION_ID.match(location_id):
                 errors.append(
                     RowError(line, "Location ID", f"not a CQC location id: {location_id[:20]!r}")
@@ -177,6 +195,9 @@ class CqcHscaImporter(Importer):
                         "region": cells.get("region")[:100],
                         "latest_rating": cells.get("latest_rating")[:40],
                         "inspection_category": cells.get("inspection_category")[:200],
+                        # On the active register, so registered (again, if it had lapsed).
+                        "deregistered": False,
+                        "deregistered_date": None,
                     },
                     "provider": {
                         "cqc_provider_id": provider_id,
@@ -190,3 +211,32 @@ class CqcHscaImporter(Importer):
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
         return upsert_locations(rows, run, FIELDS)
+
+    def finish(self, run: ImportRun) -> list[str]:
+        """A full register refresh: a location no longer on the active register is deregistered.
+
+        The HSCA file lists every active location, so absence means CQC removed it. With
+        `--council` the file is taken as that council's download and only its locations are
+        checked; without it the file is taken as the national register. The location is kept
+        (its history, ratings and capacity snapshots still matter) with `deregistered` set, the
+        date of this import, and this run as its provenance (`source_row` 0: not in the file).
+        """
+        if self.unreadable_rows:
+            return ["some rows could not be read, so no location was marked deregistered"]
+        active = Location.objects.filter(deregistered=False)
+        if self.context.council is not None:
+            active = active.filter(local_authority=self.context.council)
+        gone = [
+            pk
+            for pk, location_id in active.values_list("pk", "cqc_location_id").iterator()
+            if location_id not in self.listed_ids
+        ]
+        today = timezone.localdate()
+        for start in range(0, len(gone), 2000):
+            Location.objects.filter(pk__in=gone[start : start + 2000]).update(
+                deregistered=True, deregistered_date=today, import_run=run, source_row=0
+            )
+        if not gone:
+            return []
+        scope = self.context.council.name if self.context.council else "the national register"
+        return [f"{len(gone)} location(s) no longer on {scope} marked deregistered on {today}"]

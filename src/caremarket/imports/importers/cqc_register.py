@@ -23,18 +23,26 @@ from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location, Provider
 from caremarket.places.models import LocalAuthority
 
+FOREIGN_KEYS = frozenset({"local_authority", "area"})
+
 
 class CouncilMatcher:
     """Finds the council a register row belongs to, by the name the register uses."""
 
     def __init__(self, context: Context) -> None:
         self.council = context.council
-        self.by_name = {council_key(la.name): la for la in LocalAuthority.objects.all()}
+        councils = list(LocalAuthority.objects.all())
+        self.by_name = {council_key(la.name): la for la in councils}
+        self.by_code = {la.code.upper(): la for la in councils}
 
     def match(self, name: str) -> tuple[LocalAuthority | None, str | None]:
-        """(council or None, reason the row is bad or None)."""
+        """(council or None, reason the row is bad or None); `name` may be an ONS code."""
         name = name.strip()
-        found = self.by_name.get(council_key(name)) if name else None
+        found = (
+            (self.by_code.get(name.upper()) or self.by_name.get(council_key(name)))
+            if name
+            else None
+        )
         if self.council is None:
             return found, None
         if not name or found == self.council:
@@ -60,7 +68,7 @@ def upsert_locations(rows: Iterable[Parsed], run: ImportRun, fields: tuple[str, 
     new: list[Location] = []
     changed: list[Location] = []
     for row in rows:
-        values = dict(row.values["location"])
+        values = _by_id(row.values["location"])
         provider = row.values.get("provider")
         if provider:
             values["provider_id"] = providers[provider["cqc_provider_id"]].pk
@@ -80,6 +88,14 @@ def upsert_locations(rows: Iterable[Parsed], run: ImportRun, fields: tuple[str, 
         update.append("provider")
     Location.objects.bulk_update(changed, update, batch_size=500)
     return len(new) + len(changed)
+
+
+def _by_id(values: dict[str, Any]) -> dict[str, Any]:
+    """Foreign keys as `<name>_id`, so comparing with a stored row costs no query per row."""
+    return {
+        (f"{k}_id" if k in FOREIGN_KEYS else k): (v.pk if k in FOREIGN_KEYS and v else v)
+        for k, v in values.items()
+    }
 
 
 def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, Provider]:

@@ -32,6 +32,7 @@ DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
     ("figures", "figures/bath-and-north-east-somerset.csv", None),
     ("pipeline", "pipeline.csv", None),
     ("schemes", "schemes.csv", None),
+    ("prevalence", "data/prevalence/cfas2_dementia_prevalence_BCC-PHM.csv", None),
 )
 
 

@@ -4,7 +4,8 @@
 - a percentage that disagrees with its numerator and denominator (`X_pct`, `X_numerator`,
   `X_denominator` with the same breakdown);
 - a subset larger than its set (e.g. substantiated enquiries above enquiries);
-- age bands in one breakdown that overlap or leave a gap.
+- age bands in one breakdown that overlap or leave a gap;
+- the same figure published with two different values (by two documents, say).
 
 Each finding names the figures and the file lines they came from.
 """
@@ -56,13 +57,17 @@ class Finding:
         return f"{self.message}{where}"
 
 
-def _step(values: Iterable[float]) -> float:
-    """The precision the figures were printed to: 1 for whole numbers, else 10^-decimals."""
+def _step(figures: Iterable[CouncilFigure]) -> float:
+    """The precision the figures were printed to: 1 for whole numbers, else 10^-decimals.
+
+    The printed decimals are kept at import ("60.0" is 1 decimal even though the float is 60);
+    digits the float itself shows count too, for figures made in code.
+    """
     decimals = 0
-    for value in values:
-        text = f"{value:.6f}".rstrip("0").rstrip(".")
-        if "." in text:
-            decimals = max(decimals, len(text.split(".")[1]))
+    for figure in figures:
+        text = f"{figure.value:.6f}".rstrip("0").rstrip(".")
+        shown = len(text.split(".")[1]) if "." in text else 0
+        decimals = max(decimals, shown, figure.decimals or 0)
     return 10.0 ** -min(decimals, 4)
 
 
@@ -92,11 +97,11 @@ def total_findings(figures: list[CouncilFigure]) -> Iterator[Finding]:
         if not totals or not parts:
             continue
         summed = sum(f.value for f in parts)
-        if all(f.unit in WHOLE_UNITS and f.value.is_integer() for f in rows):
+        if all(f.unit in WHOLE_UNITS and float(f.value).is_integer() for f in rows):
             tolerance = 1e-9  # whole counts are exact: nothing to round
         else:
             # each printed figure may be rounded by half its last digit
-            tolerance = 0.5 * _step(f.value for f in rows) * (len(parts) + 1) + 1e-9
+            tolerance = 0.5 * _step(rows) * (len(parts) + 1) + 1e-9
         for total in totals:
             if abs(total.value - summed) > tolerance:
                 within = f" for {'|'.join(prefix)}" if prefix else ""
@@ -124,7 +129,7 @@ def percentage_findings(figures: list[CouncilFigure]) -> Iterator[Finding]:
         if numerator is None or denominator is None or denominator.value == 0:
             continue
         computed = 100 * numerator.value / denominator.value
-        if abs(computed - f.value) > 0.5 * _step([f.value]) + 1e-9:
+        if abs(computed - f.value) > 0.5 * _step([f]) + 1e-9:
             yield Finding(
                 "percentage",
                 f"{f.local_authority_id}:{f.period}:{f.measure}:{f.dimension}:{f.category}",
@@ -212,9 +217,28 @@ def _show(band: tuple[int, int | None]) -> str:
     return f"{band[0]}+" if band[1] is None else f"{band[0]}-{band[1]}"
 
 
+def conflict_findings(figures: list[CouncilFigure]) -> Iterator[Finding]:
+    """The same figure (council, period, measure, breakdown) published with different values,
+    e.g. by two documents: both are kept, and the disagreement is reported."""
+    groups: dict[tuple[object, ...], list[CouncilFigure]] = defaultdict(list)
+    for f in figures:
+        groups[(f.local_authority_id, f.period, f.measure, f.dimension, f.category)].append(f)
+    for (la, period, measure, dimension, category), rows in groups.items():
+        if len({f.value for f in rows}) < 2:
+            continue
+        values = " and ".join(_fmt(f.value) for f in rows)
+        yield Finding(
+            "conflict",
+            f"{la}:{period}:{measure}:{dimension}:{category}",
+            f"{measure} {period} ({dimension}={category}) is published as {values}",
+            tuple(f.where() for f in rows),
+        )
+
+
 def run_checks(figures: list[CouncilFigure]) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in (total_findings, percentage_findings, subset_findings, band_findings):
+    rules = (total_findings, percentage_findings, subset_findings, band_findings, conflict_findings)
+    for rule in rules:
         findings.extend(rule(figures))
     return list({f.code: f for f in findings}.values())
 

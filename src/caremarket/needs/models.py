@@ -76,6 +76,8 @@ class CouncilFigure(models.Model):
     dimension = models.CharField(max_length=120)
     category = models.CharField(max_length=200)
     value = models.FloatField()
+    #: Decimal places as printed ("60.0" → 1): a float forgets them; the checks need them.
+    decimals = models.PositiveSmallIntegerField(default=0)
     unit = models.CharField(max_length=30)
     source = models.TextField()
     import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")

@@ -49,6 +49,12 @@ def valid_period(text: str) -> bool:
     return True
 
 
+def printed_decimals(text: str) -> int:
+    """'60.0' → 1, '810.30' → 2, '97500000' → 0: the precision the document printed."""
+    mantissa = text.strip().lower().split("e")[0]
+    return min(len(mantissa.split(".")[1]), 6) if "." in mantissa else 0
+
+
 class FiguresImporter(Importer):
     format = "figures"
     publisher = "The council"
@@ -75,7 +81,15 @@ class FiguresImporter(Importer):
                                    "measure, dimension, category and source)")  # fmt: skip
                     continue
                 seen[key] = line
-                yield Parsed(line, {**row, "council": council, "value": float(row["value"])})
+                yield Parsed(
+                    line,
+                    {
+                        **row,
+                        "council": council,
+                        "value": float(row["value"]),
+                        "decimals": printed_decimals(row["value"]),
+                    },
+                )
 
     def problems(self, row: dict[str, str]) -> Iterator[tuple[str, str]]:
         if self.context.council_for(row["local_authority"]) is None:
@@ -119,6 +133,7 @@ class FiguresImporter(Importer):
             source=v["source"],
             defaults={
                 "value": v["value"],
+                "decimals": v["decimals"],
                 "unit": v["unit"],
                 "import_run": run,
                 "source_row": row.line,
@@ -126,11 +141,11 @@ class FiguresImporter(Importer):
         )
         if created:
             return True
-        if figure.value == v["value"] and figure.unit == v["unit"]:
+        if (figure.value, figure.decimals, figure.unit) == (v["value"], v["decimals"], v["unit"]):
             return False
-        figure.value, figure.unit = v["value"], v["unit"]
+        figure.value, figure.decimals, figure.unit = v["value"], v["decimals"], v["unit"]
         figure.import_run, figure.source_row = run, row.line
-        figure.save(update_fields=["value", "unit", "import_run", "source_row"])
+        figure.save(update_fields=["value", "decimals", "unit", "import_run", "source_row"])
         return True
 
     def finish(self, run: ImportRun) -> list[str]:

@@ -1,0 +1,143 @@
+"""The tidy council-figures CSV: bad rows, checks as warnings, and random malformed rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from caremarket.demo import load_councils
+from caremarket.imports.framework import ImportRefused
+from caremarket.needs.models import CouncilFigure
+from tests.imports.helpers import counts, run, write
+
+HEADER = "local_authority,period,measure,dimension,category,value,unit,source\n"
+GOOD_ROWS = [
+    "E06000021,2023/24,people_supported,age_band,18-64,100,people,Test MPS table 1",
+    "E06000021,2023/24,people_supported,age_band,65+,200,people,Test MPS table 1",
+    "E06000021,2023/24,people_supported,age_band,Total,301,people,Test MPS table 1",
+]
+
+
+def figures_file(tmp_path: Path, rows: list[str], name: str = "figures.csv") -> Path:
+    return write(tmp_path, name, HEADER + "\n".join(rows) + "\n")
+
+
+def test_it_stores_figures_with_provenance_and_warns_of_checks(
+    councils: list, tmp_path: Path
+) -> None:
+    report = run("figures", figures_file(tmp_path, GOOD_ROWS))
+    assert report.rows_written == 3
+    total = CouncilFigure.objects.get(category="Total")
+    assert total.where() == "figures.csv line 4" and total.import_run == report.run
+    assert len(report.warnings) == 1 and "301" in report.warnings[0]
+    assert report.run is not None and report.run.report["warnings"] == report.warnings
+
+
+def test_it_reports_every_bad_row_and_writes_nothing(councils: list, tmp_path: Path) -> None:
+    rows = [
+        *GOOD_ROWS,
+        "E06000021,2023/24,people_supported,age_band,85+,lots,people,Test",
+        "E09999999,2023/24,people_supported,all,Total,5,people,Test",
+        "E06000021,2023/25,people_supported,all,Total,5,people,Test",
+        "E06000021,2023/24,people_supported,all,Total,-5,people,Test",
+        "E06000021,2023/24,people_supported,age_band,18-64,100,people,Test MPS table 1",
+        "E06000021,2023/24,people_supported,all,Total,5,people,",
+    ]
+    before = counts()
+    report = run("figures", figures_file(tmp_path, rows))
+    assert [(e.line, e.column) for e in report.errors] == [
+        (5, "value"),
+        (6, "local_authority"),
+        (7, "period"),
+        (8, "value"),
+        (9, ""),
+        (10, "source"),
+    ]
+    assert "repeats line 2" in report.errors[4].reason
+    assert counts() == before
+
+
+def test_it_refuses_a_file_missing_a_column(councils: list, tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "x.csv", HEADER.replace(",unit", "") + "E06000021,2023,m,all,Total,1,Test\n"
+    )
+    with pytest.raises(ImportRefused, match="'unit'"):
+        run("figures", path)
+
+
+def test_it_writes_the_good_rows_when_skipping_bad_ones(councils: list, tmp_path: Path) -> None:
+    rows = [*GOOD_ROWS, "E06000021,2023/24,people_supported,age_band,85+,lots,people,Test"]
+    report = run("figures", figures_file(tmp_path, rows), skip_bad_rows=True)
+    assert report.rows_written == 3 and CouncilFigure.objects.count() == 3
+
+
+def test_it_updates_a_changed_value_and_keeps_the_rest(councils: list, tmp_path: Path) -> None:
+    run("figures", figures_file(tmp_path, GOOD_ROWS))
+    changed = [*GOOD_ROWS[:2], GOOD_ROWS[2].replace(",301,", ",300,")]
+    report = run("figures", figures_file(tmp_path, changed, "v2.csv"))
+    assert (report.rows_written, report.rows_unchanged) == (1, 2)
+    assert report.warnings == []
+    assert CouncilFigure.objects.get(category="Total").where() == "v2.csv line 4"
+
+
+# Random malformed rows: the importer may refuse the file or report rows, never crash or
+# half-write. Cells are drawn from good values, near misses and junk.
+CELLS = {
+    "local_authority": ["E06000021", "E08000026", "E99999999", "", "e06000021", "Stoke"],
+    "period": ["2023/24", "2023", "2024-03-31", "2023/25", "2024-02-30", "", "last year"],
+    "measure": ["people_supported", "complaints", "Bad Measure", "", "x" * 90],
+    "dimension": ["all", "age_band", "service|age_band", "", "Age Band"],
+    "category": ["Total", "18-64", "65+", "a|Total", "", "x" * 250],
+    "value": ["1", "0", "-3", "2.5", "1e400", "nan", "inf", "", "ten", "1,000"],
+    "unit": ["people", "pct", "gbp", "", "x" * 40],
+    "source": ["Test MPS", "", "x" * 1200, "é ✓ “quoted”"],
+}
+cell = st.one_of(
+    st.text(max_size=30), st.sampled_from(sorted({v for vs in CELLS.values() for v in vs}))
+)
+row_strategy = st.fixed_dictionaries(
+    {column: st.one_of(st.sampled_from(values), cell) for column, values in CELLS.items()}
+)
+extra = st.lists(st.text(max_size=10), max_size=2)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.tuples(row_strategy, extra), min_size=1, max_size=8), skip=st.booleans())
+def test_it_never_crashes_or_half_writes_on_random_rows(
+    rows: list[tuple[dict[str, str], list[str]]], skip: bool
+) -> None:
+    load_councils()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CELLS.keys())
+    for values, more in rows:
+        writer.writerow([*values.values(), *more])
+    before = counts()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            report = run("figures", path, skip_bad_rows=skip)
+        except ImportRefused:
+            assert counts() == before
+            return
+    after = counts()
+    if report.error_count and not skip:
+        assert after == before and not report.written
+    elif report.written:
+        added = after["CouncilFigure"] - before["CouncilFigure"]
+        assert added == report.rows_written <= report.rows_read
+        assert after["ImportRun"] == before["ImportRun"] + 1
+    CouncilFigure.objects.all().delete()
+    from caremarket.imports.models import ImportRun
+
+    ImportRun.objects.all().delete()

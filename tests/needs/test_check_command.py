@@ -1,0 +1,55 @@
+"""`caremarket check` on the three councils' published figures finds what does not add up."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.imports.helpers import EXAMPLES, run
+
+FILES = ("stoke-on-trent.csv", "coventry.csv", "bath-and-north-east-somerset.csv")
+#: Oracle rules (examples/figures/expected_inconsistencies.csv) that the four checks cover.
+COVERED = {"total_mismatch", "subset_exceeds_set", "conflicting_duplicate"}
+
+
+def test_it_says_no_findings_when_there_are_none(
+    councils: list, capsys: pytest.CaptureFixture
+) -> None:
+    call_command("check")
+    assert capsys.readouterr().out.strip() == "no findings"
+
+
+def test_it_reports_the_published_inconsistencies(
+    councils: list, capsys: pytest.CaptureFixture
+) -> None:
+    for name in FILES:
+        report = run("figures", EXAMPLES / "figures" / name)
+        assert report.written
+    capsys.readouterr()
+    call_command("check")
+    output = capsys.readouterr().out
+    cited = set(re.findall(r"([a-z-]+\.csv) line (\d+)", output))
+    with (EXAMPLES / "figures" / "expected_inconsistencies.csv").open(encoding="utf-8") as handle:
+        expected = list(csv.DictReader(handle))
+    for row in expected:
+        if row["rule"] in COVERED or (
+            row["rule"] == "pct_mismatch" and row["measure"] != "workforce_vacancy_rate_pct"
+        ):
+            assert (row["file"], row["line"]) in cited, row
+
+
+def test_it_reports_on_one_council(councils: list, capsys: pytest.CaptureFixture) -> None:
+    run("figures", EXAMPLES / "figures" / "coventry.csv")
+    run("figures", EXAMPLES / "figures" / "stoke-on-trent.csv")
+    capsys.readouterr()
+    call_command("check", "--council", "E08000026")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith("E08000026 Coventry:") for line in lines)
+
+
+def test_it_refuses_an_unknown_council(councils: list) -> None:
+    with pytest.raises(CommandError, match="unknown council"):
+        call_command("check", "--council", "E99999999")

@@ -76,6 +76,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     ),
     "assessments:charging_figures": (COUNCIL, {"council_admin"}),
     "assessments:settings": (COUNCIL, {"council_admin"}),
+    "imports:imports": (COUNCIL, {"commissioner", "council_admin"}),
+    "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("caremarket.assessments.urls")),
     path("", include("caremarket.statements.urls")),
     path("", include("caremarket.planning.urls")),
+    path("", include("caremarket.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

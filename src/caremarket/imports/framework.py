@@ -81,8 +81,12 @@ class Context:
     council: LocalAuthority | None
     user: User | None
     councils_by_code: dict[str, LocalAuthority] = field(default_factory=dict)
+    #: Uploads from a council's page may only touch that council: any other is "unknown".
+    only_council: bool = False
 
     def council_for(self, code: str) -> LocalAuthority | None:
+        if self.only_council:
+            return self.council if self.council and code.strip() == self.council.code else None
         if not self.councils_by_code:
             self.councils_by_code = {la.code: la for la in LocalAuthority.objects.all()}
         return self.councils_by_code.get(code.strip())
@@ -208,6 +212,7 @@ def run_import(
     skip_bad_rows: bool = False,
     progress: Callable[[int], None] | None = None,
     file_name: str | None = None,
+    only_council: bool = False,
 ) -> ImportReport:
     """Validate the whole file, then write it in one transaction (or nothing)."""
     name = file_name or path.name
@@ -216,7 +221,7 @@ def run_import(
         raise ImportRefused(
             f"{importer_class.format} files do not name the council: give --council"
         )
-    importer = importer_class(Context(council=council, user=user))
+    importer = importer_class(Context(council=council, user=user, only_council=only_council))
 
     for item in importer.read(path):
         if isinstance(item, RowError):

@@ -153,11 +153,26 @@ DATE_FORMATS = (
 )
 
 
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
 def parse_date(text: str) -> date | None:
-    """A date in any of the layouts the publishers use; None for blank; ValueError if bad."""
+    """A date in any of the layouts the publishers use; None for blank; ValueError if bad.
+
+    ISO and dd/mm/yyyy (nearly every cell of a register file) are parsed without `strptime`,
+    which is slow enough to be a third of a 50,000-row import.
+    """
     text = text.strip()
     if not text or text.upper() in {"NA", "N/A"}:
         return None
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return date.fromisoformat(text)
+        match = DAY_MONTH_YEAR.match(text)
+        if match:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        raise ValueError(f"not a date: {text[:30]!r}") from None
     for layout in DATE_FORMATS:
         try:
             return datetime.strptime(text, layout).date()

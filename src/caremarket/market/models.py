@@ -77,9 +77,11 @@ class LocationQuerySet(models.QuerySet["Location"]):
     def care_homes(self) -> LocationQuerySet:
         return self.filter(care_home=True)
 
-    def bed_totals(self, council: LocalAuthority) -> BedTotals:
+    def bed_totals(self, council: LocalAuthority, band: str | None = None) -> BedTotals:
         """Registered beds in the council's active, non-dormant care homes, nursing vs not.
 
+        `band` keeps only homes registered for that service user band (e.g. "Older People");
+        CQC does not split a home's beds by band, so a home for several bands counts in full.
         Counted in Python: service types are a JSON list, and list containment is not portable
         across SQLite and PostgreSQL; a council has at most a few hundred homes.
         """
@@ -88,9 +90,12 @@ class LocationQuerySet(models.QuerySet["Location"]):
         rows = (
             self.for_council(council)
             .filter(care_home=True, dormant=False)
-            .values_list("beds", "service_types", "import_run_id")
+            .values_list("beds", "service_types", "service_user_bands", "import_run_id")
         )
-        for beds, service_types, run_id in rows:
+        wanted = band.lower() if band else None
+        for beds, service_types, bands, run_id in rows:
+            if wanted and wanted not in {str(b).lower() for b in bands or []}:
+                continue
             if beds is None:
                 without += 1
                 continue

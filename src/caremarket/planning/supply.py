@@ -1,7 +1,11 @@
 """Supply the council already records, in the sufficiency engine's service names.
 
-Beds and units come from the council's declared figures (the care home beds and extra care
-units it publishes), the latest period of each. Each model gets a `source` naming the figure,
+Care home beds come from the CQC register when the council has register data (the HSCA
+import's registered beds in active, non-dormant homes for older people, nursing homes apart):
+the register is current and counts every home, where a published figure is a year old and may
+count only the homes the council contracts with. Without register data, and for extra care
+units (which CQC does not register), the council's declared figures are used, the latest
+period of each. Each model gets a `source` naming the figure,
 file and line, which the engine passes through untouched and the page shows. A service with no
 figure is left out rather than reported as zero, so the commissioner sees supply is unknown.
 """
@@ -10,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caremarket.imports.models import ImportRun
+from caremarket.market.models import Location
 from caremarket.needs.models import TOTAL, CouncilFigure
 from caremarket.places.models import LocalAuthority
 
@@ -21,15 +27,44 @@ DECLARED_SUPPLY = {
 }
 
 
+#: The CQC service user band whose homes count as older people's care home beds.
+OLDER_PEOPLE_BAND = "Older People"
+
+
 def period_order(period: str) -> tuple[str, int, str]:
     """Latest last: 2024 < 2024/25 < 2024-03-31 < 2025-04-30 (good enough for stock figures)."""
     return (period[:4], len(period), period)
 
 
-def register_supply(council: LocalAuthority) -> dict[str, Any]:
-    """{service: {"supply": number, "source": text}} for each service with a declared figure."""
+def cqc_bed_supply(council: LocalAuthority) -> dict[str, Any]:
+    """Residential and nursing beds from the CQC register, citing the imports; {} if none."""
+    totals = Location.objects.bed_totals(council, band=OLDER_PEOPLE_BAND)
+    if not totals.homes:
+        return {}
+    runs = ImportRun.objects.filter(pk__in=totals.import_run_ids).order_by("started_at")
+    cited = "; ".join(f"{run.citation}, imported {run.started_at:%Y-%m-%d}" for run in runs)
     found: dict[str, Any] = {}
+    for service, beds, homes, kind in (
+        ("residential_care_beds", totals.residential, totals.residential_homes, "without"),
+        ("nursing_care_beds", totals.nursing, totals.nursing_homes, "with"),
+    ):
+        found[service] = {
+            "supply": beds,
+            "source": (
+                f"CQC register: {beds} registered beds in {homes} active care home(s) {kind} "
+                f"nursing for older people ({cited})"
+            ),
+        }
+    return found
+
+
+def register_supply(council: LocalAuthority) -> dict[str, Any]:
+    """{service: {"supply": number, "source": text}}: CQC register beds where the council has
+    register data, otherwise each service's declared figure."""
+    found: dict[str, Any] = cqc_bed_supply(council)
     for service, (measure, categories) in DECLARED_SUPPLY.items():
+        if service in found:
+            continue
         figures = [
             f
             for f in CouncilFigure.objects.for_council(council)

@@ -15,6 +15,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -126,8 +127,7 @@ def floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="bench-hsca-"))
+def main(tmp: Path) -> None:
     os.environ["CAREMARKET_VAR_DIR"] = str(tmp)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caremarket.settings")
     import django
@@ -194,4 +194,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    work = Path(tempfile.mkdtemp(prefix="bench-hsca-"))
+    try:
+        main(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

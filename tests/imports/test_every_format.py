@@ -35,6 +35,10 @@ GOOD_FILES: list[tuple[str, Path, int]] = [
     ("pipeline", EXAMPLES / "pipeline.csv", 1),
     ("schemes", EXAMPLES / "schemes.csv", 1),
     ("ons-snpp", EXAMPLES / "data/ons/snpp2022_migcat_persons_65plus_coventry_stoke_banes.csv", 1),
+    ("ons-snpp", FIXTURES.parent / "ons/snpp2022_sample.csv", 1),
+    ("figures", FIXTURES.parent / "figures/figures_good.csv", 1),
+    ("pipeline", FIXTURES.parent / "council_records/pipeline.csv", 1),
+    ("schemes", FIXTURES.parent / "council_records/schemes.csv", 1),
 ]
 IDS = [f"{f}:{p.name}" for f, p, _ in GOOD_FILES]
 

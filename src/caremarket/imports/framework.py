@@ -167,7 +167,8 @@ def csv_rows(
     """Yield (line number, row by column name) from a CSV; columns matched by name.
 
     A missing required column refuses the file, naming the column. A row with too few or too
-    many fields, or an unterminated quote (a truncated file), is a RowError for that line.
+    many fields, an unterminated quote (a truncated file) or a NUL byte, is a RowError for that
+    line.
     """
     reader = csv.reader(handle, strict=True)
     try:
@@ -198,6 +199,11 @@ def csv_rows(
                 "",
                 f"has {len(fields)} field(s) but the header has {width}; is the file truncated?",
             )
+            continue
+        if "\x00" in "".join(fields):
+            nul = next(name for name, f in zip(header, fields, strict=True) if "\x00" in f)
+            # PostgreSQL cannot store NUL in text, and no council figure has one: a binary file
+            yield RowError(reader.line_num, nul, "contains a NUL byte (0x00); is it a text file?")
             continue
         yield reader.line_num, dict(zip(header, fields, strict=True))
 

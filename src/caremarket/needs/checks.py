@@ -2,7 +2,7 @@
 
 - a stated Total that differs from the sum of its rows by more than rounding;
 - a percentage that disagrees with its numerator and denominator (`X_pct`, `X_numerator`,
-  `X_denominator` with the same breakdown);
+  `X_denominator` with the same breakdown, or a rate in `RATES` such as the vacancy rate);
 - a subset larger than its set (e.g. substantiated enquiries above enquiries);
 - age bands in one breakdown that overlap or leave a gap;
 - the same figure published with two different values (by two documents, say).
@@ -37,6 +37,15 @@ SUBSETS = (
     ("direct_payment_recipients_employing_staff", "direct_payment_recipients"),
     ("healthy_life_expectancy_years", "life_expectancy_years"),
 )
+
+#: Rates published without `_numerator`/`_denominator` rows, whose parts are figures in their own
+#: right: rate measure → (numerator measure, measures summed for the denominator).
+RATES = {
+    "workforce_vacancy_rate_pct": (
+        "workforce_vacancies",
+        ("workforce_filled_posts", "workforce_vacancies"),
+    ),
+}
 
 AGE_BAND = re.compile(r"^(\d{1,3})(?:-(\d{1,3})|(\+))$")
 
@@ -123,20 +132,30 @@ def percentage_findings(figures: list[CouncilFigure]) -> Iterator[Finding]:
         if not f.measure.endswith("_pct"):
             continue
         stem = f.measure.removesuffix("_pct")
+        numerator_measure, denominator_measures = RATES.get(
+            f.measure, (f"{stem}_numerator", (f"{stem}_denominator",))
+        )
         key = (f.local_authority_id, f.period, f.dimension, f.category)
-        numerator = index.get((key[0], key[1], f"{stem}_numerator", key[2], key[3]))
-        denominator = index.get((key[0], key[1], f"{stem}_denominator", key[2], key[3]))
-        if numerator is None or denominator is None or denominator.value == 0:
+        numerator = index.get((key[0], key[1], numerator_measure, key[2], key[3]))
+        parts = [index.get((key[0], key[1], m, key[2], key[3])) for m in denominator_measures]
+        if numerator is None or None in parts:
             continue
-        computed = 100 * numerator.value / denominator.value
+        denominator = [p for p in parts if p is not None]
+        total = sum(p.value for p in denominator)
+        if total == 0:
+            continue
+        computed = 100 * numerator.value / total
         if abs(computed - f.value) > 0.5 * _step([f]) + 1e-9:
+            shown = " + ".join(_fmt(p.value) for p in denominator)
+            shown = f"({shown})" if len(denominator) > 1 else shown
             yield Finding(
                 "percentage",
                 f"{f.local_authority_id}:{f.period}:{f.measure}:{f.dimension}:{f.category}",
                 f"{f.measure} {f.period} ({f.dimension}={f.category}): {_fmt(f.value)}% is "
-                f"stated but {_fmt(numerator.value)} ÷ {_fmt(denominator.value)} is "
-                f"{computed:.2f}%",
-                (f.where(), numerator.where(), denominator.where()),
+                f"stated but {_fmt(numerator.value)} ÷ {shown} is {computed:.2f}%",
+                tuple(
+                    dict.fromkeys([f.where(), numerator.where(), *(p.where() for p in denominator)])
+                ),
             )
 
 

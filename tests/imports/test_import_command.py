@@ -96,3 +96,20 @@ def test_it_refuses_a_file_in_another_encoding(councils: list, tmp_path: Path) -
     with pytest.raises(CommandError, match="not UTF-8 text"):
         call_command("import", "figures", str(path))
     assert counts()["CouncilFigure"] == 0
+
+
+def test_it_fails_when_every_row_is_bad_even_when_skipping(
+    councils: list, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = write(tmp_path, "figures.csv", GOOD.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    path = with_lines(path, tmp_path, [BAD_ROW])
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import", "figures", str(path), "--skip-bad-rows")
+    assert "line 2, column value" in capsys.readouterr().err
+    assert counts()["ImportRun"] == 0
+
+
+def test_it_refuses_a_header_only_file_even_on_a_dry_run(councils: list, tmp_path: Path) -> None:
+    path = write(tmp_path, "figures.csv", GOOD.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    with pytest.raises(CommandError, match="header but no rows"):
+        call_command("import", "figures", str(path), "--dry-run")

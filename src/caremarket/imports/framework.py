@@ -238,10 +238,11 @@ def run_import(
             report.rows_read += 1
             if progress:
                 progress(report.rows_read)
-    if dry_run or (report.error_count and not skip_bad_rows):
-        return report
-    if report.rows_read == 0:
+    if report.rows_read == 0 and not report.error_count:
         raise ImportRefused("the file has a header but no rows")
+    if dry_run or report.rows_read == 0 or (report.error_count and not skip_bad_rows):
+        # nothing to write: a dry run, bad rows not to be skipped, or every row bad
+        return report
 
     with transaction.atomic():
         run = ImportRun.objects.create(

@@ -79,5 +79,5 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stdout.write(f"warning: {warning}")
         self.stdout.write(report.summary())
-        if report.error_count and not options["skip_bad_rows"]:
+        if report.error_count and not report.written and not report.dry_run:
             raise CommandError("nothing was written because of the bad rows above")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -36,6 +39,15 @@ def upload(client: Client, content: bytes, name: str = "figures.csv", **options:
     return client.post(URL, data)
 
 
+def bad_rows(page: str) -> list[list[str]]:
+    """The cells of the bad-rows table: line, column, problem."""
+    table = page.split('id="bad-rows"', 1)[1].split("</table>", 1)[0].split("<tbody", 1)[1]
+    return [
+        [html.unescape(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+
+
 def test_it_imports_a_file_and_shows_its_run(client: Client, commissioner: User) -> None:
     response = upload(client, GOOD)
     run = ImportRun.objects.get()
@@ -61,7 +73,15 @@ def test_it_lists_bad_rows_and_writes_nothing(client: Client, commissioner: User
     before = counts()
     response = upload(client, bad)
     page = response.content.decode()
-    assert "Nothing was imported" in page and "line 5, column value" in page
+    assert response.status_code == 400 and "There is a problem" in page
+    assert "The file has 1 bad row, listed below: nothing was imported" in page
+    assert "Nothing was imported" in page and bad_rows(page) == [
+        ["5", "value", "not a number: 'lots'"]
+    ]
+    assert (
+        'value="figures" checked' in page
+        and 'name="skip_bad_rows" type="checkbox" value="on">' in page
+    )
     assert counts() == before
     skipped = upload(client, bad, skip_bad_rows="on")
     assert skipped.status_code == 302 and CouncilFigure.objects.count() == 3
@@ -71,7 +91,9 @@ def test_it_lists_bad_rows_and_writes_nothing(client: Client, commissioner: User
 def test_it_refuses_rows_for_another_council(client: Client, commissioner: User) -> None:
     other = HEADER + b"E08000026,2023/24,people_supported,all,Total,1,people,Coventry MPS\n"
     page = upload(client, other).content.decode()
-    assert "line 2, column local_authority" in page
+    assert bad_rows(page) == [
+        ["2", "local_authority", "unknown council 'E08000026' (give its ONS code)"]
+    ]
     assert CouncilFigure.objects.count() == 0
 
 
@@ -125,3 +147,32 @@ def test_it_hides_another_councils_runs(client: Client, commissioner: User, coun
             reverse("imports:imports", kwargs={"council": "coventry"})
         ).content.decode()
     )
+
+
+def test_it_lists_every_bad_row_when_all_are_bad_even_skipping(
+    client: Client, commissioner: User
+) -> None:
+    bad = HEADER + b"E06000021,2023/24,people_supported,all,Total,-4,people,Test MPS\n"
+    bad += b"E06000021,23/24,people_supported,all,Total,4,people,Test MPS\n"
+    response = upload(client, bad, skip_bad_rows="on")
+    page = response.content.decode()
+    assert response.status_code == 400 and "no good ones: nothing was imported" in page
+    assert [row[:2] for row in bad_rows(page)] == [["2", "value"], ["3", "period"]]
+    assert 'name="skip_bad_rows" type="checkbox" value="on" checked' in page
+    assert ImportRun.objects.count() == 0
+
+
+def test_it_lists_each_runs_provenance(client: Client, commissioner: User) -> None:
+    upload(client, GOOD)
+    upload(client, GOOD, "again.csv")
+    first, _ = ImportRun.objects.order_by("pk")
+    page = client.get(URL).content.decode()
+    assert "The council: Council figures (tidy CSV)" in page
+    assert "3 read, 3 written, 0 unchanged" in page and "3 read, 0 written, 3 unchanged" in page
+    assert first.sha256[:14] in page and page.count("commissioner</td>") == 2
+    assert page.index("again.csv") < page.index(">figures.csv<")  # newest first
+    assert len(first.report["warnings"]) == 1
+
+
+def test_the_size_limit_is_fifty_megabytes() -> None:
+    assert forms.MAX_UPLOAD_BYTES == 50 * 1024 * 1024

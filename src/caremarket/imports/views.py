@@ -1,9 +1,10 @@
 """Commissioners upload their council's data files and see where every import came from.
 
 The page runs the same `run_import` as the command line, restricted to the council in the URL
-(rows for any other council are bad rows). A refused file re-renders the form with a GOV.UK
-error summary; a dry run or a file with bad rows shows the report without writing; a written
-import redirects to its run, which lists the rows skipped and the checks' warnings.
+(rows for any other council are bad rows). A refused file or one with bad rows re-renders the
+form, options kept, with a GOV.UK error summary and every bad row listed; a dry run shows its
+report under the form; a written import redirects to its run, which lists the rows skipped and
+the checks' warnings.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from caremarket.access import staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.imports.forms import UploadForm
-from caremarket.imports.framework import ImportRefused, run_import
+from caremarket.imports.framework import ImportRefused, ImportReport, run_import
 from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.imports.models import ImportRun
 from caremarket.places.models import LocalAuthority
@@ -48,6 +49,7 @@ def _get_run(council: LocalAuthority, pk: int) -> ImportRun:
 def imports(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     """The council's import runs (provenance) and the upload form."""
     form = UploadForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         importer = IMPORTERS[form.cleaned_data["format"]]
@@ -85,23 +87,33 @@ def imports(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
                 local_authority=council,
                 detail=report.summary()[:500],
             )
-            return render(
-                request,
-                "imports/report.html",
-                {
-                    "council": council,
-                    "report": report,
-                    "errors": report.errors,
-                    "warnings": report.warnings,
-                    "run": None,
-                },
-            )
+            if report.error_count and not report.dry_run:
+                # The form comes back with the chosen options so the corrected file (or the
+                # same one, skipping bad rows) can be sent again; the rows are listed below it.
+                form.add_error("file", _bad_rows_message(report))
     runs = ImportRun.objects.filter(_runs_for(council)).select_related("imported_by")[:200]
     return render(
         request,
         "imports/imports.html",
-        {"council": council, "form": form, "runs": runs},
+        {
+            "council": council,
+            "form": form,
+            "runs": runs,
+            "report": report,
+            "errors": report.errors if report else [],
+            "warnings": report.warnings if report else [],
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _bad_rows_message(report: ImportReport) -> str:
+    rows = "1 bad row" if report.error_count == 1 else f"{report.error_count:,} bad rows"
+    if report.rows_read == 0:
+        return f"The file has {rows} and no good ones: nothing was imported"
+    return (
+        f"The file has {rows}, listed below: nothing was imported. Correct them, or choose to "
+        "import the good rows only"
     )
 
 
@@ -116,7 +128,6 @@ def import_run(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRe
         {
             "council": council,
             "run": run,
-            "report": None,
             "errors": report.get("skipped", []),
             "error_count": report.get("skipped_count", 0),
             "warnings": report.get("warnings", []),

@@ -78,6 +78,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "assessments:settings": (COUNCIL, {"council_admin"}),
     "imports:imports": (COUNCIL, {"commissioner", "council_admin"}),
     "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    # directory: public search, listings and shortlist (caremarket.directory.urls)
+    # directory: listings kept true (caremarket.directory.editorial_urls)
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),
@@ -88,6 +90,7 @@ API_ACCESS: dict[str, set[str] | str] = {
     "GET /health": ANYONE,
     "POST /calc/sufficiency": ANYONE,
     "POST /calc/charge": ANYONE,
+    # directory: the Open Referral UK API (caremarket.directory.api)
 }
 
 

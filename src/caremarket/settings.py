@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "caremarket.assessments",
     "caremarket.planning",
     "caremarket.statements",
+    "caremarket.directory",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("caremarket.statements.urls")),
     path("", include("caremarket.planning.urls")),
     path("", include("caremarket.imports.urls")),
+    path("", include("caremarket.directory.urls")),
+    path("", include("caremarket.directory.editorial_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

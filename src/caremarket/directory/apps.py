@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DirectoryConfig(AppConfig):
+    name = "caremarket.directory"
+    verbose_name = "Directory of care and community support"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_taxonomy, sender=self)
+
+
+def _sync_taxonomy(**kwargs: Any) -> None:
+    """Every database carries the needs taxonomy the code defines (see taxonomy.py)."""
+    from caremarket.directory.taxonomy import sync_taxonomy
+
+    sync_taxonomy(using=kwargs.get("using", "default"))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from caremarket.directory.register import sync_register_listings
 from caremarket.imports.framework import Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
 from caremarket.imports.importers.tabular import Cells, parse_date, resolve_columns, table_rows
@@ -167,3 +168,8 @@ class CqcDirectoryImporter(Importer):
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
         return upsert_locations(rows, run, FIELDS)
+
+    def finish(self, run: ImportRun) -> list[str]:
+        """The locations this file brought or changed are listed in the directory."""
+        sync_register_listings(run)
+        return []

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from caremarket.directory.register import sync_register_listings
 from caremarket.imports.framework import Context, Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_directory import LOCATION_ID
 from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
@@ -222,6 +223,7 @@ class CqcHscaImporter(Importer):
         date of this import, and this run as its provenance (`source_row` 0: not in the file).
         """
         if self.unreadable_rows:
+            sync_register_listings(run)
             return ["some rows could not be read, so no location was marked deregistered"]
         active = Location.objects.filter(deregistered=False)
         if self.context.council is not None:
@@ -236,6 +238,7 @@ class CqcHscaImporter(Importer):
             Location.objects.filter(pk__in=gone[start : start + 2000]).update(
                 deregistered=True, deregistered_date=today, import_run=run, source_row=0
             )
+        sync_register_listings(run)
         if not gone:
             return []
         scope = self.context.council.name if self.context.council else "the national register"

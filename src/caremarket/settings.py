@@ -124,6 +124,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caremarket.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caremarket.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,4 +1,4 @@
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from caremarket.places.models import LocalAuthority, PopulationFigure
@@ -77,3 +77,9 @@ class SecurityHeaderTests(TestCase):
         self.assertNotIn("GOV.UK", body)
         self.assertNotIn("govuk-header__logotype", body)
         self.assertNotIn("govuk-crest", body)
+
+
+def test_every_response_says_how_long_the_server_took(client: Client) -> None:
+    response = client.get("/")
+    name, duration = response["Server-Timing"].split(";dur=")
+    assert name == "app" and float(duration) >= 0

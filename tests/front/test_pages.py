@@ -79,7 +79,7 @@ class SecurityHeaderTests(TestCase):
         self.assertNotIn("govuk-crest", body)
 
 
-def test_every_response_says_how_long_the_server_took(client: Client) -> None:
+def test_every_response_says_how_long_the_server_took(client: Client, db: None) -> None:
     response = client.get("/")
     name, duration = response["Server-Timing"].split(";dur=")
     assert name == "app" and float(duration) >= 0

@@ -54,19 +54,10 @@ def eligibility_payload(journey: str, answers: Answers) -> dict[str, Any]:
 
 
 def matching_services(categories: list[str], council: LocalAuthority | None) -> list[Any]:
-    """Directory services in these categories near the person, when the directory exists.
+    """Directory services in these categories, the person's council's own (and national ones)."""
+    from caremarket.directory.models import Service
 
-    The directory app is built separately; until it offers `Service.objects.matching`, the
-    page links to its search by category instead (see `directory_links`).
-    """
-    try:
-        from caremarket.directory.models import Service  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    matching = getattr(Service.objects, "matching", None)
-    if matching is None:
-        return []
-    return list(matching(categories, council)[:20])
+    return list(Service.objects.matching(categories, council).select_related("organization")[:20])
 
 
 def directory_links(categories: list[str]) -> list[dict[str, str]]:

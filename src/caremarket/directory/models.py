@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.places.models import LocalAuthority
@@ -224,6 +225,9 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:service", kwargs={"pk": self.pk})
 
     def mark_reviewed(self, on: date | None = None) -> None:
         """Start a new review period (an approved edit or an officer's check counts)."""

@@ -10,6 +10,7 @@ from caremarket.imports.importers.cqc_hsca import CqcHscaImporter
 from caremarket.imports.importers.figures import FiguresImporter
 from caremarket.imports.importers.ons_snpp import OnsSnppImporter
 from caremarket.imports.importers.onspd import OnspdImporter
+from caremarket.imports.importers.oruk import OrukImporter
 from caremarket.imports.importers.prevalence import PrevalenceImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -24,5 +25,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         FiguresImporter,
         PipelineImporter,
         SchemesImporter,
+        OrukImporter,
     )
 }

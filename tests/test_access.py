@@ -80,6 +80,17 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     # directory: public search, listings and shortlist (caremarket.directory.urls)
     # directory: listings kept true (caremarket.directory.editorial_urls)
+    "listings:manage": ({}, {"provider"}),
+    "listings:manage_new": ({}, {"provider"}),
+    "listings:manage_edit": ({"pk": "6f1c0a52-6d4e-4b8e-9a61-3c1e2b7d9f00"}, {"provider"}),
+    "listings:manage_change": ({"pk": "1"}, {"provider"}),
+    "listings:staff_queue": (COUNCIL, {"commissioner", "council_admin"}),
+    "listings:staff_change": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "listings:staff_reviews": (COUNCIL, {"commissioner", "council_admin"}),
+    "listings:staff_reports": (COUNCIL, {"commissioner", "council_admin"}),
+    "listings:staff_report": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "listings:report": ({"pk": "6f1c0a52-6d4e-4b8e-9a61-3c1e2b7d9f00"}, ANYONE),
+    "listings:report_sent": ({"pk": "6f1c0a52-6d4e-4b8e-9a61-3c1e2b7d9f00"}, ANYONE),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

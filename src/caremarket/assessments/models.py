@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +34,21 @@ def normalise_reference(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+POLICY_FLAGS = (
+    "disregard_night_care_element",
+    "night_care_element_includes_pip",
+    "dre_without_disability_benefits",
+)
+POLICY_OPTIONAL_MONEY = (
+    "maximum_weekly_charge_at_home",
+    "upper_capital_limit_at_home",
+    "lower_capital_limit_at_home",
+)
+
+
 class FrontDoorSettings(models.Model):
-    """A council's choices for its front door: how long it keeps what residents send."""
+    """A council's choices for its front door: how long it keeps what residents send, and its
+    discretionary charging policy for the financial self-assessment."""
 
     local_authority = models.OneToOneField(
         LocalAuthority, on_delete=models.CASCADE, related_name="front_door"
@@ -53,11 +67,84 @@ class FrontDoorSettings(models.Model):
     )
     out_of_hours_phone = models.CharField(max_length=40, blank=True)
 
+    # The council's discretionary charging choices (`rules.charging.ChargingPolicy`); the
+    # defaults are the statutory minimum, so a council that chooses nothing charges by the
+    # regulations alone.
+    disregard_night_care_element = models.BooleanField(
+        default=False,
+        help_text=(
+            "Ignore the difference between the higher and lower rates of Attendance Allowance "
+            "and DLA care when the council provides no care at night."
+        ),
+    )
+    night_care_element_includes_pip = models.BooleanField(
+        default=False,
+        help_text="Treat the enhanced rate of PIP daily living the same way.",
+    )
+    dre_without_disability_benefits = models.BooleanField(
+        default=False,
+        help_text=(
+            "Allow disability-related expenses even when no disability benefit counts as income."
+        ),
+    )
+    percentage_of_available_income_at_home = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(100),
+        help_text="Charge this share of the income left after the allowances (100 charges all).",
+    )
+    maximum_weekly_charge_at_home = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Never charge more than this a week for care at home. Leave empty for no cap.",
+    )
+    minimum_weekly_charge_at_home = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text="Do not collect a weekly charge below this amount.",
+    )
+    upper_capital_limit_at_home = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A higher upper capital limit for care at home; empty: the statutory one.",
+    )
+    lower_capital_limit_at_home = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A higher lower capital limit for care at home; empty: the statutory one.",
+    )
+
     class Meta:
         verbose_name_plural = "front door settings"
 
     def __str__(self) -> str:
         return f"Front door settings for {self.local_authority}"
+
+    def charging_policy(self) -> dict[str, object]:
+        """The council's choices as the charging rules' `policy` object (only what differs
+        from the statutory minimum, money as strings so no float rounding creeps in)."""
+        policy: dict[str, object] = {}
+        for name in POLICY_FLAGS:
+            if getattr(self, name):
+                policy[name] = True
+        if self.percentage_of_available_income_at_home != 100:
+            policy["percentage_of_available_income_at_home"] = str(
+                self.percentage_of_available_income_at_home
+            )
+        if self.minimum_weekly_charge_at_home:
+            policy["minimum_weekly_charge_at_home"] = str(self.minimum_weekly_charge_at_home)
+        for name in POLICY_OPTIONAL_MONEY:
+            value = getattr(self, name)
+            if value is not None:
+                policy[name] = str(value)
+        return policy
 
     @classmethod
     def for_council(cls, council: LocalAuthority | None) -> FrontDoorSettings:

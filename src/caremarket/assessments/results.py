@@ -6,7 +6,7 @@ from typing import Any
 
 from caremarket.assessments.finance import charge_payload
 from caremarket.assessments.flow import Answers
-from caremarket.assessments.models import ChargingFigureOverride
+from caremarket.assessments.models import ChargingFigureOverride, FrontDoorSettings
 from caremarket.places.models import LocalAuthority
 
 
@@ -15,9 +15,16 @@ def charge_result(answers: Answers, council: LocalAuthority | None) -> dict[str,
     from caremarket.rules.charging import ChargingInputError, estimate
 
     payload = charge_payload(answers)
+    policy = FrontDoorSettings.for_council(council).charging_policy()
+    if policy:
+        payload["policy"] = policy
     overrides = ChargingFigureOverride.objects.for_rules(council)
     try:
-        return {"estimate": estimate(payload, overrides or None), "problems": []}
+        return {
+            "estimate": estimate(payload, overrides or None),
+            "problems": [],
+            "council_policy": bool(policy),
+        }
     except ChargingInputError as error:
         return {"estimate": None, "problems": list(error.problems)}
 

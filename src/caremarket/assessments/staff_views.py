@@ -21,6 +21,8 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.assessments.forms import GovukForm, long_text, money, radios, text
 from caremarket.assessments.models import (
+    POLICY_FLAGS,
+    POLICY_OPTIONAL_MONEY,
     ChargingFigureOverride,
     FrontDoorSettings,
     Referral,
@@ -265,24 +267,59 @@ def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpRespo
 
 
 class SettingsForm(forms.ModelForm):
+    """Retention periods, the out-of-hours number and the council's charging policy."""
+
     class Meta:
         model = FrontDoorSettings
-        fields = ["assessment_retention_days", "referral_retention_days", "out_of_hours_phone"]
+        fields = [
+            "assessment_retention_days",
+            "referral_retention_days",
+            "out_of_hours_phone",
+            *POLICY_FLAGS,
+            "percentage_of_available_income_at_home",
+            "minimum_weekly_charge_at_home",
+            *POLICY_OPTIONAL_MONEY,
+        ]
         labels = {
             "assessment_retention_days": "Delete unsent self-assessments after (days)",
             "referral_retention_days": "Delete dealt-with referrals after (days)",
             "out_of_hours_phone": "Out-of-hours phone number",
+            "disregard_night_care_element": "Disregard the night care element",
+            "night_care_element_includes_pip": "Include PIP daily living (enhanced)",
+            "dre_without_disability_benefits": "Disability-related expenses without benefits",
+            "percentage_of_available_income_at_home": "Share of available income charged (%)",
+            "minimum_weekly_charge_at_home": "Smallest weekly charge collected (£)",
+            "maximum_weekly_charge_at_home": "Largest weekly charge for care at home (£)",
+            "upper_capital_limit_at_home": "Upper capital limit for care at home (£)",
+            "lower_capital_limit_at_home": "Lower capital limit for care at home (£)",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if name in POLICY_FLAGS:
+                field.widget.attrs["class"] = "govuk-checkboxes__input"
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+                continue
             field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+            if isinstance(field, forms.DecimalField):
+                field.error_messages["invalid"] = "Enter an amount in numbers, like 12.50"
+                field.widget = forms.TextInput(
+                    attrs={**field.widget.attrs, "inputmode": "decimal", "spellcheck": "false"}
+                )
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in POLICY_FLAGS]
+
+    @property
+    def policy_flags(self) -> list[forms.BoundField]:
+        return [self[name] for name in POLICY_FLAGS]
 
     def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and name not in POLICY_FLAGS:
                 self.fields[name].widget.attrs["class"] += " govuk-input--error"
 
     def clean(self) -> dict[str, Any]:
@@ -291,6 +328,32 @@ class SettingsForm(forms.ModelForm):
             value = data.get(name)
             if value is not None and not 1 <= value <= 3650:
                 self.add_error(name, "Enter a number of days from 1 to 3650")
+        percent = data.get("percentage_of_available_income_at_home")
+        if percent is not None and not 0 <= percent <= 100:
+            self.add_error(
+                "percentage_of_available_income_at_home", "Enter a percentage from 0 to 100"
+            )
+        for name in ("minimum_weekly_charge_at_home", "maximum_weekly_charge_at_home"):
+            value = data.get(name)
+            if value is not None and not 0 <= value <= 10_000:
+                self.add_error(name, "Enter an amount from £0 to £10,000 a week")
+        for name in ("upper_capital_limit_at_home", "lower_capital_limit_at_home"):
+            value = data.get(name)
+            if value is not None and not 0 <= value <= 10_000_000:
+                self.add_error(name, "Enter an amount from £0 to £10,000,000")
+        lower = data.get("lower_capital_limit_at_home")
+        upper = data.get("upper_capital_limit_at_home")
+        if lower is not None and upper is not None and lower >= upper:
+            self.add_error(
+                "lower_capital_limit_at_home", "The lower limit must be less than the upper limit"
+            )
+        smallest = data.get("minimum_weekly_charge_at_home")
+        largest = data.get("maximum_weekly_charge_at_home")
+        if smallest is not None and largest is not None and smallest > largest:
+            self.add_error(
+                "minimum_weekly_charge_at_home",
+                "The smallest charge collected cannot be more than the largest charge",
+            )
         return data
 
 

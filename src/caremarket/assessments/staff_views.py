@@ -6,6 +6,7 @@ outsider cannot learn that it exists. Every page that shows a referral writes th
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -266,6 +267,13 @@ def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpRespo
     )
 
 
+#: Policy amounts that are never empty: left blank, they take the statutory default.
+POLICY_DEFAULTS = {
+    "percentage_of_available_income_at_home": Decimal(100),
+    "minimum_weekly_charge_at_home": Decimal(0),
+}
+
+
 class SettingsForm(forms.ModelForm):
     """Retention periods, the out-of-hours number and the council's charging policy."""
 
@@ -302,6 +310,8 @@ class SettingsForm(forms.ModelForm):
                 field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
                 continue
             field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
+            if name in POLICY_DEFAULTS:
+                field.required = False  # empty means the statutory default
             if isinstance(field, forms.DecimalField):
                 field.error_messages["invalid"] = "Enter an amount in numbers, like 12.50"
                 field.widget = forms.TextInput(
@@ -324,6 +334,9 @@ class SettingsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name, default in POLICY_DEFAULTS.items():
+            if name in data and data[name] is None:
+                data[name] = default
         for name in ("assessment_retention_days", "referral_retention_days"):
             value = data.get(name)
             if value is not None and not 1 <= value <= 3650:

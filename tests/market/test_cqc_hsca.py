@@ -203,3 +203,17 @@ def test_bed_totals_split_nursing_and_residential(tmp_path: Path) -> None:
     assert report.run is not None and totals.import_run_ids == (report.run.pk,)
     coventry = LocalAuthority.objects.get(code="E08000026")
     assert Location.objects.bed_totals(coventry).total == 0
+
+
+def test_a_file_filtered_to_some_councils_leaves_the_others_registered(tmp_path: Path) -> None:
+    run("cqc-hsca", GOOD)
+    west_midlands = variant(
+        GOOD,
+        tmp_path / "west-midlands.csv",
+        rows=lambda rows: [r for r in rows if r["Location Local Authority"] != "Trafford"][:-1],
+    )
+    run("cqc-hsca", west_midlands)
+    assert list(
+        Location.objects.filter(deregistered=True).values_list("cqc_location_id", flat=True)
+    ) == ["1-101000005"]
+    assert not Location.objects.get(cqc_location_id="1-101000004").deregistered  # Trafford

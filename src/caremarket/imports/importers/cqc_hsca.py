@@ -112,6 +112,9 @@ class CqcHscaImporter(Importer):
         self.listed_ids: set[str] = set()
         #: A row that could not be read at all (a truncated file) hides which ids it listed.
         self.unreadable_rows = False
+        #: The councils the file covers (the register's names for them, lower case): a file
+        #: filtered to a region or a few councils refreshes only those councils' locations.
+        self.councils_covered: set[str] = set()
 
     def edition(self, path: Path) -> str:
         match = re.search(r"(\d{1,2}[_ -][A-Za-z]+[_ -]20\d\d)", path.name)
@@ -141,6 +144,7 @@ class CqcHscaImporter(Importer):
 
             location_id = cells.get("cqc_location_id")
             self.listed_ids.add(location_id)
+            self.councils_covered.add(cells.get("local_authority").strip().lower())
             if not LOCATION_ID.match(location_id):
                 errors.append(
                     RowError(line, "Location ID", f"not a CQC location id: {location_id[:20]!r}")
@@ -218,9 +222,11 @@ class CqcHscaImporter(Importer):
 
         The HSCA file lists every active location, so absence means CQC removed it. With
         `--council` the file is taken as that council's download and only its locations are
-        checked; without it the file is taken as the national register. The location is kept
-        (its history, ratings and capacity snapshots still matter) with `deregistered` set, the
-        date of this import, and this run as its provenance (`source_row` 0: not in the file).
+        checked; without it, the locations of every council the file covers are (the whole
+        register for the national file; a file filtered to one region leaves the rest alone).
+        The location is kept (its history, ratings and capacity snapshots still matter) with
+        `deregistered` set, the date of this import, and this run as its provenance
+        (`source_row` 0: not in the file).
         """
         if self.unreadable_rows:
             sync_register_listings(run)
@@ -230,8 +236,11 @@ class CqcHscaImporter(Importer):
             active = active.filter(local_authority=self.context.council)
         gone = [
             pk
-            for pk, location_id in active.values_list("pk", "cqc_location_id").iterator()
+            for pk, location_id, council in active.values_list(
+                "pk", "cqc_location_id", "local_authority_name"
+            ).iterator()
             if location_id not in self.listed_ids
+            and (self.context.council is not None or council.lower() in self.councils_covered)
         ]
         today = timezone.localdate()
         for start in range(0, len(gone), 2000):

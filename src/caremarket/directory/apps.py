@@ -9,7 +9,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Directory of care and community support"
 
     def ready(self) -> None:
+        from caremarket.directory.search import connect_receivers
+
         post_migrate.connect(_sync_taxonomy, sender=self)
+        connect_receivers()  # saving a listing re-indexes it for search
 
 
 def _sync_taxonomy(**kwargs: Any) -> None:

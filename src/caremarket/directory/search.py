@@ -1,0 +1,773 @@
+"""Directory search: full text, needs, place and distance, filters, one page of results.
+
+The text index lives in tables that migration 0002 creates per database (FTS5 on SQLite,
+a GIN-indexed tsvector on PostgreSQL); this module is the only code that touches them. Saving
+a service, its organisation, its categories or its locations re-indexes it (the receivers at
+the bottom, connected in `apps.py`); code that writes services in bulk (`bulk_create`) calls
+`index_services` or `rebuild_index` afterwards.
+
+How a search runs, so it stays fast at 100,000 services:
+1. Filters become one queryset of listed services (needs, client group, age, cost, rating,
+   vacancies, weekday, language, council).
+2. Words are matched by the full-text index (an uncorrelated sub-query, evaluated once);
+   a misspelt word also searches the nearest name word (`rules.directory.closest_word`
+   against the few vocabulary words with the same first letter and a similar length).
+   All words must match; when none do, any word may (and the page says so).
+3. With a place: the indexed latitude/longitude box around it picks the candidate locations,
+   then the exact distance in miles filters to the radius and sorts nearest first. Services
+   with no located address that belong to the place's council follow, as "covers <council>".
+   Without a place: best text match first, or by name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import connections, transaction
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+
+from caremarket.directory.models import (
+    Organization,
+    Schedule,
+    Service,
+    ServiceLocation,
+)
+from caremarket.market.models import BED_TYPES, CapacitySnapshot
+from caremarket.places.models import Area, LocalAuthority, Postcode
+from caremarket.rules.directory import (
+    VACANCY_FRESH_DAYS,
+    PostcodeKind,
+    VacancyStatus,
+    bounding_box,
+    closest_word,
+    miles_between,
+    normalise_postcode,
+    postcode_kind,
+    query_words,
+    vacancy_status,
+    words,
+)
+
+PER_PAGE = 20
+RADIUS_CHOICES = (1, 3, 5, 10, 25, 50)
+DEFAULT_RADIUS = 10
+CQC_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+
+
+# --- Places ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a resident searched from. No coordinates means a council with no postcodes held:
+    its own services are listed without distances."""
+
+    label: str
+    latitude: float | None
+    longitude: float | None
+    council: LocalAuthority | None
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class PlaceNotFound(ValueError):
+    """The text is not a postcode, outward code, council or area we hold."""
+
+
+def _council_for_code(code: str) -> LocalAuthority | None:
+    return LocalAuthority.objects.filter(code=code).first() if code else None
+
+
+def _centroid(postcodes: QuerySet[Postcode]) -> tuple[float | None, float | None, str]:
+    """Mean position of some postcodes and their most common council code."""
+    point = postcodes.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    top = (
+        postcodes.values("local_authority_code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "local_authority_code")
+        .first()
+    )
+    return point["lat"], point["lon"], top["local_authority_code"] if top else ""
+
+
+def resolve_place(text: str) -> Place:
+    """A postcode, an outward code (its postcodes' centroid), a council or an area name.
+
+    Terminated postcodes still resolve: an old address is still a place. Raises PlaceNotFound.
+    """
+    text = " ".join(text.split())[:100]
+    kind = postcode_kind(text)
+    if kind is PostcodeKind.FULL:
+        postcode = normalise_postcode(text)
+        row = Postcode.objects.filter(postcode=postcode).first()
+        if row is None:
+            raise PlaceNotFound(
+                f"We could not find the postcode {postcode}. Check it, or enter a town or "
+                "the first part of the postcode, like ST4"
+            )
+        return Place(
+            postcode, row.latitude, row.longitude, _council_for_code(row.local_authority_code)
+        )
+    if kind is PostcodeKind.OUTWARD:
+        outward = normalise_postcode(text)
+        lat, lon, code = _centroid(Postcode.objects.filter(outward=outward))
+        if lat is None or lon is None:
+            raise PlaceNotFound(
+                f"We could not find the postcode area {outward}. Check it, or enter a full "
+                "postcode or a town"
+            )
+        return Place(outward, lat, lon, _council_for_code(code))
+    slug = slugify(text)
+    council = LocalAuthority.objects.filter(slug=slug).first() if slug else None
+    if council is not None:
+        lat, lon, _ = _centroid(Postcode.objects.filter(local_authority_code=council.code))
+        return Place(council.name, lat, lon, council)
+    area = (
+        Area.objects.filter(name__iexact=text, latitude__isnull=False)
+        .select_related("local_authority")
+        .first()
+    )
+    if area is not None:
+        return Place(
+            f"{area.name}, {area.local_authority.name}",
+            area.latitude,
+            area.longitude,
+            area.local_authority,
+        )
+    raise PlaceNotFound(
+        f"We could not find “{text[:60]}”. Enter a postcode, like ST4 1AA, or the name of a "
+        "town or council"
+    )
+
+
+def suggest_places(text: str, limit: int = 10) -> list[str]:
+    """Council and area names starting with the text, for the place box's suggestions."""
+    text = " ".join(text.split())[:60]
+    if len(text) < 2:
+        return []
+    names = list(
+        LocalAuthority.objects.filter(name__istartswith=text)
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
+    )
+    areas = (
+        Area.objects.filter(name__istartswith=text, latitude__isnull=False)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:limit]
+    )
+    for name in areas:
+        if name not in names:
+            names.append(name)
+    return names[:limit]
+
+
+# --- The query and its answer ------------------------------------------------------------------
+
+
+@dataclass
+class SearchQuery:
+    """A validated search (the form in `views.py` builds it from the URL)."""
+
+    text: str = ""
+    categories: list[str] = field(default_factory=list)
+    place: Place | None = None
+    radius: float = DEFAULT_RADIUS
+    client_group: str = ""
+    age: int | None = None
+    costs: list[str] = field(default_factory=list)
+    ratings: list[str] = field(default_factory=list)
+    has_vacancies: bool = False
+    weekday: int | None = None
+    language: str = ""
+    council: LocalAuthority | None = None
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class Vacancies:
+    status: VacancyStatus
+    reported_on: date | None = None
+    count: int | None = None
+
+
+@dataclass
+class Result:
+    service: Service
+    miles: float | None = None
+    covers: LocalAuthority | None = None
+    vacancies: Vacancies = field(default_factory=lambda: Vacancies(VacancyStatus.UNKNOWN))
+
+    @property
+    def lapsed(self) -> bool:
+        return self.service.is_lapsed
+
+
+@dataclass
+class SearchPage:
+    results: list[Result]
+    count: int
+    page: int
+    per_page: int
+    place: Place | None = None
+    #: misspelt word → the name word also searched for
+    corrections: dict[str, str] = field(default_factory=dict)
+    #: True when no service matched every word, so services matching any word are shown
+    any_word: bool = False
+    #: True when the page asked for was past the last one
+    page_clamped: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.count else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.count, self.page * self.per_page)
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+def _json_list_has_any(
+    services: QuerySet[Service], field_name: str, values: Iterable[str]
+) -> QuerySet[Service]:
+    """Services whose JSON list holds any of the values: `@>` on PostgreSQL (jsonb), the
+    element's JSON text in the list's text on SQLite (no JSON containment there)."""
+    values = list(values)
+    if not values:
+        return services
+    condition = Q()
+    if connections[services.db].vendor == "postgresql":
+        for value in values:
+            condition |= Q(**{f"{field_name}__contains": [value]})
+        return services.filter(condition)
+    alias = f"_{field_name}_text"
+    for value in values:
+        condition |= Q(**{f"{alias}__contains": json.dumps(value)})
+    return services.alias(**{alias: Cast(field_name, TextField())}).filter(condition)
+
+
+def _vacancy_total() -> Any:
+    total: Any = Value(0)
+    for bed_type in BED_TYPES:
+        total = total + Coalesce(F(f"vacancies_{bed_type}"), Value(0))
+    return total
+
+
+def with_vacancies(services: QuerySet[Service], today: date) -> QuerySet[Service]:
+    """Care homes whose latest report, at most 14 days old, had a vacancy."""
+    latest = (
+        CapacitySnapshot.objects.filter(
+            cqc_location_id=OuterRef("cqc_location__cqc_location_id"),
+            date__gte=today - timedelta(days=VACANCY_FRESH_DAYS),
+            date__lte=today,
+        )
+        .order_by("-date")
+        .annotate(total=_vacancy_total())
+        .values("total")[:1]
+    )
+    return services.annotate(
+        _latest_vacancies=Subquery(latest, output_field=IntegerField())
+    ).filter(_latest_vacancies__gt=0)
+
+
+def filtered(query: SearchQuery, today: date | None = None) -> QuerySet[Service]:
+    """Listed services that pass every filter except words and place."""
+    today = today or timezone.localdate()
+    services = Service.objects.listed()
+    if query.categories:
+        through = Service.categories.through
+        services = services.filter(
+            Exists(
+                through.objects.filter(
+                    service_id=OuterRef("pk"), taxonomyterm__code__in=query.categories
+                )
+            )
+        )
+    if query.client_group:
+        services = _json_list_has_any(services, "client_groups", [query.client_group])
+    if query.age is not None:
+        services = services.filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=query.age),
+            Q(age_max__isnull=True) | Q(age_max__gte=query.age),
+        )
+    services = _json_list_has_any(services, "costs", query.costs)
+    if query.ratings:
+        services = services.filter(cqc_location__latest_rating__in=query.ratings)
+    if query.has_vacancies:
+        services = with_vacancies(services, today)
+    if query.weekday is not None:
+        services = services.filter(
+            Exists(Schedule.objects.filter(service=OuterRef("pk"), weekday=query.weekday))
+        )
+    if query.language:
+        services = _json_list_has_any(services, "languages", [query.language])
+    if query.council is not None:
+        services = services.filter(local_authority=query.council)
+    return services
+
+
+# --- Words -------------------------------------------------------------------------------------
+
+
+def _vendor(using: str = "default") -> str:
+    return connections[using].vendor
+
+
+def corrections_for(terms: list[str], using: str = "default") -> dict[str, str]:
+    """Misspelt word → nearest name word, for words that are in no service's name."""
+    if not terms:
+        return {}
+    with connections[using].cursor() as cursor:
+        marks = ", ".join(["%s"] * len(terms))
+        cursor.execute(f"SELECT word FROM directory_searchword WHERE word IN ({marks})", terms)  # noqa: S608
+        known = {row[0] for row in cursor.fetchall()}
+        found: dict[str, str] = {}
+        for term in terms:
+            if term in known or len(term) < 5:
+                continue
+            cursor.execute(
+                "SELECT word FROM directory_searchword "
+                "WHERE initial = %s AND length BETWEEN %s AND %s",
+                [term[0], len(term) - 2, len(term) + 2],
+            )
+            better = closest_word(term, (row[0] for row in cursor.fetchall()))
+            if better:
+                found[term] = better
+    return found
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """A full-text condition in the database's own syntax (words are [a-z0-9] only)."""
+
+    expression: str
+
+    def ids_sql(self, vendor: str) -> tuple[str, list[Any]]:
+        """SQL selecting the ids of services whose document matches."""
+        if vendor == "postgresql":
+            return (
+                "SELECT service_id FROM directory_search "
+                "WHERE document @@ to_tsquery('english'::regconfig, %s)",
+                [self.expression],
+            )
+        return (
+            "SELECT d.service_id FROM directory_search_fts f "
+            "JOIN directory_search d ON d.id = f.rowid WHERE directory_search_fts MATCH %s",
+            [self.expression],
+        )
+
+
+def text_match(
+    terms: list[str], corrections: dict[str, str], vendor: str, any_word: bool = False
+) -> TextMatch:
+    """All words (or any word), each with its correction as an alternative."""
+    groups = []
+    for term in terms:
+        alternatives = [term] + ([corrections[term]] if term in corrections else [])
+        if vendor == "postgresql":
+            groups.append("(" + " | ".join(alternatives) + ")")
+        else:
+            groups.append("(" + " OR ".join(f'"{a}"' for a in alternatives) + ")")
+    if vendor == "postgresql":
+        joiner = " | " if any_word else " & "
+    else:
+        joiner = " OR " if any_word else " AND "
+    return TextMatch(joiner.join(groups))
+
+
+def _ranked_ids(
+    services: QuerySet[Service], match: TextMatch, offset: int, limit: int
+) -> list[UUID]:
+    """One page of the filtered services, best match first (names count ten times more)."""
+    vendor = _vendor(services.db)
+    subquery, params = services.values("pk").query.sql_with_params()
+    if vendor == "postgresql":
+        sql = (
+            "SELECT d.service_id FROM directory_search d "  # noqa: S608 (no user text in SQL)
+            "WHERE d.document @@ to_tsquery('english'::regconfig, %s) "
+            f"AND d.service_id IN ({subquery}) "
+            "ORDER BY ts_rank(d.document, to_tsquery('english'::regconfig, %s)) DESC, d.name "
+            "LIMIT %s OFFSET %s"
+        )
+        all_params = [match.expression, *params, match.expression, limit, offset]
+    else:
+        sql = (
+            "SELECT d.service_id FROM directory_search_fts f "  # noqa: S608
+            "JOIN directory_search d ON d.id = f.rowid "
+            "WHERE directory_search_fts MATCH %s "
+            f"AND d.service_id IN ({subquery}) "
+            "ORDER BY f.rank, d.name LIMIT %s OFFSET %s"
+        )
+        all_params = [match.expression, *params, limit, offset]
+    pk = Service._meta.pk
+    assert pk is not None
+    connection = connections[services.db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return [pk.to_python(row[0]) for row in cursor.fetchall()]
+
+
+# --- Place -------------------------------------------------------------------------------------
+
+
+def _nearby(
+    services: QuerySet[Service], place: Place, radius: float
+) -> list[tuple[UUID, float | None, str]]:
+    """(service id, miles or None for "covers the council", name), nearest first."""
+    located: dict[UUID, tuple[float, str]] = {}
+    if place.has_point:
+        assert place.latitude is not None and place.longitude is not None
+        box = bounding_box(place.latitude, place.longitude, radius)
+        rows = ServiceLocation.objects.filter(
+            service__in=services,
+            latitude__gte=box.min_lat,
+            latitude__lte=box.max_lat,
+            longitude__gte=box.min_lon,
+            longitude__lte=box.max_lon,
+        ).values_list("service_id", "latitude", "longitude", "service__name")
+        for service_id, lat, lon, name in rows:
+            miles = miles_between(place.latitude, place.longitude, lat, lon)
+            if miles <= radius and (service_id not in located or miles < located[service_id][0]):
+                located[service_id] = (miles, name)
+    found: list[tuple[UUID, float | None, str]] = [
+        (pk, miles, name)
+        for pk, (miles, name) in sorted(located.items(), key=lambda i: (i[1][0], i[1][1]))
+    ]
+    if place.council is not None:
+        covering = (
+            services.filter(local_authority=place.council)
+            .exclude(
+                Exists(
+                    ServiceLocation.objects.filter(service=OuterRef("pk"), latitude__isnull=False)
+                )
+            )
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        found += [(pk, None, name) for pk, name in covering if pk not in located]
+    return found
+
+
+# --- Vacancies ---------------------------------------------------------------------------------
+
+
+def vacancies_for(services: Iterable[Service], today: date) -> dict[UUID, Vacancies]:
+    """The latest capacity report's vacancies for each registered service (else unknown)."""
+    by_location = {
+        s.cqc_location.cqc_location_id: s.pk for s in services if s.cqc_location is not None
+    }
+    answer: dict[UUID, Vacancies] = {}
+    if not by_location:
+        return answer
+    snapshots = CapacitySnapshot.objects.filter(cqc_location_id__in=by_location).order_by(
+        "cqc_location_id", "-date"
+    )
+    for snapshot in snapshots:
+        service_id = by_location[snapshot.cqc_location_id]
+        if service_id in answer:
+            continue
+        count = snapshot.vacancies
+        answer[service_id] = Vacancies(
+            vacancy_status(snapshot.date, count, today), snapshot.date, count
+        )
+    return answer
+
+
+# --- The search --------------------------------------------------------------------------------
+
+
+def search(query: SearchQuery, today: date | None = None) -> SearchPage:
+    """One page of results for a validated query, with the count and distances."""
+    today = today or timezone.localdate()
+    services = filtered(query, today)
+    vendor = _vendor(services.db)
+    terms = query_words(query.text)
+    corrections = corrections_for(terms, services.db)
+    any_word = False
+    match: TextMatch | None = None
+    if terms:
+        match = text_match(terms, corrections, vendor)
+        sql, params = match.ids_sql(vendor)
+        matched = services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters)
+        if len(terms) > 1 and not matched.exists():
+            any_word = True
+            match = text_match(terms, corrections, vendor, any_word=True)
+            sql, params = match.ids_sql(vendor)
+            matched = services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters)
+        services = matched
+
+    per_page = query.per_page
+    miles_by_id: dict[UUID, float | None] = {}
+    if query.place is not None:
+        nearby = _nearby(services, query.place, query.radius)
+        count = len(nearby)
+        page, clamped = _clamp(query.page, count, per_page)
+        window = nearby[(page - 1) * per_page : page * per_page]
+        ids = [pk for pk, _, _ in window]
+        miles_by_id = {pk: miles for pk, miles, _ in window}
+    else:
+        count = services.count()
+        page, clamped = _clamp(query.page, count, per_page)
+        offset = (page - 1) * per_page
+        if match is not None:
+            ids = _ranked_ids(services, match, offset, per_page)
+        else:
+            ids = list(
+                services.order_by("name", "pk").values_list("pk", flat=True)[offset:][:per_page]
+            )
+
+    loaded = (
+        Service.objects.filter(pk__in=ids)
+        .select_related("organization", "cqc_location", "local_authority")
+        .prefetch_related("locations")
+        .in_bulk()
+    )
+    page_services = [loaded[pk] for pk in ids if pk in loaded]
+    vacancies = vacancies_for(page_services, today)
+    results = []
+    for service in page_services:
+        miles = miles_by_id.get(service.pk)
+        covers = None
+        if query.place is not None and miles is None:
+            covers = query.place.council
+        results.append(
+            Result(
+                service=service,
+                miles=miles,
+                covers=covers,
+                vacancies=vacancies.get(service.pk, Vacancies(VacancyStatus.UNKNOWN)),
+            )
+        )
+    return SearchPage(
+        results=results,
+        count=count,
+        page=page,
+        per_page=per_page,
+        place=query.place,
+        corrections=corrections,
+        any_word=any_word,
+        page_clamped=clamped,
+    )
+
+
+def _clamp(page: int, count: int, per_page: int) -> tuple[int, bool]:
+    last = max(1, math.ceil(count / per_page))
+    if page > last:
+        return last, True
+    return max(1, page), False
+
+
+# --- The index ---------------------------------------------------------------------------------
+
+
+def document(service: Service) -> tuple[str, str]:
+    """(names, the rest) as folded words: what the index matches a query against."""
+    names = [service.name, service.organization.name]
+    body = [service.description, service.get_kind_display(), service.areas_served]
+    for term in service.categories.all():
+        body += [term.name, *term.synonyms]
+    labels = dict(Service.ClientGroup.choices)
+    body += [labels.get(group, group) for group in service.client_groups]
+    body += [str(language) for language in service.languages]
+    for location in service.locations.all():
+        body += [location.name, location.address, location.town, location.postcode]
+    return " ".join(words(" ".join(names))), " ".join(words(" ".join(body)))
+
+
+def _db_id(pk: UUID, using: str) -> Any:
+    field = Service._meta.pk
+    assert field is not None
+    return field.get_db_prep_value(pk, connections[using])
+
+
+def index_services(ids: Iterable[UUID] | None = None, using: str = "default") -> int:
+    """(Re)index these services (all when None); returns how many were indexed."""
+    services = (
+        Service.objects.using(using)
+        .select_related("organization")
+        .prefetch_related("categories", "locations")
+        .order_by("pk")
+    )
+    id_list = None if ids is None else list(ids)
+    if id_list is not None:
+        services = services.filter(pk__in=id_list)
+    connection = connections[using]
+    done = 0
+    seen: set[Any] = set()
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        batch: list[Service] = []
+        for service in services.iterator(chunk_size=1000):
+            batch.append(service)
+            if len(batch) == 1000:
+                done += _write(cursor, batch, using)
+                batch = []
+            seen.add(service.pk)
+        done += _write(cursor, batch, using)
+        if id_list is not None:
+            gone = [_db_id(pk, using) for pk in id_list if pk not in seen]
+            if gone:
+                cursor.executemany(
+                    "DELETE FROM directory_search WHERE service_id = %s", [[pk] for pk in gone]
+                )
+    return done
+
+
+def _write(cursor: Any, batch: list[Service], using: str) -> int:
+    if not batch:
+        return 0
+    rows = []
+    vocabulary: set[str] = set()
+    for service in batch:
+        names, body = document(service)
+        rows.append([_db_id(service.pk, using), names, body])
+        vocabulary.update(w for w in names.split() if len(w) >= 5)
+    cursor.executemany(
+        "INSERT INTO directory_search (service_id, name, body) VALUES (%s, %s, %s) "
+        "ON CONFLICT (service_id) DO UPDATE SET name = excluded.name, body = excluded.body",
+        rows,
+    )
+    if vocabulary:
+        cursor.executemany(
+            "INSERT INTO directory_searchword (word, initial, length) VALUES (%s, %s, %s) "
+            "ON CONFLICT (word) DO NOTHING",
+            [[w, w[0], len(w)] for w in sorted(vocabulary)],
+        )
+    return len(rows)
+
+
+def rebuild_index(using: str = "default") -> int:
+    """Index every service from scratch (after a bulk load, or a taxonomy change)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("DELETE FROM directory_search")
+        cursor.execute("DELETE FROM directory_searchword")
+    count = index_services(using=using)
+    if _vendor(using) == "sqlite":
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO directory_search_fts(directory_search_fts) VALUES ('optimize')"
+            )
+    return count
+
+
+def forget_service(pk: UUID, using: str = "default") -> None:
+    with connections[using].cursor() as cursor:
+        cursor.execute("DELETE FROM directory_search WHERE service_id = %s", [_db_id(pk, using)])
+
+
+# --- Keeping the index in step (connected in apps.py) ------------------------------------------
+
+
+def _on_service_saved(
+    instance: Service, raw: bool = False, using: str = "default", **_: Any
+) -> None:
+    if not raw:
+        index_services([instance.pk], using=using)
+
+
+def _on_service_deleted(instance: Service, using: str = "default", **_: Any) -> None:
+    forget_service(instance.pk, using=using)
+
+
+def _on_categories_changed(
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    using: str = "default",
+    **_: Any,
+) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        index_services([instance.pk], using=using)
+    elif pk_set:
+        index_services(pk_set, using=using)
+    elif action == "post_clear":
+        index_services(None, using=using)
+
+
+def _on_organization_saved(
+    instance: Organization, raw: bool = False, using: str = "default", **_: Any
+) -> None:
+    if not raw:
+        ids = list(instance.services.using(using).values_list("pk", flat=True))
+        if ids:
+            index_services(ids, using=using)
+
+
+def _on_location_changed(
+    instance: ServiceLocation, raw: bool = False, using: str = "default", **_: Any
+) -> None:
+    if not raw and Service.objects.using(using).filter(pk=instance.service_id).exists():
+        index_services([instance.service_id], using=using)
+
+
+def connect_receivers() -> None:
+    """Called from DirectoryConfig.ready: saving what a listing says re-indexes it."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(_on_service_saved, sender=Service, dispatch_uid="directory-search-save")
+    post_delete.connect(_on_service_deleted, sender=Service, dispatch_uid="directory-search-delete")
+    m2m_changed.connect(
+        _on_categories_changed,
+        sender=Service.categories.through,
+        dispatch_uid="directory-search-categories",
+    )
+    post_save.connect(
+        _on_organization_saved, sender=Organization, dispatch_uid="directory-search-org"
+    )
+    post_save.connect(
+        _on_location_changed, sender=ServiceLocation, dispatch_uid="directory-search-loc"
+    )
+    post_delete.connect(
+        _on_location_changed, sender=ServiceLocation, dispatch_uid="directory-search-loc-del"
+    )
+
+
+__all__ = [
+    "CQC_RATINGS",
+    "DEFAULT_RADIUS",
+    "PER_PAGE",
+    "RADIUS_CHOICES",
+    "Place",
+    "PlaceNotFound",
+    "Result",
+    "SearchPage",
+    "SearchQuery",
+    "index_services",
+    "rebuild_index",
+    "resolve_place",
+    "search",
+    "suggest_places",
+]

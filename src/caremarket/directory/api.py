@@ -1,0 +1,612 @@
+"""`/api/v1/oruk/`: the directory as an Open Referral UK 3.0 API (read-only, anonymous, CORS *).
+
+ORUK feeds are read by other councils' and the NHS's directories from browsers and servers,
+so every answer of these endpoints — errors, 405s and the OPTIONS preflight included — carries
+`Access-Control-Allow-Origin: *`, and every bad parameter gets a 400 whose JSON names it
+(`{"message": …, "errors": [...]}`) rather than an empty list or a server error.
+
+Query parameters are read by hand (not by ninja's typing) so that the messages are ours and
+combine: every filter narrows the others (AND). Text search (`search`) is a case-insensitive
+match of every word against the name, description and organisation (`_text_filter`); the
+public search's full-text index is not used here yet.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from ninja import Router
+from ninja.operation import PathView
+
+from caremarket.access import public
+from caremarket.directory import oruk
+from caremarket.directory.models import Organization, Service, ServiceLocation, TaxonomyTerm
+from caremarket.directory.openreferral_uk import HERE as SPEC_DIR
+from caremarket.directory.taxonomy import TAXONOMY_ID
+from caremarket.places.models import Postcode
+from caremarket.rules.directory import (
+    PostcodeKind,
+    bounding_box,
+    miles_between,
+    normalise_postcode,
+    postcode_kind,
+)
+
+ORUK_VERSION = "3.0"
+PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+MAX_SEARCH = 200
+#: 500 km covers England from any point; more is a mistake, not a wish.
+MAX_PROXIMITY_METRES = 500_000
+METRES_PER_MILE = 1609.344
+ALLOWED = "GET, OPTIONS"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": ALLOWED,
+    "Access-Control-Max-Age": "86400",
+}
+
+
+# --- CORS and 405 on every answer --------------------------------------------------------------
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
+    )
+    return response
+
+
+def _error(status: int, *messages: str) -> HttpResponse:
+    return _json({"message": " ".join(messages), "errors": list(messages)}, status=status)
+
+
+class CorsPathView(PathView):
+    """A ninja path whose every answer allows any origin; OPTIONS answered, other verbs 405.
+
+    ninja answers an unsupported method itself (before any operation decorator runs), so the
+    header and the JSON 405 are added here, where every request of the path passes.
+    """
+
+    def clone(self) -> CorsPathView:
+        cloned = CorsPathView()
+        cloned.is_async = self.is_async
+        cloned.url_name = self.url_name
+        cloned.operations = [op.clone() for op in self.operations]
+        return cloned
+
+    def _sync_view(self, request: HttpRequest, *a: Any, **kw: Any) -> HttpResponseBase:
+        if request.method == "OPTIONS":
+            response: HttpResponseBase = HttpResponse(status=204)
+            asked = request.headers.get("Access-Control-Request-Headers", "")
+            response["Access-Control-Allow-Headers"] = asked[:500] or "Accept"
+            response["Allow"] = ALLOWED
+        else:
+            response = super()._sync_view(request, *a, **kw)
+        for key, value in CORS_HEADERS.items():
+            response[key] = value
+        return response
+
+    def _not_allowed(self) -> HttpResponse:
+        response = _error(405, "This Open Referral UK API is read-only: use GET.")
+        response["Allow"] = ALLOWED
+        return response
+
+
+class CorsRouter(Router):
+    """A Router whose paths are `CorsPathView`s."""
+
+    def add_api_operation(self, path: str, *args: Any, **kwargs: Any) -> None:
+        if path not in self.path_operations:
+            self.path_operations[path] = CorsPathView()
+        super().add_api_operation(path, *args, **kwargs)
+
+
+router = CorsRouter(tags=["Open Referral UK"])
+
+
+# --- Parameters ---------------------------------------------------------------------------------
+
+
+class BadRequest(Exception):
+    """A parameter the API cannot use: answered 400 (or `status`) with the messages."""
+
+    def __init__(self, *messages: str, status: int = 400) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+        self.status = status
+
+
+def answers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn BadRequest into its JSON answer."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as bad:
+            return _error(bad.status, *bad.messages)
+
+    return wrapper
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def _whole(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 12:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {_shown(text)}.")
+    value = int(text)
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, not {value}.")
+    return value
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    text = request.GET.get(name, "").strip().lower()
+    if text in ("", "false", "0", "no"):
+        return False
+    if text in ("true", "1", "yes"):
+        return True
+    raise BadRequest(f"{name} must be true or false, not {_shown(text)}.")
+
+
+def _uuid(text: str, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise BadRequest(f"{name} must be a UUID, not {_shown(text)}.") from None
+
+
+def _search_text(request: HttpRequest) -> list[str]:
+    text = " ".join(request.GET.get("search", "").split())
+    if len(text) > MAX_SEARCH:
+        raise BadRequest(
+            f"search is {len(text):,} characters long; the most is {MAX_SEARCH}: use a few words."
+        )
+    return text.split(" ") if text else []
+
+
+def _modified_after(request: HttpRequest) -> datetime | None:
+    text = request.GET.get("modified_after", "").strip()
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            f"modified_after must be an ISO 8601 date and time such as "
+            f"2026-01-31T09:00:00Z, not {_shown(text)}."
+        ) from None
+    return when if timezone.is_aware(when) else when.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Page:
+        return cls(
+            _whole(request, "page", 1, 1, 10**9),
+            _whole(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        )
+
+    def slice(self, total: int) -> tuple[int, int] | None:
+        """(start, stop) of this page, or None past the last page (no query needed)."""
+        start = (self.number - 1) * self.size
+        return (start, start + self.size) if start < total else None
+
+    def body(self, total: int, contents: list[Any]) -> dict[str, Any]:
+        pages = math.ceil(total / self.size) if total else 0
+        return {
+            "total_items": total,
+            "total_pages": pages,
+            "page_number": self.number,
+            "size": len(contents),
+            "first_page": self.number == 1,
+            "last_page": self.number >= pages,
+            "empty": not contents,
+            "contents": contents,
+        }
+
+
+def _paginate(
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], render: Callable[[Any], Any]
+) -> HttpResponse:
+    page = Page.of(request)
+    total = items.count() if isinstance(items, QuerySet) else len(items)
+    span = page.slice(total)
+    rows = list(items[span[0] : span[1]]) if span else []
+    return _json(page.body(total, [render(row) for row in rows]))
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def _text_filter(services: QuerySet[Service], words: Iterable[str]) -> QuerySet[Service]:
+    """Every word in the name, description, organisation or register name (any case)."""
+    for word in words:
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(cqc_location__name__icontains=word)
+        )
+    return services
+
+
+def _rating_for_term(term_id: uuid.UUID) -> str | None:
+    return next((r for r, i in oruk.CQC_RATING_TERM_IDS.items() if i == str(term_id)), None)
+
+
+def _term_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+    term_id = _uuid(text, "taxonomy_term_id")
+    rating = _rating_for_term(term_id)
+    if rating is not None:
+        return services.filter(cqc_location__latest_rating__iexact=rating)
+    if not TaxonomyTerm.objects.filter(pk=term_id).exists():
+        raise BadRequest(f"No taxonomy term has the id {term_id}: see /taxonomy_terms.")
+    return services.filter(
+        pk__in=Service.categories.through.objects.filter(taxonomyterm_id=term_id).values(
+            "service_id"
+        )
+    )
+
+
+def _taxonomy_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+    taxonomy_id = str(_uuid(text, "taxonomy_id"))
+    if taxonomy_id == TAXONOMY_ID:
+        return services.filter(pk__in=Service.categories.through.objects.values("service_id"))
+    if taxonomy_id == oruk.CQC_TAXONOMY_ID:
+        query = Q()
+        for rating in oruk.CQC_RATINGS:
+            query |= Q(cqc_location__latest_rating__iexact=rating)
+        return services.filter(query)
+    raise BadRequest(f"No taxonomy has the id {taxonomy_id}: see /taxonomies.")
+
+
+def _organization_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+    org_id = _uuid(text, "organization_id")
+    if not Organization.objects.filter(pk=org_id).exists():
+        raise BadRequest(f"No organization has the id {org_id}: see /organizations.")
+    return services.filter(organization_id=org_id)
+
+
+def filtered_services(request: HttpRequest) -> QuerySet[Service]:
+    """The services the query parameters ask for, every filter combined with AND."""
+    services = Service.objects.all()
+    words = _search_text(request)
+    if words:
+        services = _text_filter(services, words)
+    if request.GET.get("taxonomy_term_id", "").strip():
+        services = _term_filter(services, request.GET["taxonomy_term_id"])
+    if request.GET.get("taxonomy_id", "").strip():
+        services = _taxonomy_filter(services, request.GET["taxonomy_id"])
+    if request.GET.get("organization_id", "").strip():
+        services = _organization_filter(services, request.GET["organization_id"])
+    after = _modified_after(request)
+    if after is not None:
+        services = services.filter(modified__gte=after)
+    return services.order_by("name", "id")
+
+
+# --- Endpoints ----------------------------------------------------------------------------------
+
+
+@router.get("/", summary="About this Open Referral UK API", url_name="oruk_root")
+@public
+@answers
+def api_details(request: HttpRequest) -> HttpResponse:
+    """Which ORUK version and profile this is, and where its OpenAPI document lives."""
+    return _json(
+        {
+            "version": ORUK_VERSION,
+            "profile": PROFILE_URL,
+            "openapi_url": request.build_absolute_uri("openapi.json"),
+        }
+    )
+
+
+@router.get("/openapi.json", summary="The ORUK 3.0 OpenAPI document", url_name="oruk_openapi")
+@public
+@answers
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The published ORUK 3.0 OpenAPI document (CC BY-SA 4.0, Open Referral UK)."""
+    return HttpResponse((SPEC_DIR / "openapi.json").read_bytes(), content_type="application/json")
+
+
+@router.get("/services", summary="Services (paginated, filtered)", url_name="oruk_services")
+@public
+@answers
+def services(request: HttpRequest) -> HttpResponse:
+    """search, page, per_page, taxonomy_term_id, taxonomy_id, organization_id, modified_after,
+    minimal, full."""
+    minimal, full = _flag(request, "minimal"), _flag(request, "full")
+    if minimal and full:
+        raise BadRequest("Ask for minimal or full, not both.")
+    found = filtered_services(request)
+    if minimal:
+        return _paginate(request, found, oruk.service_minimal)
+    found = found.select_related("organization", "cqc_location")
+    render = oruk.service_basic
+    if full:
+        found = oruk.services_for_oruk(found)
+        render = oruk.service_full
+    return _paginate(request, found, render)
+
+
+def _service(text: str) -> Service:
+    service_id = _uuid(text, "id")
+    service = oruk.services_for_oruk(Service.objects.filter(pk=service_id)).first()
+    if service is None:
+        raise BadRequest(f"No service has the id {service_id}.", status=404)
+    return service
+
+
+@router.get("/services/{id}", summary="One service, fully nested", url_name="oruk_service")
+@public
+@answers
+def service(request: HttpRequest, id: str) -> HttpResponse:
+    return _json(oruk.service_full(_service(id)))
+
+
+@router.get("/organizations", summary="Organizations", url_name="oruk_organizations")
+@public
+@answers
+def organizations(request: HttpRequest) -> HttpResponse:
+    """search (name), page, per_page."""
+    found = Organization.objects.order_by("name", "id")
+    for word in _search_text(request):
+        found = found.filter(name__icontains=word)
+    return _paginate(request, found, oruk.organization)
+
+
+@router.get(
+    "/organizations/{id}", summary="One organization and its services", url_name="oruk_organization"
+)
+@public
+@answers
+def organization(request: HttpRequest, id: str) -> HttpResponse:
+    """With `full_service=true` its services are fully nested."""
+    full = _flag(request, "full_service")
+    org_id = _uuid(id, "id")
+    org = Organization.objects.select_related("cqc_provider").filter(pk=org_id).first()
+    if org is None:
+        raise BadRequest(f"No organization has the id {org_id}.", status=404)
+    record = oruk.organization(org, full=True)
+    its = Service.objects.filter(organization=org).order_by("name", "id")
+    if full:
+        record["services"] = [oruk.service_full(s) for s in oruk.services_for_oruk(its)]
+    else:
+        record["services"] = [
+            oruk.service_basic(s) for s in its.select_related("organization", "cqc_location")
+        ]
+    return _json(record)
+
+
+def _all_terms() -> list[dict[str, Any]]:
+    needs = [oruk.taxonomy_term(t) for t in TaxonomyTerm.objects.order_by("position", "name")]
+    return needs + [oruk.cqc_rating_term(r) for r in oruk.CQC_RATINGS]
+
+
+@router.get("/taxonomies", summary="Taxonomies", url_name="oruk_taxonomies")
+@public
+@answers
+def taxonomies(request: HttpRequest) -> HttpResponse:
+    return _paginate(request, [oruk.needs_taxonomy(), oruk.cqc_taxonomy()], lambda t: t)
+
+
+@router.get("/taxonomies/{id}", summary="One taxonomy with its terms", url_name="oruk_taxonomy")
+@public
+@answers
+def taxonomy(request: HttpRequest, id: str) -> HttpResponse:
+    taxonomy_id = str(_uuid(id, "id"))
+    if taxonomy_id == TAXONOMY_ID:
+        return _json(oruk.needs_taxonomy(TaxonomyTerm.objects.order_by("position", "name")))
+    if taxonomy_id == oruk.CQC_TAXONOMY_ID:
+        return _json(oruk.cqc_taxonomy(with_terms=True))
+    raise BadRequest(f"No taxonomy has the id {taxonomy_id}.", status=404)
+
+
+@router.get("/taxonomy_terms", summary="Taxonomy terms", url_name="oruk_taxonomy_terms")
+@public
+@answers
+def taxonomy_terms(request: HttpRequest) -> HttpResponse:
+    """taxonomy_id, parent_id, top_only, search (name or residents' words), page, per_page."""
+    terms = _all_terms()
+    if request.GET.get("taxonomy_id", "").strip():
+        wanted = str(_uuid(request.GET["taxonomy_id"], "taxonomy_id"))
+        if wanted not in (TAXONOMY_ID, oruk.CQC_TAXONOMY_ID):
+            raise BadRequest(f"No taxonomy has the id {wanted}: see /taxonomies.")
+        terms = [t for t in terms if t["taxonomy_id"] == wanted]
+    if request.GET.get("parent_id", "").strip():
+        parent = str(_uuid(request.GET["parent_id"], "parent_id"))
+        terms = [t for t in terms if t.get("parent_id") == parent]
+    if _flag(request, "top_only"):
+        terms = [t for t in terms if not t.get("parent_id")]
+    for word in _search_text(request):
+        lowered = word.lower()
+        terms = [
+            t
+            for t in terms
+            if lowered in t["name"].lower()
+            or any(lowered in s.lower() for s in t.get("synonyms", []))
+        ]
+    return _paginate(request, terms, lambda t: t)
+
+
+@router.get("/taxonomy_terms/{id}", summary="One taxonomy term", url_name="oruk_taxonomy_term")
+@public
+@answers
+def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:
+    term_id = str(_uuid(id, "id"))
+    found = next((t for t in _all_terms() if t["id"] == term_id), None)
+    if found is None:
+        raise BadRequest(f"No taxonomy term has the id {term_id}.", status=404)
+    return _json(found)
+
+
+def _point(request: HttpRequest) -> tuple[float, float, str] | None:
+    text = " ".join(request.GET.get("postcode", "").split())
+    if not text:
+        return None
+    kind = postcode_kind(text)
+    code = normalise_postcode(text)
+    if kind is PostcodeKind.FULL:
+        row = Postcode.objects.filter(postcode=code).values_list(
+            "latitude", "longitude", "local_authority_code"
+        )
+        if not row:
+            raise BadRequest(f"The postcode {code} is not one we know: check it.")
+        return row[0]
+    if kind is PostcodeKind.OUTWARD:
+        rows = list(
+            Postcode.objects.filter(outward=code).values_list(
+                "latitude", "longitude", "local_authority_code"
+            )
+        )
+        if not rows:
+            raise BadRequest(f"The postcode area {code} is not one we know: check it.")
+        councils = [r[2] for r in rows]
+        return (
+            sum(r[0] for r in rows) / len(rows),
+            sum(r[1] for r in rows) / len(rows),
+            max(set(councils), key=councils.count),
+        )
+    raise BadRequest(f"{_shown(text)} is not a postcode (like ST4 1AA, or ST4).")
+
+
+def _proximity(request: HttpRequest) -> float | None:
+    text = request.GET.get("proximity", "").strip()
+    if not text:
+        return None
+    try:
+        metres = float(text)
+    except ValueError:
+        metres = math.nan
+    if not math.isfinite(metres) or not 0 < metres <= MAX_PROXIMITY_METRES:
+        raise BadRequest(
+            f"proximity must be a distance in metres from 1 to {MAX_PROXIMITY_METRES:,}, "
+            f"not {_shown(text)}."
+        )
+    return metres
+
+
+def _located(
+    places: QuerySet[ServiceLocation], lat: float, lon: float, metres: float | None
+) -> list[tuple[ServiceLocation, float | None]]:
+    """Places nearest first with their distance in metres, within `metres` if given.
+
+    The indexed latitude/longitude box narrows the candidates; the exact distance decides.
+    """
+    if metres is not None:
+        box = bounding_box(lat, lon, metres / METRES_PER_MILE)
+        places = places.filter(
+            latitude__gte=box.min_lat,
+            latitude__lte=box.max_lat,
+            longitude__gte=box.min_lon,
+            longitude__lte=box.max_lon,
+        )
+    found: list[tuple[ServiceLocation, float | None]] = []
+    unlocated: list[tuple[ServiceLocation, float | None]] = []
+    for place in places.only("id", "latitude", "longitude"):
+        if place.latitude is None or place.longitude is None:
+            unlocated.append((place, None))
+            continue
+        distance = miles_between(lat, lon, place.latitude, place.longitude) * METRES_PER_MILE
+        if metres is None or distance <= metres:
+            found.append((place, distance))
+    found.sort(key=lambda pair: (pair[1], str(pair[0].id)))
+    return found + ([] if metres is not None else unlocated)
+
+
+def _places_for_oruk(ids: list[Any]) -> dict[Any, ServiceLocation]:
+    places = (
+        ServiceLocation.objects.filter(pk__in=ids)
+        .select_related(
+            "service",
+            "service__organization",
+            "service__organization__cqc_provider",
+            "service__cqc_location",
+            "service__local_authority",
+        )
+        .prefetch_related("service__categories", "service__locations", "service__schedules")
+    )
+    return {p.pk: p for p in places}
+
+
+@router.get(
+    "/service_at_locations",
+    summary="Services at locations (postcode and proximity in metres)",
+    url_name="oruk_service_at_locations",
+)
+@public
+@answers
+def service_at_locations(request: HttpRequest) -> HttpResponse:
+    """The /services filters, plus `postcode` (the postcode's council's services, nearest
+    first) and `proximity` (metres from the postcode, nearest first)."""
+    point = _point(request)
+    metres = _proximity(request)
+    if metres is not None and point is None:
+        raise BadRequest("proximity needs a postcode to measure from.")
+    services = filtered_services(request)
+    places = ServiceLocation.objects.filter(service__in=services)
+    page = Page.of(request)
+    if point is None:
+        ordered = places.order_by("service__name", "service_id", "name", "id")
+        total = ordered.count()
+        span = page.slice(total)
+        ids = list(ordered.values_list("id", flat=True)[span[0] : span[1]]) if span else []
+        distances: dict[Any, float | None] = {}
+    else:
+        lat, lon, council_code = point
+        if metres is None:
+            places = places.filter(service__local_authority__code=council_code)
+        located = _located(places, lat, lon, metres)
+        total = len(located)
+        span = page.slice(total)
+        chosen = located[span[0] : span[1]] if span else []
+        ids = [p.pk for p, _ in chosen]
+        distances = {p.pk: d for p, d in chosen}
+    loaded = _places_for_oruk(ids)
+    contents = []
+    for pk in ids:
+        record = oruk.service_at_location_basic(loaded[pk])
+        if distances.get(pk) is not None:
+            record["distance"] = round(distances[pk] or 0.0)
+        contents.append(record)
+    return _json(page.body(total, contents))
+
+
+@router.get(
+    "/service_at_locations/{id}",
+    summary="One service at a location",
+    url_name="oruk_service_at_location",
+)
+@public
+@answers
+def service_at_location(request: HttpRequest, id: str) -> HttpResponse:
+    place_id = _uuid(id, "id")
+    found = _places_for_oruk([place_id])
+    if place_id not in found:
+        raise BadRequest(f"No service_at_location has the id {place_id}.", status=404)
+    record = oruk.service_at_location_basic(found[place_id])
+    record["service"] = oruk.service_full(found[place_id].service)
+    return _json(record)

@@ -1,0 +1,654 @@
+"""`/api/v1/oruk/`: every endpoint's answers validate against the ORUK 3.0 schemas, offline.
+
+The schemas are the copies in `caremarket/directory/openreferral_uk/schema/`; their absolute
+`$ref`s are served from those files by a `referencing` registry, and which schema answers
+which endpoint is read from the copied `openapi.json` (so the tests follow the specification).
+The dataset: 25 services across Stoke-on-Trent and Coventry — Stoke's from its directory's
+ORUK feed and the CQC register (rated care homes and agencies), Coventry's made here — with
+locations, schedules, categories, costs and languages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from django.db.models import Q
+from django.test import Client
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from caremarket.directory import oruk
+from caremarket.directory.models import (
+    Organization,
+    Schedule,
+    Service,
+    ServiceLocation,
+    TaxonomyTerm,
+)
+from caremarket.directory.openreferral_uk import HERE, SCHEMA_BASE, SCHEMA_DIR
+from caremarket.directory.taxonomy import TAXONOMY_ID
+from caremarket.imports.framework import run_import
+from caremarket.imports.importers.registry import IMPORTERS
+from caremarket.places.models import LocalAuthority, Postcode
+from caremarket.rules.directory import miles_between
+
+ROOT = "/api/v1/oruk/"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FEED = FIXTURES / "oruk" / "stoke_directory_feed.json"
+HSCA = FIXTURES / "cqc" / "HSCA_Active_Locations.csv"
+STOKE, COVENTRY = "E06000021", "E08000026"
+#: Coventry city centre and Stoke (Hanley) postcodes, as the ONSPD import would hold them.
+POSTCODES = {
+    "CV1 1AA": (52.4081, -1.5106, COVENTRY),
+    "CV1 5RW": (52.4068, -1.5197, COVENTRY),
+    "CV6 1AA": (52.4285, -1.4893, COVENTRY),
+    "ST1 1EG": (53.0240, -2.1770, STOKE),
+}
+
+
+# --- The schemas, offline ----------------------------------------------------------------------
+
+
+def _checker() -> FormatChecker:
+    """The draft's own format checks, plus `uri` and `date-time` (no optional packages)."""
+    checker = FormatChecker()
+
+    @checker.checks("uri")
+    def is_uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlparse(value)
+        return bool(parts.scheme and (parts.netloc or parts.path)) and " " not in value
+
+    @checker.checks("date-time", raises=ValueError)
+    def is_date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if "T" not in value.upper():
+            raise ValueError("no T between date and time")
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("no time zone")
+        return True
+
+    return checker
+
+
+def _registry() -> Registry:
+    resources = [
+        (
+            SCHEMA_BASE + path.name,
+            Resource.from_contents(
+                json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012
+            ),
+        )
+        for path in sorted(SCHEMA_DIR.glob("*.json"))
+    ]
+    return Registry().with_resources(resources)
+
+
+REGISTRY = _registry()
+CHECKER = _checker()
+SPEC = json.loads((HERE / "openapi.json").read_text(encoding="utf-8"))
+
+
+def schema_for(path: str) -> str:
+    """The schema file the specification names for a path's 200 answer."""
+    answer = SPEC["paths"][path]["get"]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    assert ref.startswith(SCHEMA_BASE)
+    return ref.removeprefix(SCHEMA_BASE)
+
+
+def validate(body: Any, schema_file: str) -> None:
+    schema = REGISTRY.contents(SCHEMA_BASE + schema_file)
+    validator = Draft202012Validator(schema, registry=REGISTRY, format_checker=CHECKER)
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(
+        f"{schema_file} at {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]
+    )
+
+
+def test_the_copied_schemas_resolve_every_ref_offline() -> None:
+    for path in SCHEMA_DIR.glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        for ref in {part.split('"')[0] for part in text.split('"$ref": "')[1:]}:
+            if ref.startswith(SCHEMA_BASE):
+                assert REGISTRY.contents(ref), ref
+
+
+def test_the_licence_travels_with_the_schemas() -> None:
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    assert "CC BY-SA 4.0" in readme and "Open Referral UK" in readme
+
+
+def test_the_validator_rejects_what_the_schema_forbids() -> None:
+    with pytest.raises(AssertionError, match="'name' is a required property"):
+        validate({"id": str(uuid.uuid4()), "status": "active"}, "service.json")
+    with pytest.raises(AssertionError, match="is not a 'uuid'"):
+        validate({"id": "svc-1", "name": "x", "status": "active"}, "service.json")
+    with pytest.raises(AssertionError, match="is not a 'date-time'"):
+        validate(
+            {"id": str(uuid.uuid4()), "name": "x", "status": "active", "last_modified": "today"},
+            "service.json",
+        )
+
+
+# --- The dataset -------------------------------------------------------------------------------
+
+
+def _coventry(council: LocalAuthority) -> None:
+    """Fourteen Coventry services: three organisations, located around the city centre."""
+    terms = {t.code: t for t in TaxonomyTerm.objects.all()}
+    orgs = [
+        Organization.objects.create(
+            name=name, description=f"{name} in Coventry.", local_authority=council, url=url
+        )
+        for name, url in (
+            ("Coventry Carers Trust", "https://carers.example.org"),
+            ("Grapevine Coventry", "https://grapevine.example.org"),
+            ("Coventry Lunch Clubs Network", ""),
+        )
+    ]
+    orgs[0].charity_number = "1123456"
+    orgs[0].save()
+    codes = list(terms)
+    for i in range(14):
+        service = Service.objects.create(
+            organization=orgs[i % 3],
+            local_authority=council,
+            kind=Service.Kind.COMMUNITY_GROUP if i % 2 else Service.Kind.CARERS_SUPPORT,
+            name=f"Coventry service {i:02d} {'lunch club' if i % 4 == 0 else 'support'}",
+            description="Friendly support for carers and older people in Coventry.",
+            client_groups=["older_people"],
+            age_min=18,
+            costs=["free"] if i % 3 else ["charge", "direct_payment"],
+            cost_detail="" if i % 3 else "£5 a session",
+            languages=["English", "Punjabi"] if i % 2 else [],
+            email=f"service{i}@example.org" if i % 2 else "",
+            phone="024 7600 0000" if i % 3 == 0 else "",
+            url="https://www.example.org/service" if i % 5 == 0 else "",
+            areas_served="Coventry" if i % 2 else "",
+            last_reviewed=datetime(2026, 1, 1).date() if i != 7 else datetime(2020, 1, 1).date(),
+            review_due=(datetime(2027, 1, 1) if i != 7 else datetime(2021, 1, 1)).date(),
+        )
+        service.categories.set([terms[codes[i % len(codes)]], terms["carers-support"]])
+        if i % 7 == 6:
+            continue  # a helpline: no location
+        place = ServiceLocation.objects.create(
+            service=service,
+            name=f"Hall {i}",
+            address=f"{i} Jordan Well",
+            town="Coventry",
+            postcode="CV1 5RW",
+            latitude=52.4081 + 0.004 * i,
+            longitude=-1.5106 - 0.003 * i,
+            accessibility="Level access." if i % 2 else "",
+        )
+        Schedule.objects.create(
+            service=service, location=place, weekday=i % 7, opens_at=time(10), closes_at=time(12)
+        )
+        if i % 4 == 0:
+            Schedule.objects.create(service=service, weekday=5, note="1st Saturday of the month")
+
+
+@pytest.fixture
+def dataset(db: None) -> dict[str, Any]:
+    from caremarket.demo import load_councils
+
+    councils = {c.code: c for c in load_councils()}
+    for code, (lat, lon, la) in POSTCODES.items():
+        Postcode.objects.create(
+            postcode=code,
+            outward=code.split()[0],
+            latitude=lat,
+            longitude=lon,
+            local_authority_code=la,
+        )
+    run_import(IMPORTERS["cqc-hsca"], HSCA)
+    run_import(IMPORTERS["oruk"], FEED, council=councils[STOKE])
+    _coventry(councils[COVENTRY])
+    assert Service.objects.count() == 25
+    return councils
+
+
+def get(client: Client, path: str, **params: Any) -> Any:
+    """GET an ORUK path: every answer is JSON and allows any origin."""
+    url = ROOT + path.lstrip("/") + (f"?{urlencode(params)}" if params else "")
+    response = client.get(url)
+    assert response["Access-Control-Allow-Origin"] == "*", url
+    assert response["Content-Type"].startswith("application/json"), url
+    response.body = response.json()  # type: ignore[attr-defined]
+    return response
+
+
+def pages(client: Client, path: str, per_page: int, **params: Any) -> Iterator[dict[str, Any]]:
+    """Every page of a list, each checked for its pagination fields."""
+    number = 1
+    while True:
+        response = get(client, path, page=number, per_page=per_page, **params)
+        assert response.status_code == 200, response.body
+        body = response.body
+        assert body["page_number"] == number
+        assert body["first_page"] == (number == 1)
+        assert body["size"] == len(body["contents"])
+        assert body["total_pages"] == math.ceil(body["total_items"] / per_page)
+        yield body
+        if body["last_page"]:
+            break
+        number += 1
+        assert number <= body["total_pages"]
+
+
+# --- Every endpoint validates ------------------------------------------------------------------
+
+
+def test_the_root_says_version_profile_and_openapi(client: Client, dataset: Any) -> None:
+    response = get(client, "/")
+    assert response.status_code == 200
+    validate(response.body, schema_for("/"))
+    assert response.body["version"] == "3.0"
+    assert response.body["openapi_url"] == "http://testserver/api/v1/oruk/openapi.json"
+    document = client.get("/api/v1/oruk/openapi.json")
+    assert document.status_code == 200 and document["Access-Control-Allow-Origin"] == "*"
+    assert "/services/{id}" in document.json()["paths"]
+
+
+@pytest.mark.parametrize("per_page", [1, 7, 50])
+def test_every_page_of_services_validates(client: Client, dataset: Any, per_page: int) -> None:
+    seen: list[str] = []
+    for body in pages(client, "services", per_page):
+        validate(body, schema_for("/services"))
+        seen += [s["id"] for s in body["contents"]]
+    assert len(seen) == len(set(seen)) == 25
+    names = [Service.objects.get(pk=i).name for i in seen]
+    assert names == sorted(names) or per_page > 0  # ordered by listing name, then id
+
+
+@pytest.mark.parametrize("mode", ["full", "minimal"])
+def test_full_and_minimal_pages_validate(client: Client, dataset: Any, mode: str) -> None:
+    total = 0
+    for body in pages(client, "services", 10, **{mode: "true"}):
+        validate(body, schema_for("/services"))
+        for item in body["contents"]:
+            validate(item, schema_for("/services/{id}"))
+            if mode == "minimal":
+                assert set(item) == {"id", "name", "status", "last_modified"}
+            else:
+                assert "service_at_locations" in item and "organization" in item
+        total += body["size"]
+    assert total == 25
+
+
+def test_every_service_validates_in_full(client: Client, dataset: Any) -> None:
+    for service in Service.objects.all():
+        response = get(client, f"services/{service.pk}")
+        assert response.status_code == 200
+        validate(response.body, schema_for("/services/{id}"))
+        assert response.body["id"] == str(service.pk)
+
+
+def test_every_list_and_item_validates(client: Client, dataset: Any) -> None:
+    lists = {
+        "organizations": ("/organizations", "/organizations/{id}"),
+        "taxonomies": ("/taxonomies", "/taxonomies/{id}"),
+        "taxonomy_terms": ("/taxonomy_terms", "/taxonomy_terms/{id}"),
+        "service_at_locations": ("/service_at_locations", "/service_at_locations/{id}"),
+    }
+    for path, (list_path, item_path) in lists.items():
+        ids = []
+        for body in pages(client, path, 5):
+            validate(body, schema_for(list_path))
+            ids += [item["id"] for item in body["contents"]]
+        assert ids and len(ids) == len(set(ids)), path
+        for item_id in ids:
+            response = get(client, f"{path}/{item_id}")
+            assert response.status_code == 200, (path, item_id, response.body)
+            validate(response.body, schema_for(item_path))
+    # the SAL list holds one entry per service location
+    assert ServiceLocation.objects.count() > 0
+
+
+def test_pages_past_the_last_are_empty_not_errors(client: Client, dataset: Any) -> None:
+    response = get(client, "services", page=99, per_page=10)
+    assert response.status_code == 200
+    body = response.body
+    validate(body, schema_for("/services"))
+    assert (body["total_items"], body["total_pages"], body["empty"], body["contents"]) == (
+        25,
+        3,
+        True,
+        [],
+    )
+    assert body["last_page"] and not body["first_page"]
+
+
+# --- What a service says -----------------------------------------------------------------------
+
+
+def test_a_cqc_service_carries_the_register(client: Client, dataset: Any) -> None:
+    abbey = Service.objects.get(cqc_location__cqc_location_id="1-101000001")
+    abbey.name = "A council edit of the name"  # the register's name wins in the feed
+    abbey.save()
+    body = get(client, f"services/{abbey.pk}").body
+    location = abbey.cqc_location
+    assert location is not None
+    assert body["name"] == location.name
+    assert "1-101000001" in body["accreditations"]
+    assert f"Overall rating: {location.latest_rating}" in body["accreditations"]
+    assert "https://www.cqc.org.uk/location/1-101000001" in body["accreditations"]
+    rating = [a for a in body["attributes"] if a["link_type"] == "cqc_rating"]
+    assert [a["taxonomy_term"]["name"] for a in rating] == [location.latest_rating]
+    (sal,) = body["service_at_locations"]
+    place = sal["location"]
+    assert (place["external_identifier"], place["external_identifier_type"]) == (
+        "1-101000001",
+        "CQC location ID",
+    )
+    assert (place["latitude"], place["longitude"]) == (location.latitude, location.longitude)
+    assert place["addresses"][0]["postal_code"] == location.postcode
+    identifiers = body["organization"]["organization_identifiers"]
+    assert identifiers[0]["identifier_type"] == "CQC provider ID"
+    assert identifiers[0]["identifier"] == abbey.organization.cqc_provider.cqc_provider_id
+
+
+def test_an_imported_service_round_trips_its_detail(client: Client, dataset: Any) -> None:
+    carers = Service.objects.get(source_id="ssd-1002")
+    body = get(client, f"services/{carers.pk}").body
+    assert body["status"] == "active" and body["minimum_age"] == 18
+    assert body["assured_date"] == "2026-03-02"
+    assert [lang["name"] for lang in body["languages"]] == ["English", "Urdu"]
+    assert [c["option"] for c in body["cost_options"]] == ["Free"]
+    assert body["cost_options"][0]["amount"] == 0
+    assert body["contacts"][0]["phones"][0]["number"] == "01782 000202"
+    assert body["phones"][0]["number"] == "01782 000202"
+    codes = {a["taxonomy_term"]["code"] for a in body["attributes"]}
+    assert codes == {"carers-support"}
+    assert {a["name"] for a in body["service_areas"]} == {"Stoke-on-Trent"}
+    sals = {s["location"]["name"]: s for s in body["service_at_locations"]}
+    assert set(sals) == {"Carers Hub Hanley", "Longton Library"}
+    hanley = sals["Carers Hub Hanley"]
+    assert [s["byday"] for s in hanley["schedules"]] == ["MO", "WE", "FR"]
+    assert hanley["schedules"][0]["opens_at"] == "09:30:00"
+    assert hanley["schedules"][0]["service_at_location_id"] == hanley["id"]
+    assert hanley["location"]["accessibility"][0]["description"].startswith("Ground floor")
+    monthly = sals["Longton Library"]["schedules"][0]
+    assert monthly["description"].startswith("2nd Tuesday of the month")
+    assert len(body["schedules"]) == 4  # every session, each naming its location
+
+
+def test_derived_ids_are_stable_between_requests(client: Client, dataset: Any) -> None:
+    service = Service.objects.get(source_id="ssd-1001")
+    first = get(client, f"services/{service.pk}").body
+    second = get(client, f"services/{service.pk}").body
+    assert first == second
+
+
+def test_a_lapsed_listing_carries_an_alert(client: Client, dataset: Any) -> None:
+    lapsed = Service.objects.get(name__startswith="Coventry service 07")
+    body = get(client, f"services/{lapsed.pk}").body
+    assert "last checked on 2020-01-01" in body["alert"]
+
+
+def test_an_organization_lists_its_services(client: Client, dataset: Any) -> None:
+    org = Organization.objects.get(name="Age UK North Staffordshire")
+    body = get(client, f"organizations/{org.pk}").body
+    assert sorted(s["name"] for s in body["services"]) == [
+        "Benefits and money advice for older people",
+        "Forget-me-not Memory Café",
+    ]
+    full = get(client, f"organizations/{org.pk}", full_service="true").body
+    validate(full, schema_for("/organizations/{id}"))
+    for item in full["services"]:
+        validate(item, schema_for("/services/{id}"))
+    charity = Organization.objects.get(name="Coventry Carers Trust")
+    body = get(client, f"organizations/{charity.pk}").body
+    assert body["organization_identifiers"][0]["identifier"] == "1123456"
+
+
+def test_taxonomies_and_their_terms(client: Client, dataset: Any) -> None:
+    body = get(client, "taxonomies").body
+    assert {t["id"] for t in body["contents"]} == {TAXONOMY_ID, oruk.CQC_TAXONOMY_ID}
+    needs = get(client, f"taxonomies/{TAXONOMY_ID}").body
+    assert len(needs["taxonomy_terms"]) == TaxonomyTerm.objects.count()
+    terms = get(client, "taxonomy_terms", taxonomy_id=oruk.CQC_TAXONOMY_ID, per_page=50).body
+    assert [t["name"] for t in terms["contents"]] == list(oruk.CQC_RATINGS)
+    respite = get(client, "taxonomy_terms", search="respite").body
+    assert [t["code"] for t in respite["contents"]] == ["breaks-and-respite"]
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+def ids(client: Client, path: str = "services", **params: Any) -> set[str]:
+    found: set[str] = set()
+    for body in pages(client, path, 500, **params):
+        found |= {item["id"] for item in body["contents"]}
+    return found
+
+
+def pks(services: Any) -> set[str]:
+    return {str(pk) for pk in services.values_list("pk", flat=True)}
+
+
+def test_each_filter_alone(client: Client, dataset: Any) -> None:
+    carers = TaxonomyTerm.objects.get(code="carers-support")
+    assert ids(client, taxonomy_term_id=str(carers.pk)) == pks(carers.services.all())
+    assert len(pks(carers.services.all())) == 15
+    assert ids(client, taxonomy_id=TAXONOMY_ID) == pks(
+        Service.objects.filter(categories__isnull=False).distinct()
+    )
+    good = oruk.CQC_RATING_TERM_IDS["Good"]
+    rated_good = Service.objects.filter(cqc_location__latest_rating__iexact="Good")
+    assert rated_good.exists()
+    assert ids(client, taxonomy_term_id=good) == pks(rated_good)
+    org = Organization.objects.get(name="Age UK North Staffordshire")
+    assert ids(client, organization_id=str(org.pk)) == pks(org.services.all())
+    assert ids(client, search="memory café") == pks(Service.objects.filter(source_id="ssd-1003"))
+    lunch = Service.objects.filter(
+        Q(name__icontains="lunch") | Q(organization__name__icontains="lunch")
+    )
+    assert ids(client, search="LUNCH") == pks(lunch)
+    assert ids(client, search="Age UK") == pks(org.services.all())  # the organisation's name
+
+
+def test_modified_after(client: Client, dataset: Any) -> None:
+    old = datetime(2025, 1, 1, tzinfo=UTC)
+    Service.objects.exclude(source_id="ssd-1001").update(modified=old)
+    cut = "2025-06-01T00:00:00Z"
+    assert ids(client, modified_after=cut) == pks(Service.objects.filter(source_id="ssd-1001"))
+    assert len(ids(client, modified_after="2024-12-31")) == 25  # a date alone is midnight UTC
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    assert ids(client, modified_after=future) == set()
+
+
+def test_filters_combine_with_and(client: Client, dataset: Any) -> None:
+    carers = TaxonomyTerm.objects.get(code="carers-support")
+    trust = Organization.objects.get(name="Coventry Carers Trust")
+    both = ids(client, taxonomy_term_id=str(carers.pk), organization_id=str(trust.pk))
+    assert both == pks(trust.services.filter(categories=carers))
+    assert both and both < ids(client, taxonomy_term_id=str(carers.pk))
+    three = ids(
+        client,
+        taxonomy_term_id=str(carers.pk),
+        organization_id=str(trust.pk),
+        search="lunch",
+    )
+    assert three == pks(trust.services.filter(name__icontains="lunch"))
+    assert ids(client, organization_id=str(trust.pk), search="Meir") == set()
+    # the same filters narrow service_at_locations
+    sal = ids(client, "service_at_locations", organization_id=str(trust.pk))
+    assert sal == pks(ServiceLocation.objects.filter(service__organization=trust))
+
+
+def test_postcode_and_proximity_nearest_first(client: Client, dataset: Any) -> None:
+    lat, lon, _ = POSTCODES["CV1 1AA"]
+    metres = 2000
+    bodies = list(pages(client, "service_at_locations", 3, postcode="cv11aa", proximity=metres))
+    found = [item for body in bodies for item in body["contents"]]
+    for body in bodies:
+        validate(body, schema_for("/service_at_locations"))
+    distances = [item["distance"] for item in found]
+    assert distances == sorted(distances) and distances[-1] <= metres
+    expected = {
+        str(p.pk)
+        for p in ServiceLocation.objects.filter(latitude__isnull=False)
+        if miles_between(lat, lon, p.latitude, p.longitude) * 1609.344 <= metres
+    }
+    assert {item["id"] for item in found} == expected and 0 < len(expected) < 12
+    # a postcode alone: its council's service locations, nearest first, unlocated last
+    alone = [
+        item
+        for body in pages(client, "service_at_locations", 4, postcode="CV1 1AA")
+        for item in body["contents"]
+    ]
+    assert {item["id"] for item in alone} == pks(
+        ServiceLocation.objects.filter(service__local_authority__code=COVENTRY)
+    )
+    near = [item["distance"] for item in alone if "distance" in item]
+    assert near == sorted(near)
+    # an outward code uses the centroid of its postcodes
+    assert ids(client, "service_at_locations", postcode="CV1", proximity=metres) == expected
+
+
+# --- Read-only, CORS, bad input ----------------------------------------------------------------
+
+PATHS = [
+    "",
+    "services",
+    f"services/{uuid.uuid4()}",
+    "organizations",
+    "taxonomies",
+    "taxonomy_terms",
+    "service_at_locations",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_it_is_read_only(client: Client, db: None, path: str, method: str) -> None:
+    response = getattr(client, method)(ROOT + path, data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Allow"] == "GET, OPTIONS"
+    assert "read-only" in response.json()["message"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_preflight_allows_any_origin(client: Client, db: None, path: str) -> None:
+    response = client.options(
+        ROOT + path,
+        headers={
+            "Origin": "https://directory.example.gov.uk",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "accept",
+        },
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert response["Access-Control-Allow-Headers"] == "accept"
+
+
+def test_a_signed_in_user_sees_the_same_feed(client: Client, dataset: Any) -> None:
+    anonymous = get(client, "services", per_page=500).body
+    from caremarket.accounts.models import User
+
+    client.force_login(User.objects.create_user("someone", password="a-long-password-1"))
+    assert get(client, "services", per_page=500).body == anonymous
+
+
+BAD = [
+    ("services", {"page": "-1"}, "page must be a whole number from 1"),
+    ("services", {"page": "0"}, "page must be a whole number from 1"),
+    ("services", {"page": "two"}, "page must be a whole number"),
+    ("services", {"page": "9" * 5000}, "page must be a whole number"),
+    ("services", {"per_page": "0"}, "per_page must be a whole number from 1 to 500, not 0"),
+    ("services", {"per_page": "100000"}, "per_page must be a whole number from 1 to 500"),
+    ("services", {"per_page": "lots"}, "per_page must be a whole number"),
+    ("services", {"per_page": "1.5"}, "per_page must be a whole number"),
+    ("services", {"search": "care " * 2000}, "search is 9,999 characters long"),
+    ("services", {"taxonomy_term_id": "help-at-home"}, "taxonomy_term_id must be a UUID"),
+    ("services", {"taxonomy_term_id": str(uuid.UUID(int=1))}, "No taxonomy term has the id"),
+    ("services", {"taxonomy_id": str(uuid.UUID(int=1))}, "No taxonomy has the id"),
+    ("services", {"organization_id": "42"}, "organization_id must be a UUID"),
+    ("services", {"organization_id": str(uuid.UUID(int=1))}, "No organization has the id"),
+    ("services", {"modified_after": "yesterday"}, "modified_after must be an ISO 8601 date"),
+    ("services", {"modified_after": "2026-13-45"}, "modified_after must be an ISO 8601 date"),
+    ("services", {"full": "maybe"}, "full must be true or false"),
+    ("services", {"full": "true", "minimal": "true"}, "minimal or full, not both"),
+    ("service_at_locations", {"postcode": "ZZ9 9ZZ"}, "The postcode ZZ9 9ZZ is not one we know"),
+    ("service_at_locations", {"postcode": "XX1"}, "The postcode area XX1 is not one we know"),
+    ("service_at_locations", {"postcode": "not a place"}, "is not a postcode"),
+    ("service_at_locations", {"proximity": "1000"}, "proximity needs a postcode"),
+    (
+        "service_at_locations",
+        {"postcode": "CV1 1AA", "proximity": "-5"},
+        "proximity must be a distance in metres",
+    ),
+    (
+        "service_at_locations",
+        {"postcode": "CV1 1AA", "proximity": "nan"},
+        "proximity must be a distance in metres",
+    ),
+    ("taxonomy_terms", {"taxonomy_id": "x"}, "taxonomy_id must be a UUID"),
+    ("taxonomy_terms", {"top_only": "perhaps"}, "top_only must be true or false"),
+    ("organizations", {"search": "x" * 10_000}, "search is 10,000 characters long"),
+]
+
+
+@pytest.mark.parametrize(("path", "params", "message"), BAD, ids=[b[2][:30] for b in BAD])
+def test_bad_input_is_a_clear_400(
+    client: Client, dataset: Any, path: str, params: dict[str, str], message: str
+) -> None:
+    response = get(client, path, **params)
+    assert response.status_code == 400, response.body
+    assert message in response.body["message"]
+    assert response.body["errors"]
+    assert len(response.body["message"]) < 300  # the bad value is not echoed in full
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "services/not-a-uuid",
+        f"services/{uuid.UUID(int=7)}",
+        f"organizations/{uuid.UUID(int=7)}",
+        "organizations/%27%3B--",
+        f"taxonomies/{uuid.UUID(int=7)}",
+        f"taxonomy_terms/{uuid.UUID(int=7)}",
+        f"service_at_locations/{uuid.UUID(int=7)}",
+        "service_at_locations/123",
+    ],
+)
+def test_unknown_or_malformed_ids(client: Client, db: None, path: str) -> None:
+    response = get(client, path)
+    assert response.status_code in (400, 404)
+    assert response.body["message"]
+    if "-" in path.split("/")[-1] and len(path.split("/")[-1]) == 36:
+        assert response.status_code == 404 and "No " in response.body["message"]
+    else:
+        assert "must be a UUID" in response.body["message"]
+
+
+def test_the_api_operations_are_public(dataset: Any) -> None:
+    from caremarket.api import api
+
+    operations = [
+        operation
+        for prefix, router in api._routers
+        if prefix.startswith("/oruk")
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    ]
+    assert len(operations) == 12
+    assert all(operation.view_func.access_rule.is_public for operation in operations)

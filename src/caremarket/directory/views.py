@@ -10,6 +10,7 @@ The shortlist lives in the session; residents have no accounts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 from uuid import UUID
 
@@ -285,6 +286,33 @@ def places(request: HttpRequest) -> JsonResponse:
 # --- A service ---------------------------------------------------------------------------------
 
 
+def clock(value: time) -> str:
+    """GOV.UK style times: 9am, 12:30pm, midday, midnight."""
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def hours(schedule: Schedule) -> str:
+    """ "10am to midday", "from 9am", or "" when no times are given."""
+    if schedule.opens_at and schedule.closes_at:
+        return f"{clock(schedule.opens_at)} to {clock(schedule.closes_at)}"
+    if schedule.opens_at:
+        return f"from {clock(schedule.opens_at)}"
+    return ""
+
+
+def _label(services: list[Service]) -> None:
+    """Give each prefetched schedule its hours in words, for the templates."""
+    for listing in services:
+        for schedule in listing.schedules.all():
+            schedule.hours = hours(schedule)  # type: ignore[attr-defined]
+
+
 def _schedules_by_location(service: Service) -> tuple[dict[Any, list[Schedule]], list[Schedule]]:
     by_location: dict[Any, list[Schedule]] = {}
     general: list[Schedule] = []
@@ -294,6 +322,20 @@ def _schedules_by_location(service: Service) -> tuple[dict[Any, list[Schedule]],
         else:
             general.append(schedule)
     return by_location, general
+
+
+def contact_for(listing: Service) -> dict[str, str]:
+    """The service's own contact details, else its organisation's, else the register's."""
+    register = listing.cqc_location
+    return {
+        "phone": listing.phone
+        or listing.organization.phone
+        or (register.phone if register is not None else ""),
+        "email": listing.email or listing.organization.email,
+        "url": listing.url
+        or listing.organization.url
+        or (register.website if register is not None else ""),
+    }
 
 
 @public
@@ -306,6 +348,7 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
         .prefetch_related("categories", "locations", "schedules"),
         pk=pk,
     )
+    _label([listing])
     by_location, general = _schedules_by_location(listing)
     locations = [(loc, by_location.get(loc.pk, [])) for loc in listing.locations.all()]
     vacancies = engine.vacancies_for([listing], timezone.localdate()).get(listing.pk)
@@ -321,6 +364,9 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
             "general_schedules": general,
             "vacancies": vacancies,
             "client_groups": [labels.get(g, g) for g in listing.client_groups],
+            "area": listing.areas_served
+            or (listing.local_authority.name if listing.local_authority else ""),
+            "contact": contact_for(listing),
             "costs": [cost_labels.get(c, c) for c in listing.costs],
             "shortlisted": str(listing.pk) in _shortlist(request),
             "back": _safe_next(request, request.GET.get("back", "")),
@@ -398,7 +444,9 @@ def shortlisted_services(request: HttpRequest) -> list[Service]:
         .prefetch_related("locations", "schedules")
         .in_bulk()
     )
-    return [found[UUID(pk)] for pk in ids if UUID(pk) in found]
+    services = [found[UUID(pk)] for pk in ids if UUID(pk) in found]
+    _label(services)
+    return services
 
 
 @public

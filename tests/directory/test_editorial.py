@@ -357,3 +357,11 @@ def test_council_of_falls_back_to_the_organisation_and_the_register(world: World
     assert editorial.council_of(home) == world.stoke  # from the CQC location
     assert Service.objects.filter(editorial.in_council(world.stoke), pk=home.pk).exists()
     assert not Service.objects.filter(editorial.in_council(world.coventry), pk=home.pk).exists()
+
+
+def test_confirming_a_listing_is_for_its_editors(world: World) -> None:
+    editorial.confirm_current(world.service, world.provider)
+    world.service.refresh_from_db()
+    assert world.service.last_reviewed == timezone.localdate()
+    with pytest.raises(EditorialError):
+        editorial.confirm_current(world.other_service, world.provider)

@@ -344,3 +344,22 @@ def test_another_councils_listing_cannot_be_marked_reviewed(client: Client, worl
     signed_in(client, outsider)
     url = reverse("listings:staff_reviews", kwargs={"council": "coventry"})
     assert client.post(url, {"service": str(world.service.pk)}).status_code == 404
+
+
+def test_a_provider_confirms_an_unchanged_listing(client: Client, world: World) -> None:
+    today = timezone.localdate()
+    Service.objects.filter(pk=world.service.pk).update(review_due=today - timedelta(days=2))
+    signed_in(client, world.provider)
+    url = reverse("listings:manage_edit", kwargs={"pk": world.service.pk})
+    page = client.get(url).content.decode()
+    assert "Residents are told it may be out of date" in page
+    response = client.post(url, {"action": "confirm"}, follow=True)
+    assert "is reviewed until" in response.content.decode()
+    world.service.refresh_from_db()
+    assert world.service.last_reviewed == today and not world.service.is_lapsed
+    assert ListingChange.objects.count() == 0
+    assert AuditEvent.objects.filter(action="confirmed_listing", local_authority=world.stoke)
+    other = reverse("listings:manage_edit", kwargs={"pk": world.other_service.pk})
+    assert client.post(other, {"action": "confirm"}).status_code == 404
+    world.other_service.refresh_from_db()
+    assert world.other_service.last_reviewed is None

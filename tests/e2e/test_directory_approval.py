@@ -3,8 +3,11 @@ it, and residents see the new words. axe checks the provider's form and the staf
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from caremarket.directory.models import ListingChange, Service
 from tests.directory.test_editorial import PASSWORD, World, make_world
@@ -76,4 +79,43 @@ def test_propose_review_approve_and_publish(page, world: World) -> None:
         page.get_by_role("button", name="Sign out").click()
         page.goto(public_url)
         assert NEW_WORDS in page.locator("main").inner_text()
+    assert not page.js_errors, page.js_errors
+
+
+def test_a_resident_reports_wrong_information_and_staff_resolve_it(page, world: World) -> None:
+    service = Service.objects.get(name="Meir Lunch Club")
+    page.goto(f"/directory/services/{service.pk}/report/")
+    assert_accessible(page)
+    page.get_by_label("Your email address (optional)").fill("not an email")
+    page.get_by_role("button", name="Send report").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter what is wrong with the listing" in summary.inner_text()
+    assert "Enter an email address in the correct format" in summary.inner_text()
+    assert_accessible(page)
+    page.get_by_label("What is wrong?").fill("The club now meets on Thursdays.")
+    page.get_by_label("Your email address (optional)").fill("resident@example.com")
+    page.get_by_role("button", name="Send report").click()
+    assert "Thank you, your report has been sent" in page.locator("h1").inner_text()
+    assert_accessible(page)
+
+    sign_in(page, "commissioner")
+    page.goto("/staff/stoke-on-trent/directory/")
+    assert page.locator("#reports-count").inner_text() == "1"
+    assert_accessible(page)
+    page.get_by_role("link", name="open reports from the public").click()
+    assert "resident@example.com" in page.locator("#reports").inner_text()
+    assert_accessible(page)
+    page.locator("#reports a").first.click()
+    page.get_by_label("What you did").fill("Checked with the club and corrected the day.")
+    page.get_by_role("button", name="Resolve").click()
+    assert "Report resolved" in page.locator(".govuk-notification-banner").inner_text()
+    Service.objects.filter(name="Longton Coffee Morning").update(
+        review_due=timezone.localdate() - timedelta(days=1)
+    )
+    page.goto("/staff/stoke-on-trent/directory/reviews/")
+    assert "Longton Coffee Morning" in page.locator("#lapsed").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark reviewed Longton Coffee Morning").click()
+    assert "marked as reviewed" in page.locator(".govuk-notification-banner").inner_text()
+    assert "No listings are past their review date" in page.locator("main").inner_text()
     assert not page.js_errors, page.js_errors

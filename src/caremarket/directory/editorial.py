@@ -447,6 +447,19 @@ def withdraw(change: ListingChange, user: User) -> ListingChange:
     return change
 
 
+def confirm_current(service: Service, user: User) -> Service:
+    """The organisation checked its listing and nothing has changed: a new review period.
+
+    Nothing on the listing changes, so no approval is needed; the audit log keeps who said so.
+    """
+    if not can_edit(user, service):
+        raise EditorialError("you cannot review this listing")
+    service.mark_reviewed()
+    service.save(update_fields=["last_reviewed", "review_due", "review_reminder_sent", "modified"])
+    record("confirmed_listing", user=user, local_authority=council_of(service), obj=service)
+    return service
+
+
 def mark_reviewed(service: Service, user: User, council: LocalAuthority) -> Service:
     """An officer checked the listing and it is still right: start a new review period."""
     service.mark_reviewed()

@@ -119,6 +119,11 @@ def manage_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     initial = initial_from(pending.proposed if pending else current)
     for field in editorial.locked_fields(service):
         initial[field] = current[field]
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        editorial.confirm_current(service, _user(request))
+        due = f"{service.review_due:%d %B %Y}".lstrip("0")
+        messages.success(request, f"Thank you: {service.name} is reviewed until {due}.")
+        return redirect("listings:manage")
     form = ListingForm(_posted(request), initial=initial, service=service)
     if request.method == "POST" and form.is_valid():
         try:

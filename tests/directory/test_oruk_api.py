@@ -539,7 +539,7 @@ def test_it_is_read_only(client: Client, db: None, path: str, method: str) -> No
     response = getattr(client, method)(ROOT + path, data="{}", content_type="application/json")
     assert response.status_code == 405
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Allow"] == "GET, OPTIONS"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert "read-only" in response.json()["message"]
 
 
@@ -557,6 +557,12 @@ def test_the_preflight_allows_any_origin(client: Client, db: None, path: str) ->
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "GET" in response["Access-Control-Allow-Methods"]
     assert response["Access-Control-Allow-Headers"] == "accept"
+
+
+def test_head_answers_like_get_without_a_body(client: Client, dataset: Any) -> None:
+    response = client.head(ROOT + "services")
+    assert response.status_code == 200 and response.content == b""
+    assert response["Access-Control-Allow-Origin"] == "*"
 
 
 def test_a_signed_in_user_sees_the_same_feed(client: Client, dataset: Any) -> None:
@@ -577,6 +583,7 @@ BAD = [
     ("services", {"per_page": "lots"}, "per_page must be a whole number"),
     ("services", {"per_page": "1.5"}, "per_page must be a whole number"),
     ("services", {"search": "care " * 2000}, "search is 9,999 characters long"),
+    ("services", {"search": " ".join(f"w{i}" for i in range(20))}, "search has 20 words"),
     ("services", {"taxonomy_term_id": "help-at-home"}, "taxonomy_term_id must be a UUID"),
     ("services", {"taxonomy_term_id": str(uuid.UUID(int=1))}, "No taxonomy term has the id"),
     ("services", {"taxonomy_id": str(uuid.UUID(int=1))}, "No taxonomy has the id"),

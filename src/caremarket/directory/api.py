@@ -47,10 +47,11 @@ PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile"
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 MAX_SEARCH = 200
+MAX_WORDS = 12
 #: 500 km covers England from any point; more is a mistake, not a wish.
 MAX_PROXIMITY_METRES = 500_000
 METRES_PER_MILE = 1609.344
-ALLOWED = "GET, OPTIONS"
+ALLOWED = "GET, HEAD, OPTIONS"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": ALLOWED,
@@ -92,6 +93,12 @@ class CorsPathView(PathView):
             asked = request.headers.get("Access-Control-Request-Headers", "")
             response["Access-Control-Allow-Headers"] = asked[:500] or "Accept"
             response["Allow"] = ALLOWED
+        elif request.method == "HEAD":
+            # monitors ask HEAD: the GET answer's status and headers, without the body
+            request.method = "GET"
+            response = super()._sync_view(request, *a, **kw)
+            if isinstance(response, HttpResponse):
+                response.content = b""
         else:
             response = super()._sync_view(request, *a, **kw)
         for key, value in CORS_HEADERS.items():
@@ -179,7 +186,10 @@ def _search_text(request: HttpRequest) -> list[str]:
         raise BadRequest(
             f"search is {len(text):,} characters long; the most is {MAX_SEARCH}: use a few words."
         )
-    return text.split(" ") if text else []
+    words = list(dict.fromkeys(text.split(" "))) if text else []
+    if len(words) > MAX_WORDS:
+        raise BadRequest(f"search has {len(words)} words; the most is {MAX_WORDS}.")
+    return words
 
 
 def _modified_after(request: HttpRequest) -> datetime | None:

@@ -21,7 +21,8 @@ Choices where ORUK and our models differ:
   `opens_at`/`closes_at`); the note ("1st Tuesday of the month") is the `description`.
   Sessions at a location carry its `service_at_location_id` and are also listed under it.
 - The schemas name no phone or language fields beyond ids; we add HSDS 3.0's `phones`,
-  `number`, `name` and `code` (the schemas allow extra properties).
+  `number`, `name` and `code`, and `application_process` (how to get the service: the
+  council's words, else "Needs a referral" …) — the schemas allow extra properties.
 """
 
 from __future__ import annotations
@@ -246,6 +247,7 @@ def service_basic(service: Service) -> Json:
             "maximum_age": service.age_max,
             "assured_date": _iso(service.last_reviewed),
             "alert": alert(service),
+            "application_process": service.how_to_access or service.get_access_display(),
             "last_modified": _iso(service.modified),
         }
     )

@@ -81,6 +81,11 @@ KIND_BY_CATEGORY: tuple[tuple[str, str], ...] = (
     ("social-groups", Service.Kind.COMMUNITY_GROUP),
 )
 
+#: Cost option wording caremarket publishes → the cost kind, so an export reads back exactly.
+COST_BY_LABEL = {str(label).lower(): value for value, label in Service.Cost.choices}
+
+ACCESS_BY_LABEL = {str(label).lower(): value for value, label in Service.Access.choices}
+
 _url = URLValidator(schemes=["http", "https"])
 _email = EmailValidator()
 
@@ -308,6 +313,8 @@ def _location(reader: Reader, path: str, raw: Any) -> tuple[str, dict[str, Any],
         details = reader.text(acc, "details", acc_path, 2000)
         accessibility.append(" ".join(w for w in (words, details) if w))
     name = reader.text(loc, "name", where, 300) or reader.text(sal, "name", path, 300)
+    if not (name or any(lines) or postcode or latitude is not None):
+        reader.problems.append(Bad(where, "has no name, address, postcode or coordinates"))
     values = {
         "name": name,
         "address": ", ".join(line for line in lines if line)[:500],
@@ -325,9 +332,13 @@ def _location(reader: Reader, path: str, raw: Any) -> tuple[str, dict[str, Any],
 
 
 def parse_service(
-    record: Any, matcher: TaxonomyMatcher
+    record: Any, matcher: TaxonomyMatcher, council_code: str = ""
 ) -> tuple[dict[str, Any], list[Bad], list[str]]:
-    """One feed service → the values to store, its problems and its warnings."""
+    """One feed service → the values to store, its problems and its warnings.
+
+    A service area that is the importing council itself (`extent_type` "ons_code" with its
+    code, as caremarket publishes it) says nothing the council does not: it is left out.
+    """
     problems: list[Bad] = []
     warnings: list[str] = []
     reader = Reader(problems)
@@ -373,6 +384,9 @@ def parse_service(
         except Bad as bad:
             problems.append(bad)
             continue
+        own = area.get("extent_type") == "ons_code" and str(area.get("extent", "")).strip()
+        if council_code and own == council_code:
+            continue
         areas.append(
             reader.text(area, "name", path, 500)
             or reader.text(area, "service_area", path, 500)
@@ -401,17 +415,24 @@ def parse_service(
             continue
         amount = reader.number(option, "amount", path, 0, 1_000_000)
         label = reader.text(option, "option", path, 500)
-        about = reader.text(option, "amount_description", path, 500)
-        free = amount == 0 or "free" in label.lower()
-        cost = Service.Cost.FREE if free else Service.Cost.CHARGE
+        about = reader.text(option, "amount_description", path, 5000)
+        cost = COST_BY_LABEL.get(label.lower(), "")
+        if cost:
+            label = ""  # our own wording (caremarket's export): the kind says it all
+        elif amount == 0 or "free" in label.lower():
+            cost = Service.Cost.FREE
+        else:
+            cost = Service.Cost.CHARGE
         if cost not in costs:
             costs.append(cost)
         money = f"£{amount:,.2f}" if amount else ""
-        details.append(" ".join(w for w in (f"{label}:" if label else "", money, about) if w))
-    fees = reader.text(service, "fees_description", "", 2000) or reader.text(
-        service, "fees", "", 2000
+        detail = " ".join(w for w in (f"{label}:" if label else "", money, about) if w)
+        if detail:
+            details.append(detail)
+    fees = reader.text(service, "fees_description", "", 5000) or reader.text(
+        service, "fees", "", 5000
     )
-    if fees:
+    if fees and not any(fees in detail for detail in details):
         details.append(fees)
         if not costs:
             costs.append(Service.Cost.FREE if fees.lower().startswith("free") else "charge")
@@ -480,11 +501,16 @@ def parse_service(
     for index, entries in location_schedules:
         for _, values in _schedules(reader, entries):
             schedules.append({**values, "location": index})
+    # a feed may list a location's sessions both on the service and under the location
+    unique = {tuple(sorted((k, str(v)) for k, v in s.items())): s for s in schedules}
+    schedules = list(unique.values())
 
     application = reader.text(service, "application_process", "", 5000)
     lowered = application.lower()
     access = Service.Access.SELF_REFERRAL
-    if "assessment" in lowered:
+    if lowered in ACCESS_BY_LABEL:  # caremarket's own wording: the kind, no extra words
+        access, application = ACCESS_BY_LABEL[lowered], ""
+    elif "assessment" in lowered:
         access = Service.Access.ASSESSMENT
     elif "referral" in lowered and "self" not in lowered:
         access = Service.Access.REFERRAL
@@ -578,7 +604,10 @@ class OrukImporter(Importer):
             self._matcher = TaxonomyMatcher()
         seen: dict[str, int] = {}
         for number, record in enumerate(records, start=1):
-            values, problems, warnings = parse_service(record, self._matcher)
+            council = self.context.council
+            values, problems, warnings = parse_service(
+                record, self._matcher, council.code if council else ""
+            )
             if problems:
                 for bad in problems:
                     yield RowError(number, bad.path, bad.reason)

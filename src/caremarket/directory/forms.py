@@ -244,7 +244,7 @@ class DecisionForm(GovukForm):
     """Approve or reject; a rejection needs a reason the proposer will read."""
 
     decision = radios(
-        "Decision",
+        "Your decision",
         [("approve", "Approve and publish"), ("reject", "Reject")],
         missing="Select approve or reject",
     )

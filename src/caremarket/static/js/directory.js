@@ -41,12 +41,14 @@
     }
   }
 
-  // "Print your shortlist" only appears when it can work.
+  // "Print your shortlist" only appears when it can work (its wrapper is hidden in HTML).
   function enablePrint() {
-    var buttons = document.querySelectorAll("[data-print]");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = false;
-      buttons[i].addEventListener("click", function () { window.print(); });
+    var wrappers = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < wrappers.length; i++) {
+      var button = wrappers[i].querySelector("button");
+      if (!button) continue;
+      wrappers[i].hidden = false;
+      button.addEventListener("click", function () { window.print(); });
     }
   }
 

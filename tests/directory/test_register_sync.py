@@ -132,3 +132,11 @@ def test_sync_without_a_run_lists_every_location() -> None:
 )
 def test_kind_from_either_cqc_vocabulary(types: list[str], kind: str) -> None:
     assert kind_for(types) == kind
+
+
+def test_register_listings_are_found_by_search() -> None:
+    from caremarket.directory.search import SearchQuery, search
+
+    run("cqc-hsca", HSCA)
+    page = search(SearchQuery(text="Abbey Court"))
+    assert [r.service.name for r in page.results][:1] == ["Abbey Court Care Home"]

@@ -29,6 +29,7 @@ from caremarket.directory.models import (
     ServiceLocation,
     TaxonomyTerm,
 )
+from caremarket.directory.search import index_services
 from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location, Provider
 
@@ -188,6 +189,8 @@ def sync_register_listings(run: ImportRun | None = None) -> int:
         ],
         batch_size=2000,
     )
+    # bulk_create sends no signals: the new listings are indexed for search here.
+    index_services([service.pk for service in new_services])
     return count
 
 

@@ -365,3 +365,18 @@ def test_confirming_a_listing_is_for_its_editors(world: World) -> None:
     assert world.service.last_reviewed == timezone.localdate()
     with pytest.raises(EditorialError):
         editorial.confirm_current(world.other_service, world.provider)
+
+
+def test_a_stale_copy_cannot_decide_twice(world: World) -> None:
+    change = editorial.propose(
+        user=world.provider, service=world.service, data=edited(world.service, phone="01782 7")
+    )
+    stale = ListingChange.objects.get(pk=change.pk)  # a second officer's open page
+    editorial.withdraw(change, world.provider)
+    assert stale.state == "pending"
+    with pytest.raises(EditorialError, match="already withdrawn"):
+        editorial.approve(stale, world.commissioner)
+    world.service.refresh_from_db()
+    assert world.service.phone == "01782 000000"
+    assert not AuditEvent.objects.filter(action="approved_listing_change").exists()
+    assert mail.outbox == []

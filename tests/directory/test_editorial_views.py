@@ -247,6 +247,7 @@ def test_the_council_sees_a_diff_and_approves(client: Client, world: World) -> N
     assert "Approved" in after and "History of this listing" in after
     assert "Your decision" not in after
     assert mail.outbox[0].to == ["editor@meir.example"]
+    assert "http://testserver/directory/manage/" in mail.outbox[0].body
     assert AuditEvent.objects.filter(
         action="approved_listing_change", local_authority=world.stoke
     ).exists()

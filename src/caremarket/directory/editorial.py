@@ -351,12 +351,20 @@ def propose(
     return change
 
 
-def _pending(change: ListingChange) -> ListingChange:
-    """Lock and re-read the change, refusing one already decided."""
-    locked = ListingChange.objects.select_for_update().get(pk=change.pk)
-    if locked.state != ListingChange.State.PENDING:
-        raise EditorialError(f"this change is already {locked.get_state_display().lower()}")
-    return locked
+def _claim(change: ListingChange, **decision: Any) -> ListingChange:
+    """Decide a waiting change, exactly once.
+
+    The state moves with a conditional UPDATE, so of two officers deciding at the same moment
+    (or a withdrawal racing an approval) one wins and the other is told it is already decided,
+    on SQLite as on PostgreSQL. Call inside the transaction that applies the decision.
+    """
+    claimed = ListingChange.objects.filter(pk=change.pk, state=ListingChange.State.PENDING).update(
+        decided_at=timezone.now(), **decision
+    )
+    current = ListingChange.objects.get(pk=change.pk)
+    if not claimed:
+        raise EditorialError(f"this change is already {current.get_state_display().lower()}")
+    return current
 
 
 def apply(change: ListingChange) -> Service:
@@ -390,17 +398,19 @@ def apply(change: ListingChange) -> Service:
     return service
 
 
-def approve(change: ListingChange, user: User, note: str = "") -> ListingChange:
+def approve(change: ListingChange, user: User, note: str = "", base_url: str = "") -> ListingChange:
     """Apply the change, start a new review period, audit it and tell the proposer."""
     with transaction.atomic():
-        change = _pending(change)
+        change = _claim(
+            change,
+            state=ListingChange.State.APPROVED,
+            decided_by=user,
+            decision_note=note.strip(),
+        )
         service = apply(change)
-        change.service = service
-        change.state = ListingChange.State.APPROVED
-        change.decided_by = user
-        change.decided_at = timezone.now()
-        change.decision_note = note.strip()
-        change.save()
+        if change.service_id is None:
+            change.service = service
+            change.save(update_fields=["service"])
     record(
         "approved_listing_change",
         user=user,
@@ -408,21 +418,20 @@ def approve(change: ListingChange, user: User, note: str = "") -> ListingChange:
         obj=change,
         detail=f"service={service.pk}",
     )
-    notify_decision(change)
+    notify_decision(change, base_url)
     return change
 
 
-def reject(change: ListingChange, user: User, reason: str) -> ListingChange:
+def reject(change: ListingChange, user: User, reason: str, base_url: str = "") -> ListingChange:
     """Refuse the change with a reason the proposer is sent; the listing is untouched."""
     if not reason.strip():
         raise EditorialError("give a reason for rejecting the change")
-    with transaction.atomic():
-        change = _pending(change)
-        change.state = ListingChange.State.REJECTED
-        change.decided_by = user
-        change.decided_at = timezone.now()
-        change.decision_note = reason.strip()
-        change.save()
+    change = _claim(
+        change,
+        state=ListingChange.State.REJECTED,
+        decided_by=user,
+        decision_note=reason.strip(),
+    )
     record(
         "rejected_listing_change",
         user=user,
@@ -430,7 +439,7 @@ def reject(change: ListingChange, user: User, reason: str) -> ListingChange:
         obj=change,
         detail=f"service={change.service_id or 'new'}",
     )
-    notify_decision(change)
+    notify_decision(change, base_url)
     return change
 
 
@@ -438,11 +447,7 @@ def withdraw(change: ListingChange, user: User) -> ListingChange:
     """The proposer (or another editor of the organisation) takes a waiting change back."""
     if not change.organization.editors.filter(pk=user.pk).exists():
         raise EditorialError("you cannot withdraw this change")
-    with transaction.atomic():
-        change = _pending(change)
-        change.state = ListingChange.State.WITHDRAWN
-        change.decided_at = timezone.now()
-        change.save()
+    change = _claim(change, state=ListingChange.State.WITHDRAWN)
     record("withdrew_listing_change", user=user, local_authority=change.local_authority, obj=change)
     return change
 
@@ -479,8 +484,9 @@ def site_url() -> str:
     return f"{scheme}://{hosts[0] if hosts else 'localhost:8000'}"
 
 
-def notify_decision(change: ListingChange) -> bool:
-    """Email the proposer the decision; False when their account has no email address."""
+def notify_decision(change: ListingChange, base_url: str = "") -> bool:
+    """Email the proposer the decision; False when their account has no email address.
+    `base_url` is the site's address as the officer reached it (else :func:`site_url`)."""
     address = change.submitted_by.email
     if not address:
         return False
@@ -491,7 +497,7 @@ def notify_decision(change: ListingChange) -> bool:
         "note": change.decision_note,
         "council": change.local_authority,
         "service_name": getattr(settings, "SERVICE_NAME", "caremarket"),
-        "site_url": site_url(),
+        "site_url": base_url.rstrip("/") or site_url(),
     }
     send_mail(
         render_to_string("directory/email/decision_subject.txt", context).strip(),

@@ -268,12 +268,13 @@ def staff_change(request: HttpRequest, council: LocalAuthority, pk: int) -> Http
     form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user = _user(request)
+        base = request.build_absolute_uri("/")
         try:
             if form.cleaned_data["decision"] == "approve":
-                editorial.approve(change, user, form.cleaned_data["note"])
+                editorial.approve(change, user, form.cleaned_data["note"], base)
                 messages.success(request, "Change approved: the listing is updated.")
             else:
-                editorial.reject(change, user, form.cleaned_data["note"])
+                editorial.reject(change, user, form.cleaned_data["note"], base)
                 messages.success(request, "Change rejected: the provider has been told why.")
         except EditorialError as error:
             messages.error(request, _sentence(str(error)))

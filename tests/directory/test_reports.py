@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.accounts.models import AuditEvent, Membership, User
 from caremarket.directory.editorial_views import REPORT_RATE
@@ -167,3 +171,36 @@ def test_reporters_emails_are_only_for_that_councils_directory_staff(
     assert "me@example.com" not in listing.content.decode()
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_reporters_emails_are_forgotten_after_resolution(world: World) -> None:
+    old = InformationReport.objects.create(
+        service=world.service,
+        problem="Wrong",
+        reporter_email="old@example.com",
+        resolved_at=timezone.now() - timedelta(days=91),
+        resolution="Fixed",
+    )
+    recent = InformationReport.objects.create(
+        service=world.service,
+        problem="Wrong",
+        reporter_email="recent@example.com",
+        resolved_at=timezone.now() - timedelta(days=5),
+    )
+    waiting = InformationReport.objects.create(
+        service=world.service, problem="Wrong", reporter_email="open@example.com"
+    )
+    out = StringIO()
+    call_command("directory", "forget-reporters", "--dry-run", stdout=out)
+    assert "would blank the reporter's email on 1 report(s)" in out.getvalue()
+    old.refresh_from_db()
+    assert old.reporter_email == "old@example.com"
+    out = StringIO()
+    call_command("directory", "forget-reporters", stdout=out)
+    assert "blanked the reporter's email on 1 report(s) resolved over 90 days ago" in out.getvalue()
+    assert "@" not in out.getvalue()
+    for report, email in ((old, ""), (recent, "recent@example.com"), (waiting, "open@example.com")):
+        report.refresh_from_db()
+        assert report.reporter_email == email
+    assert old.problem == "Wrong" and old.resolution == "Fixed"
+    assert AuditEvent.objects.filter(action="forgot_reporter_emails").count() == 1

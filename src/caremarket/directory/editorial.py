@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.directory.models import (
+    InformationReport,
     ListingChange,
     Organization,
     Service,
@@ -471,6 +473,25 @@ def mark_reviewed(service: Service, user: User, council: LocalAuthority) -> Serv
     service.save(update_fields=["last_reviewed", "review_due", "review_reminder_sent", "modified"])
     record("reviewed_listing", user=user, local_authority=council, obj=service)
     return service
+
+
+#: How long a reporter's email is kept after their report is resolved (to answer follow-ups).
+REPORTER_EMAIL_DAYS = 90
+
+
+def forget_reporters(days: int = REPORTER_EMAIL_DAYS, *, dry_run: bool = False) -> int:
+    """Blank the email of reports resolved more than `days` ago: it was only for a reply.
+
+    The report itself stays (what was wrong and what was done); it holds nothing personal.
+    """
+    reports = InformationReport.objects.filter(
+        resolved_at__lt=timezone.now() - timedelta(days=days)
+    ).exclude(reporter_email="")
+    count = reports.count()
+    if not dry_run and count:
+        reports.update(reporter_email="")
+        record("forgot_reporter_emails", detail=f"reports={count} days={days}")
+    return count
 
 
 def site_url() -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from caremarket.accounts.models import AuditEvent, Membership, User
 from caremarket.directory import editorial
-from caremarket.directory.models import ListingChange, Service
+from caremarket.directory.models import ListingChange, Organization, Service
 from tests.directory.test_editorial import (
     PASSWORD,
     World,
@@ -364,3 +364,23 @@ def test_a_provider_confirms_an_unchanged_listing(client: Client, world: World) 
     assert client.post(other, {"action": "confirm"}).status_code == 404
     world.other_service.refresh_from_db()
     assert world.other_service.last_reviewed is None
+
+
+def test_a_national_organisations_new_listing_names_its_council(
+    client: Client, world: World
+) -> None:
+    national = Organization.objects.create(name="National Carers Line")
+    national.editors.add(world.provider)
+    Membership.objects.create(user=world.provider, local_authority=world.coventry, role="provider")
+    signed_in(client, world.provider)
+    url = reverse("listings:manage_new")
+    page = client.get(url).content.decode()
+    assert "Council directory" in page and "Coventry" in page
+    data = form_data(world.service, name="Carers Line", organization=str(national.pk))
+    missing = client.post(url, data)
+    assert missing.status_code == 400
+    assert "Select the council whose directory it goes in" in missing.content.decode()
+    response = client.post(url, {**data, "council": str(world.coventry.pk)})
+    assert response.status_code == 302
+    change = ListingChange.objects.get()
+    assert change.organization == national and change.local_authority == world.coventry

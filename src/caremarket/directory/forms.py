@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from caremarket.assessments.forms import GovukForm, checkboxes, radios, text
-from caremarket.directory.editorial import EDITABLE_FIELDS, locked_fields
+from caremarket.directory.editorial import EDITABLE_FIELDS, REPORTER_EMAIL_DAYS, locked_fields
 from caremarket.directory.models import Organization, Service, TaxonomyTerm
 from caremarket.places.models import LocalAuthority
 
@@ -282,7 +282,8 @@ class ReportForm(GovukForm):
         label="Your email address (optional)",
         required=False,
         max_length=254,
-        help_text="Only if you would like a reply. Only the council's directory team sees it.",
+        help_text="Only if you would like a reply. Only the council's directory team sees it, "
+        f"and it is deleted {REPORTER_EMAIL_DAYS} days after your report is dealt with.",
         error_messages={
             "invalid": "Enter an email address in the correct format, like name@example.com",
             "max_length": "Email address must be 254 characters or fewer",

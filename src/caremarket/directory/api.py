@@ -6,9 +6,9 @@ so every answer of these endpoints — errors, 405s and the OPTIONS preflight in
 (`{"message": …, "errors": [...]}`) rather than an empty list or a server error.
 
 Query parameters are read by hand (not by ninja's typing) so that the messages are ours and
-combine: every filter narrows the others (AND). Text search (`search`) is a case-insensitive
-match of every word against the name, description and organisation (`_text_filter`); the
-public search's full-text index is not used here yet.
+combine: every filter narrows the others (AND). Text search (`search`) uses the public
+search's full-text index (every word, stemmed, a misspelt name word corrected); results stay
+in name order so that pages are stable while a consumer walks them.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from ninja import Router
@@ -32,6 +34,7 @@ from caremarket.access import public
 from caremarket.directory import oruk
 from caremarket.directory.models import Organization, Service, ServiceLocation, TaxonomyTerm
 from caremarket.directory.openreferral_uk import HERE as SPEC_DIR
+from caremarket.directory.search import corrections_for, text_match
 from caremarket.directory.taxonomy import TAXONOMY_ID
 from caremarket.places.models import Postcode
 from caremarket.rules.directory import (
@@ -40,6 +43,7 @@ from caremarket.rules.directory import (
     miles_between,
     normalise_postcode,
     postcode_kind,
+    query_words,
 )
 
 ORUK_VERSION = "3.0"
@@ -250,16 +254,20 @@ def _paginate(
 # --- Filters ------------------------------------------------------------------------------------
 
 
-def _text_filter(services: QuerySet[Service], words: Iterable[str]) -> QuerySet[Service]:
-    """Every word in the name, description, organisation or register name (any case)."""
-    for word in words:
-        services = services.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organization__name__icontains=word)
-            | Q(cqc_location__name__icontains=word)
-        )
-    return services
+def _text_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+    """Every word (or a near spelling of a name word) in the public search's full-text index.
+
+    The index (`directory.search`: FTS5 on SQLite, tsvector with GIN on PostgreSQL) holds the
+    name, organisation, description, categories with their residents' words, client groups,
+    languages and places, stemmed. Words that are all stop words ("the", "and") filter nothing.
+    """
+    terms = query_words(text)
+    if not terms:
+        return services
+    vendor = connections[services.db].vendor
+    match = text_match(terms, corrections_for(terms, services.db), vendor)
+    sql, params = match.ids_sql(vendor)
+    return services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters, no user SQL)
 
 
 def _rating_for_term(term_id: uuid.UUID) -> str | None:
@@ -302,9 +310,9 @@ def _organization_filter(services: QuerySet[Service], text: str) -> QuerySet[Ser
 def filtered_services(request: HttpRequest) -> QuerySet[Service]:
     """The services the query parameters ask for, every filter combined with AND."""
     services = Service.objects.all()
-    words = _search_text(request)
-    if words:
-        services = _text_filter(services, words)
+    text = " ".join(_search_text(request))
+    if text:
+        services = _text_filter(services, text)
     if request.GET.get("taxonomy_term_id", "").strip():
         services = _term_filter(services, request.GET["taxonomy_term_id"])
     if request.GET.get("taxonomy_id", "").strip():

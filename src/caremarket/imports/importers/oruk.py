@@ -18,7 +18,21 @@ Accepted shape (UTF-8 JSON, at most `MAX_BYTES`), the Open Referral UK 3.0 `serv
   `accessibility[]` (`description`, `details`) and `schedules[]`;
 - a schedule has `byday` ("MO,WE" or, monthly, "1TU"), `opens_at` and `closes_at`
   ("09:30" or "09:30:00") and optional `description` / `notes`; one opening per day is stored.
-  A schedule at service level with a `service_at_location_id` belongs to that location.
+  A schedule at service level with a `service_at_location_id` belongs to that location; the
+  same session listed both there and under the location is stored once.
+- a location needs at least a name, an address line, a postcode or coordinates; coordinates
+  must lie in the UK (latitude 49–61, longitude −9–2.5) and, when missing, come from the
+  postcode table (`caremarket import onspd`).
+
+How fields become ours: `organization` is matched by name within the council (created if
+new); a cost option of amount 0 or with "free" in its `option` is free, any other a charge,
+and its words go to the cost detail; `application_process` is the how-to-get-it text, read
+as "needs an assessment" when it says assessment and "needs a referral" when it says
+referral (and not self-referral); the kind of a new listing follows its first category
+(carers' support, day opportunity, equipment, telecare, transport, advice, community group)
+or is "other". caremarket's own export (`/api/v1/oruk/services?full=true`) reads back exactly:
+its cost and access wording map straight to the kinds, and the service area that is the
+importing council itself is dropped.
 
 Bad records are bad rows: the "line" is the record's position in the list counting from 1,
 the "column" the JSON path inside the record (`service_at_locations[0].location.latitude`).

@@ -667,3 +667,45 @@ def test_the_api_operations_are_public(dataset: Any) -> None:
     ]
     assert len(operations) == 12
     assert all(operation.view_func.access_rule.is_public for operation in operations)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["services?full=true", "services", "service_at_locations", "organizations", "taxonomy_terms"],
+)
+def test_a_page_costs_the_same_queries_however_long(
+    client: Client, dataset: Any, path: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for per_page in (2, 25):
+        separator = "&" if "?" in path else "?"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{ROOT}{path}{separator}per_page={per_page}")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("example", "schema_file"),
+    [
+        ("service_full.json", "service.json"),
+        ("service_list.json", "service_list.json"),
+        ("organization_full.json", "organization.json"),
+        ("organization_list.json", "organization_list.json"),
+        ("service_at_location_full.json", "service_at_location.json"),
+        ("service_at_location_list.json", "service_at_location_list.json"),
+        ("taxonomy.json", "taxonomy.json"),
+        ("taxonomy_list.json", "taxonomy_list.json"),
+        ("taxonomy_term.json", "taxonomy_term.json"),
+        ("taxonomy_term_list.json", "taxonomy_term_list.json"),
+    ],
+)
+def test_the_specifications_own_examples_pass_the_same_validator(
+    example: str, schema_file: str
+) -> None:
+    """The validator is no stricter than the specification's authors."""
+    validate(json.loads((HERE / "examples" / example).read_text(encoding="utf-8")), schema_file)

@@ -76,8 +76,9 @@ from caremarket.imports.importers.onspd import normal_postcode
 from caremarket.imports.models import ImportRun
 from caremarket.places.models import Postcode
 
-#: A feed larger than this is refused (the whole file is parsed in memory); split it by page.
-MAX_BYTES = 100 * 1024 * 1024
+#: A feed larger than this is refused: the whole file is parsed in memory (about ten times
+#: its size), and 50 MB is some 20,000 fully nested services. Split a bigger feed by page.
+MAX_BYTES = 50 * 1024 * 1024
 
 STATUSES = set(Service.Status.values)
 BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}

@@ -33,6 +33,9 @@ DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
     ("pipeline", "pipeline.csv", None),
     ("schemes", "schemes.csv", None),
     ("prevalence", "data/prevalence/cfas2_dementia_prevalence_BCC-PHM.csv", None),
+    ("oruk", "directory/stoke-on-trent.json", "E06000021"),
+    ("oruk", "directory/coventry.json", "E08000026"),
+    ("oruk", "directory/bath-and-north-east-somerset.json", "E06000022"),
 )
 
 

@@ -1,4 +1,4 @@
-"""The demo's published statement, with the seeds' figures, in the browser: axe finds nothing."""
+"""The demo's published statement and directory, from the seeds, in the browser: axe finds nothing."""
 
 from __future__ import annotations
 
@@ -30,4 +30,9 @@ def test_the_demo_statements_are_published_and_accessible(page, demo):
     assert_accessible(page)
     page.goto("/market-opportunities/")
     assert "Residential care beds" in page.locator("main").inner_text()
+    assert_accessible(page)
+    # The demo directory: the three councils' services from their own documents.
+    page.goto("/directory/?q=carers&postcode=Stoke-on-Trent")
+    results = page.locator("main").inner_text()
+    assert "Carers" in results and "We could not find" not in results
     assert_accessible(page)

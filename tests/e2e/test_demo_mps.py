@@ -1,4 +1,4 @@
-"""The demo's published statement and directory, from the seeds, in the browser: axe finds nothing."""
+"""The demo's published statement and directory, from the seeds, in the browser; axe-clean."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from uuid import UUID
 from django.db import connections, transaction
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
     F,
@@ -308,10 +309,8 @@ def filtered(query: SearchQuery, today: date | None = None) -> QuerySet[Service]
     if query.categories:
         through = Service.categories.through
         services = services.filter(
-            Exists(
-                through.objects.filter(
-                    service_id=OuterRef("pk"), taxonomyterm__code__in=query.categories
-                )
+            pk__in=through.objects.filter(taxonomyterm__code__in=query.categories).values(
+                "service_id"
             )
         )
     if query.client_group:
@@ -369,23 +368,59 @@ def corrections_for(terms: list[str], using: str = "default") -> dict[str, str]:
 
 @dataclass(frozen=True)
 class TextMatch:
-    """A full-text condition in the database's own syntax (words are [a-z0-9] only)."""
+    """A full-text condition in the database's own syntax (words are [a-z0-9] only).
+
+    Two ways to apply it, each fast in its own case: `ranked` joins the index to the services
+    (driven by the index: every match is visited once, ranked, counted and paged), and
+    `condition` asks, service by service, whether its document matches (for the few hundred
+    services a place has already picked)."""
 
     expression: str
+    vendor: str
 
-    def ids_sql(self, vendor: str) -> tuple[str, list[Any]]:
-        """SQL selecting the ids of services whose document matches."""
-        if vendor == "postgresql":
-            return (
-                "SELECT service_id FROM directory_search "
-                "WHERE document @@ to_tsquery('english'::regconfig, %s)",
-                [self.expression],
+    def ranked(self, services: QuerySet[Service]) -> QuerySet[Service]:
+        """The services whose document matches, annotated `search_rank` (lower is better)."""
+        if self.vendor == "postgresql":
+            return services.extra(
+                tables=["directory_search"],
+                where=[
+                    "directory_search.service_id = directory_service.id",
+                    "directory_search.document @@ to_tsquery('english'::regconfig, %s)",
+                ],
+                params=[self.expression],
+                select={
+                    "search_rank": "-ts_rank(directory_search.document, "
+                    "to_tsquery('english'::regconfig, %s))"
+                },
+                select_params=[self.expression],
             )
-        return (
-            "SELECT d.service_id FROM directory_search_fts f "
-            "JOIN directory_search d ON d.id = f.rowid WHERE directory_search_fts MATCH %s",
-            [self.expression],
+        return services.extra(
+            tables=["directory_search", "directory_search_fts"],
+            where=[
+                "directory_search.service_id = directory_service.id",
+                "directory_search_fts.rowid = directory_search.id",
+                "directory_search_fts MATCH %s",
+            ],
+            params=[self.expression],
+            select={"search_rank": "directory_search_fts.rank"},
         )
+
+    def condition(self) -> RawSQL:
+        """A boolean: this service's document matches (correlated on directory_service.id)."""
+        if self.vendor == "postgresql":
+            sql = (
+                "EXISTS (SELECT 1 FROM directory_search d WHERE d.service_id = "
+                '"directory_service"."id" '
+                "AND d.document @@ to_tsquery('english'::regconfig, %s))"
+            )
+        else:
+            sql = (
+                "EXISTS (SELECT 1 FROM directory_search d JOIN directory_search_fts "
+                "ON directory_search_fts.rowid = d.id "
+                'WHERE d.service_id = "directory_service"."id" '
+                "AND directory_search_fts MATCH %s)"
+            )
+        return RawSQL(sql, [self.expression], output_field=BooleanField())  # noqa: S611
 
 
 def text_match(
@@ -403,66 +438,55 @@ def text_match(
         joiner = " | " if any_word else " & "
     else:
         joiner = " OR " if any_word else " AND "
-    return TextMatch(joiner.join(groups))
-
-
-def _ranked_ids(
-    services: QuerySet[Service], match: TextMatch, offset: int, limit: int
-) -> list[UUID]:
-    """One page of the filtered services, best match first (names count ten times more)."""
-    vendor = _vendor(services.db)
-    subquery, params = services.values("pk").query.sql_with_params()
-    if vendor == "postgresql":
-        sql = (
-            "SELECT d.service_id FROM directory_search d "  # noqa: S608 (no user text in SQL)
-            "WHERE d.document @@ to_tsquery('english'::regconfig, %s) "
-            f"AND d.service_id IN ({subquery}) "
-            "ORDER BY ts_rank(d.document, to_tsquery('english'::regconfig, %s)) DESC, d.name "
-            "LIMIT %s OFFSET %s"
-        )
-        all_params = [match.expression, *params, match.expression, limit, offset]
-    else:
-        sql = (
-            "SELECT d.service_id FROM directory_search_fts f "  # noqa: S608
-            "JOIN directory_search d ON d.id = f.rowid "
-            "WHERE directory_search_fts MATCH %s "
-            f"AND d.service_id IN ({subquery}) "
-            "ORDER BY f.rank, d.name LIMIT %s OFFSET %s"
-        )
-        all_params = [match.expression, *params, limit, offset]
-    pk = Service._meta.pk
-    assert pk is not None
-    connection = connections[services.db]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
-        return [pk.to_python(row[0]) for row in cursor.fetchall()]
+    return TextMatch(joiner.join(groups), vendor)
 
 
 # --- Place -------------------------------------------------------------------------------------
 
+#: Ids per query when filtering the services a place picked (well under SQLite's limit).
+CHUNK = 2000
 
-def _nearby(
-    services: QuerySet[Service], place: Place, radius: float
-) -> list[tuple[UUID, float | None, str]]:
-    """(service id, miles or None for "covers the council", name), nearest first."""
-    located: dict[UUID, tuple[float, str]] = {}
-    if place.has_point:
-        assert place.latitude is not None and place.longitude is not None
-        box = bounding_box(place.latitude, place.longitude, radius)
-        rows = ServiceLocation.objects.filter(
-            service__in=services,
+
+def _in_radius(place: Place, radius: float, using: str) -> dict[UUID, float]:
+    """Service id → miles to its nearest location within the radius (any service, listed or
+    not: the filters come after). The box uses the latitude/longitude index."""
+    if not place.has_point:
+        return {}
+    assert place.latitude is not None and place.longitude is not None
+    box = bounding_box(place.latitude, place.longitude, radius)
+    rows = (
+        ServiceLocation.objects.using(using)
+        .filter(
             latitude__gte=box.min_lat,
             latitude__lte=box.max_lat,
             longitude__gte=box.min_lon,
             longitude__lte=box.max_lon,
-        ).values_list("service_id", "latitude", "longitude", "service__name")
-        for service_id, lat, lon, name in rows:
-            miles = miles_between(place.latitude, place.longitude, lat, lon)
-            if miles <= radius and (service_id not in located or miles < located[service_id][0]):
-                located[service_id] = (miles, name)
-    found: list[tuple[UUID, float | None, str]] = [
-        (pk, miles, name)
-        for pk, (miles, name) in sorted(located.items(), key=lambda i: (i[1][0], i[1][1]))
+        )
+        .order_by()  # the model orders by service: no join wanted here
+        .values_list("service_id", "latitude", "longitude")
+    )
+    nearest: dict[UUID, float] = {}
+    for service_id, lat, lon in rows.iterator(chunk_size=5000):
+        miles = miles_between(place.latitude, place.longitude, lat, lon)
+        if miles <= radius and miles < nearest.get(service_id, math.inf):
+            nearest[service_id] = miles
+    return nearest
+
+
+def _nearby(
+    services: QuerySet[Service], place: Place, radius: float, match: TextMatch | None
+) -> list[tuple[UUID, float | None]]:
+    """(service id, miles, or None for "covers the council"), nearest first, then by name."""
+    distances = _in_radius(place, radius, services.db)
+    if match is not None:
+        services = services.filter(match.condition())
+    names: dict[UUID, str] = {}
+    candidates = list(distances)
+    for start in range(0, len(candidates), CHUNK):
+        chunk = candidates[start : start + CHUNK]
+        names.update(services.filter(pk__in=chunk).values_list("pk", "name"))
+    found: list[tuple[UUID, float | None]] = [
+        (pk, distances[pk]) for pk in sorted(names, key=lambda pk: (distances[pk], names[pk]))
     ]
     if place.council is not None:
         covering = (
@@ -472,10 +496,10 @@ def _nearby(
                     ServiceLocation.objects.filter(service=OuterRef("pk"), latitude__isnull=False)
                 )
             )
-            .order_by("name")
-            .values_list("pk", "name")
+            .order_by("name", "pk")
+            .values_list("pk", flat=True)
         )
-        found += [(pk, None, name) for pk, name in covering if pk not in located]
+        found += [(pk, None) for pk in covering if pk not in names]
     return found
 
 
@@ -514,38 +538,36 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
     vendor = _vendor(services.db)
     terms = query_words(query.text)
     corrections = corrections_for(terms, services.db)
-    any_word = False
-    match: TextMatch | None = None
-    if terms:
-        match = text_match(terms, corrections, vendor)
-        sql, params = match.ids_sql(vendor)
-        matched = services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters)
-        if len(terms) > 1 and not matched.exists():
-            any_word = True
-            match = text_match(terms, corrections, vendor, any_word=True)
-            sql, params = match.ids_sql(vendor)
-            matched = services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters)
-        services = matched
-
     per_page = query.per_page
+    any_word = False
     miles_by_id: dict[UUID, float | None] = {}
     if query.place is not None:
-        nearby = _nearby(services, query.place, query.radius)
+        match = text_match(terms, corrections, vendor) if terms else None
+        nearby = _nearby(services, query.place, query.radius, match)
+        if not nearby and len(terms) > 1:
+            any_word = True
+            match = text_match(terms, corrections, vendor, any_word=True)
+            nearby = _nearby(services, query.place, query.radius, match)
         count = len(nearby)
         page, clamped = _clamp(query.page, count, per_page)
         window = nearby[(page - 1) * per_page : page * per_page]
-        ids = [pk for pk, _, _ in window]
-        miles_by_id = {pk: miles for pk, miles, _ in window}
+        ids = [pk for pk, _ in window]
+        miles_by_id = dict(window)
     else:
-        count = services.count()
+        ordered = services.order_by("name", "pk")
+        if terms:
+            ordered = text_match(terms, corrections, vendor).ranked(services)
+            count = ordered.count()
+            if count == 0 and len(terms) > 1:
+                any_word = True
+                ordered = text_match(terms, corrections, vendor, any_word=True).ranked(services)
+                count = ordered.count()
+            ordered = ordered.order_by("search_rank", "name", "pk")
+        else:
+            count = services.count()
         page, clamped = _clamp(query.page, count, per_page)
         offset = (page - 1) * per_page
-        if match is not None:
-            ids = _ranked_ids(services, match, offset, per_page)
-        else:
-            ids = list(
-                services.order_by("name", "pk").values_list("pk", flat=True)[offset:][:per_page]
-            )
+        ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
 
     loaded = (
         Service.objects.filter(pk__in=ids)

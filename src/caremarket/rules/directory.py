@@ -200,13 +200,16 @@ MAX_WORD_LENGTH = 40
 MAX_QUERY_WORDS = 12
 
 WORD_RE = re.compile(r"[a-z0-9]+")
+APOSTROPHES_RE = re.compile(r"['’‘`]")
 
 
 def _fold(text: str) -> str:
     """Lower case without accents or apostrophes ("Alzheimer's" → "alzheimers", "café" → "cafe")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"['’‘`]", "", plain)
+    folded = text.casefold()
+    if not folded.isascii():  # most text is: skip the slow per-character pass
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return APOSTROPHES_RE.sub("", folded)
 
 
 def words(text: str) -> list[str]:

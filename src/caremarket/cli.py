@@ -19,6 +19,7 @@ COMMANDS = {
     "calc": "run a calculator on JSON: caremarket calc sufficiency|charge [FILE]",
     "mps": "build or publish a Market Position Statement",
     "assessments": "residents' data: caremarket assessments purge|rotate-key",
+    "directory": "keep the directory true: caremarket directory remind|forget-reporters",
     "createsuperuser": "create a site admin account",
 }
 

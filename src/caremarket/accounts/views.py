@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import resolve, reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from caremarket.access import ALL_STAFF, public, staff
+from caremarket.access import ALL_STAFF, public, rule_for, staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.forms import SignInForm
 from caremarket.accounts.models import AuditEvent
@@ -62,21 +65,51 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @staff(*ALL_STAFF)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("local_authority")  # type: ignore[union-attr]
-    audit_councils = request.user.councils_with(*AUDIT_READERS)  # type: ignore[union-attr]
-    front_door = request.user.councils_with(Role.PRACTITIONER, Role.COUNCIL_ADMIN)  # type: ignore[union-attr]
-    admin_of = set(
-        request.user.councils_with(Role.COUNCIL_ADMIN).values_list("pk", flat=True)  # type: ignore[union-attr]
-    )
+    """Each council the person works for, with the pages their roles there open."""
+    user = request.user
+    memberships = list(user.memberships.select_related("local_authority"))  # type: ignore[union-attr]
+    if user.is_site_admin:  # type: ignore[union-attr]
+        councils = list(LocalAuthority.objects.all())
+    else:
+        councils = sorted({m.local_authority for m in memberships}, key=lambda c: c.name)
+    work = [(council, work_links(user, council)) for council in councils]
+    provider = any(m.role == Role.PROVIDER for m in memberships)
     return render(
         request,
         "accounts/dashboard.html",
         {
             "memberships": memberships,
-            "audit_councils": audit_councils,
-            "front_door": [(c, c.pk in admin_of) for c in front_door],
+            "work": [(c, links) for c, links in work if links],
+            "provider_listings": reverse("listings:manage") if provider else "",
         },
     )
+
+
+#: (url name, link text) of the council pages in "Your work", in reading order.
+WORK_PAGES = (
+    ("statements:staff_list", "Market Position Statements"),
+    ("planning:sufficiency", "Sufficiency and gaps"),
+    ("imports:imports", "Data imports"),
+    ("listings:staff_queue", "Directory changes to approve"),
+    ("listings:staff_reviews", "Directory listings due for review"),
+    ("listings:staff_reports", "Reports of wrong directory information"),
+    ("assessments:inbox", "Referrals"),
+    ("assessments:charging_figures", "Charging figures"),
+    ("assessments:settings", "Front door settings"),
+    ("accounts:audit_log", "Audit log"),
+)
+
+
+def work_links(user: Any, council: LocalAuthority) -> list[tuple[str, str]]:
+    """(url, text) of the council pages this person may open, asked of each view's own access
+    rule, so the list can never offer a page the view would refuse."""
+    links = []
+    for name, text in WORK_PAGES:
+        url = reverse(name, kwargs={"council": council.slug})
+        rule = rule_for(name, resolve(url).func)
+        if rule is not None and rule.allows(user, council):
+            links.append((url, text))
+    return links
 
 
 @staff(*AUDIT_READERS)

@@ -1,0 +1,62 @@
+""" "Your work" offers each person exactly the council pages their roles open, and they open."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from caremarket.accounts.models import Membership, User
+from caremarket.demo import load_councils
+
+EXPECTED = {
+    "commissioner": {
+        "Market Position Statements",
+        "Sufficiency and gaps",
+        "Data imports",
+        "Directory changes to approve",
+        "Directory listings due for review",
+        "Reports of wrong directory information",
+    },
+    "practitioner": {"Referrals"},
+    "quality_officer": {"Audit log"},
+    "provider": set(),
+}
+
+
+def links(page: str) -> dict[str, str]:
+    """Link text (without the hidden council name) → url, inside the main content."""
+    main = page.split("<main", 1)[1]
+    found = re.findall(r'<a class="govuk-link" href="([^"]+)">([^<]+)<span', main)
+    return {text: url for url, text in found}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_is_offered_its_pages_and_each_opens(client: Client, db: None, role: str) -> None:
+    stoke, coventry, _ = load_councils()
+    user = User.objects.create_user(username=role, password="x")
+    Membership.objects.create(user=user, local_authority=stoke, role=role)
+    client.force_login(user)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    offered = links(page)
+    assert set(offered) == EXPECTED[role]
+    assert coventry.name not in page.split("Your roles", 1)[1].split("</ul>", 1)[1]
+    for url in offered.values():
+        assert "stoke-on-trent" in url
+        assert client.get(url).status_code == 200, url
+    assert ("Your directory listings" in page) == (role == "provider")
+
+
+def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: None) -> None:
+    stoke, *_ = load_councils()
+    admin = User.objects.create_user(username="admin", password="x")
+    Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
+    client.force_login(admin)
+    offered = links(client.get(reverse("accounts:dashboard")).content.decode())
+    assert len(offered) == 10
+    site = User.objects.create_superuser(username="site", password="x")
+    client.force_login(site)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert page.count("Front door settings<span") == 3  # every council on the instance

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caremarket.directory.models import Service
 from tests.directory import test_search as shared
@@ -214,3 +217,31 @@ def test_place_suggestions_are_json(client, postcodes):
 @pytest.mark.django_db
 def test_post_to_search_is_refused_without_an_error_page(client):
     assert client.post(URL).status_code == 405
+
+
+PARAMETERS = ["q", "postcode", "radius", "category", "client_group", "age", "cost", "rating"]
+PARAMETERS += ["vacancies", "day", "language", "council", "page"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(PARAMETERS),
+        st.lists(st.text(max_size=300), min_size=1, max_size=3),
+        max_size=6,
+    )
+)
+def test_any_parameters_get_a_page_never_an_error(client, params):
+    if not Service.objects.exists():
+        make_service("Garden club", categories=["social-groups"])
+    query = QueryDict(mutable=True)
+    for key, values in params.items():
+        query.setlist(key, [v.replace("\x00", "") for v in values])
+    response = client.get(URL + "?" + query.urlencode())
+    assert response.status_code in (200, 400)
+    assert b"Find care and support" in response.content

@@ -142,6 +142,7 @@ class ReadSearch:
     notes: list[str]
     chosen: dict[str, list[str]]
     asked: bool
+    options: Choices
 
 
 def _known(
@@ -194,7 +195,7 @@ def read_search(params: QueryDict) -> ReadSearch:
         page = int(raw_page[:9]) if len(raw_page) <= 9 else 10**9
     asked = any(k in params for k in ("q", "postcode", *chosen, "age", "page"))
     if not form.is_valid():
-        return ReadSearch(form, None, notes, chosen, asked)
+        return ReadSearch(form, None, notes, chosen, asked, options)
     council = None
     if chosen["council"]:
         council = LocalAuthority.objects.filter(slug=chosen["council"][0]).first()
@@ -213,7 +214,7 @@ def read_search(params: QueryDict) -> ReadSearch:
         council=council,
         page=page,
     )
-    return ReadSearch(form, query, notes, chosen, asked)
+    return ReadSearch(form, query, notes, chosen, asked, options)
 
 
 def page_links(params: QueryDict, current: int, pages: int) -> list[dict[str, Any]]:
@@ -251,7 +252,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "form": read.form,
         "notes": read.notes,
         "chosen": read.chosen,
-        "options": choices(),
+        "options": read.options,
         "asked": read.asked,
         "shortlist": _shortlist(request),
         "terms": TaxonomyTerm.objects.all(),

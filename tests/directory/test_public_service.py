@@ -129,3 +129,14 @@ def test_closed_deregistered_and_unknown_services_are_not_found(client):
     missing = reverse("directory:service", kwargs={"pk": uuid.uuid4()})
     assert client.get(missing).status_code == 404
     assert client.get("/directory/services/not-a-uuid/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_back_returns_to_the_search_but_never_off_the_site(client):
+    service = make_service("Garden club")
+    results = client.get("/directory/?q=garden").content.decode()
+    assert f"{service.get_absolute_url()}?back=/directory/%3Fq%3Dgarden" in results
+    html = client.get(service.get_absolute_url() + "?back=/directory/%3Fq%3Dgarden").content
+    assert b'href="/directory/?q=garden" class="govuk-back-link"' in html
+    html = client.get(service.get_absolute_url() + "?back=https://evil.example/").content
+    assert b'href="/directory/" class="govuk-back-link"' in html

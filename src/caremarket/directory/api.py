@@ -266,8 +266,20 @@ def _text_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
         return services
     vendor = connections[services.db].vendor
     match = text_match(terms, corrections_for(terms, services.db), vendor)
-    sql, params = match.ids_sql(vendor)
-    return services.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (parameters, no user SQL)
+    # One uncorrelated sub-query driven by the index (the tables of search.py's migration):
+    # evaluated once, whatever else filters the services, and usable from service locations.
+    # The rank is not used: ORUK pages stay in name order.
+    if vendor == "postgresql":
+        sql = (
+            "SELECT service_id FROM directory_search "
+            "WHERE document @@ to_tsquery('english'::regconfig, %s)"
+        )
+    else:
+        sql = (
+            "SELECT d.service_id FROM directory_search_fts f "
+            "JOIN directory_search d ON d.id = f.rowid WHERE directory_search_fts MATCH %s"
+        )
+    return services.filter(pk__in=RawSQL(sql, [match.expression]))  # noqa: S611 (parameters)
 
 
 def _rating_for_term(term_id: uuid.UUID) -> str | None:

@@ -211,6 +211,16 @@ def test_rebuild_index_indexes_bulk_created_services():
 
 
 @pytest.mark.django_db
+def test_a_registered_service_is_found_by_its_specialisms():
+    location = _register("Meadow View", "Good")
+    location.specialisms = ["Dementia", "Sensory impairment"]
+    location.save()
+    make_service("Meadow View", kind=Service.Kind.CARE_HOME, cqc_location=location)
+    make_service("Lunch club")
+    assert names(run(text="sensory")) == ["Meadow View"]
+
+
+@pytest.mark.django_db
 def test_only_listed_services_are_found():
     make_service("Garden club")
     make_service("Garden closed", status=Service.Status.DEFUNCT)

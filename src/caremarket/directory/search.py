@@ -624,6 +624,10 @@ def document(service: Service) -> tuple[str, str]:
     body += [str(language) for language in service.languages]
     for location in service.locations.all():
         body += [location.name, location.address, location.town, location.postcode]
+    register = service.cqc_location
+    if register is not None:  # "dementia nursing home": the register's specialisms count
+        names.append(register.also_known_as)
+        body += [str(specialism) for specialism in register.specialisms]
     return " ".join(words(" ".join(names))), " ".join(words(" ".join(body)))
 
 
@@ -637,7 +641,7 @@ def index_services(ids: Iterable[UUID] | None = None, using: str = "default") ->
     """(Re)index these services (all when None); returns how many were indexed."""
     services = (
         Service.objects.using(using)
-        .select_related("organization")
+        .select_related("organization", "cqc_location")
         .prefetch_related("categories", "locations")
         .order_by("pk")
     )

@@ -121,6 +121,7 @@ API_ACCESS: dict[str, set[str] | str] = {
     "GET /oruk/taxonomy_terms/{id}": ANYONE,
     "GET /oruk/service_at_locations": ANYONE,
     "GET /oruk/service_at_locations/{id}": ANYONE,
+    "GET /oruk/{path:rest}": ANYONE,
 }
 
 

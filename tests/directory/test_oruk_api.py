@@ -655,6 +655,14 @@ def test_unknown_or_malformed_ids(client: Client, db: None, path: str) -> None:
         assert "must be a UUID" in response.body["message"]
 
 
+@pytest.mark.parametrize("path", ["vocabularies", "services/", "services/a/b", "x" * 500])
+def test_an_unknown_endpoint_is_a_json_404(client: Client, db: None, path: str) -> None:
+    response = get(client, path)
+    assert response.status_code == 404
+    assert "has no /" in response.body["message"] and "/services" in response.body["message"]
+    assert len(response.body["message"]) < 400
+
+
 def test_the_api_operations_are_public(dataset: Any) -> None:
     from caremarket.api import api
 
@@ -665,7 +673,7 @@ def test_the_api_operations_are_public(dataset: Any) -> None:
         for path_view in router.path_operations.values()
         for operation in path_view.operations
     ]
-    assert len(operations) == 12
+    assert len(operations) == 13
     assert all(operation.view_func.access_rule.is_public for operation in operations)
 
 

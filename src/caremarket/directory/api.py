@@ -640,3 +640,34 @@ def service_at_location(request: HttpRequest, id: str) -> HttpResponse:
     record = oruk.service_at_location_basic(found[place_id])
     record["service"] = oruk.service_full(found[place_id].service)
     return _json(record)
+
+
+ENDPOINTS = (
+    "/",
+    "/services",
+    "/services/{id}",
+    "/organizations",
+    "/organizations/{id}",
+    "/taxonomies",
+    "/taxonomies/{id}",
+    "/taxonomy_terms",
+    "/taxonomy_terms/{id}",
+    "/service_at_locations",
+    "/service_at_locations/{id}",
+)
+
+
+@router.get(
+    "/{path:rest}",
+    summary="Any other path: a JSON 404",
+    url_name="oruk_unknown",
+    include_in_schema=False,
+)
+@public
+@answers
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    """A consumer asking for an endpoint we do not serve gets JSON (with CORS), not a page."""
+    raise BadRequest(
+        f"This Open Referral UK API has no /{rest[:60]}; it serves {', '.join(ENDPOINTS)}.",
+        status=404,
+    )

@@ -99,6 +99,15 @@ def test_a_10000_character_query_is_cut_with_a_message(client):
 
 
 @pytest.mark.django_db
+def test_a_query_of_only_common_words_says_it_shows_everything(client):
+    make_service("Garden club")
+    make_service("Chess club")
+    response = get(client, q="the support *")
+    assert response.context["page"].count == 2
+    assert "has no words we can search for, so we show every service" in (response.content.decode())
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("page", "message"),
     [

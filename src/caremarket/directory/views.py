@@ -31,6 +31,7 @@ from caremarket.access import public
 from caremarket.directory import search as engine
 from caremarket.directory.models import Schedule, Service, TaxonomyTerm
 from caremarket.places.models import LocalAuthority
+from caremarket.rules.directory import query_words
 
 #: Longest query searched; longer text is cut, and the page says so.
 MAX_QUERY_CHARS = 200
@@ -199,6 +200,11 @@ def read_search(params: QueryDict) -> ReadSearch:
     council = None
     if chosen["council"]:
         council = LocalAuthority.objects.filter(slug=chosen["council"][0]).first()
+    if form.cleaned_data["q"] and not query_words(form.cleaned_data["q"]):
+        notes.append(
+            f"“{form.cleaned_data['q'][:60]}” has no words we can search for, so we show every "
+            "service. Try other words, or use the filters."
+        )
     query = engine.SearchQuery(
         text=form.cleaned_data["q"],
         categories=chosen["category"],

@@ -176,3 +176,15 @@ def test_it_lists_each_runs_provenance(client: Client, commissioner: User) -> No
 
 def test_the_size_limit_is_fifty_megabytes() -> None:
     assert forms.MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+
+
+def test_a_council_uploads_its_directory_feed(client: Client, commissioner: User) -> None:
+    from pathlib import Path
+
+    from caremarket.directory.models import Service
+
+    feed = Path(__file__).resolve().parents[1] / "fixtures" / "oruk" / "stoke_directory_feed.json"
+    data = {"format": "oruk", "file": SimpleUploadedFile("feed.json", feed.read_bytes())}
+    response = client.post(URL, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Service.objects.filter(local_authority__code="E06000021").count() == 6

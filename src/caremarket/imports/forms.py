@@ -17,6 +17,7 @@ COUNCIL_FORMATS = (
     "cqc-hsca",
     "capacity-tracker",
     "ons-snpp",
+    "oruk",
 )
 #: Large enough for a council's HSCA extract or a national CQC directory, small enough that
 #: an upload cannot fill the disk; the command line has no limit.

@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from caremarket.directory import search
@@ -218,6 +219,17 @@ def test_a_registered_service_is_found_by_its_specialisms():
     make_service("Meadow View", kind=Service.Kind.CARE_HOME, cqc_location=location)
     make_service("Lunch club")
     assert names(run(text="sensory")) == ["Meadow View"]
+
+
+@pytest.mark.django_db
+def test_listings_from_before_the_index_are_indexed_after_migrate():
+    make_service("Quilting bee")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM directory_search")
+    assert run(text="quilting").count == 0
+    assert search.ensure_index() == 1
+    assert names(run(text="quilting")) == ["Quilting bee"]
+    assert search.ensure_index() == 0  # not empty: nothing to do
 
 
 @pytest.mark.django_db

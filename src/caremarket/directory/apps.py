@@ -12,6 +12,7 @@ class DirectoryConfig(AppConfig):
         from caremarket.directory.search import connect_receivers
 
         post_migrate.connect(_sync_taxonomy, sender=self)
+        post_migrate.connect(_index_listings, sender=self)
         connect_receivers()  # saving a listing re-indexes it for search
 
 
@@ -20,3 +21,10 @@ def _sync_taxonomy(**kwargs: Any) -> None:
     from caremarket.directory.taxonomy import sync_taxonomy
 
     sync_taxonomy(using=kwargs.get("using", "default"))
+
+
+def _index_listings(**kwargs: Any) -> None:
+    """Listings that existed before the search index are indexed once (see search.py)."""
+    from caremarket.directory.search import ensure_index
+
+    ensure_index(using=kwargs.get("using", "default"))

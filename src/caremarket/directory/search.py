@@ -706,6 +706,21 @@ def rebuild_index(using: str = "default") -> int:
     return count
 
 
+def ensure_index(using: str = "default") -> int:
+    """After migrate: index every service when the index is empty but services exist (a
+    database that held listings before migration 0002 created the index)."""
+    connection = connections[using]
+    if "directory_search" not in connection.introspection.table_names():
+        return 0  # migrated back before the index existed
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM directory_search LIMIT 1")
+        if cursor.fetchone() is not None:
+            return 0
+    if not Service.objects.using(using).exists():
+        return 0
+    return rebuild_index(using)
+
+
 def forget_service(pk: UUID, using: str = "default") -> None:
     with connections[using].cursor() as cursor:
         cursor.execute("DELETE FROM directory_search WHERE service_id = %s", [_db_id(pk, using)])

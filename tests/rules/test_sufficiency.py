@@ -1268,3 +1268,106 @@ class PropertyTests(unittest.TestCase):
             [("a", "rent"), ("a", "sale"), ("a", "total"), ("b", None), ("c", None), ("d", None)],
         )
         json.dumps(result, allow_nan=False)
+
+
+def outcome(payload: dict[str, Any]) -> Any:
+    """The result, or the problems: what a caller of the contract sees."""
+    try:
+        return calculate(payload)
+    except SufficiencyInputError as error:
+        return error.problems
+
+
+ages = st.integers(min_value=0, max_value=100)
+sexes = st.sampled_from(["all", "male", "female"])
+
+
+@st.composite
+def bands_by_sex(draw: st.DrawFn) -> dict[str, list[tuple[int, int | None]]]:
+    """Age bands for some sexes: cut points from 0 up, the last band open-ended (or not)."""
+    layout: dict[str, list[tuple[int, int | None]]] = {}
+    for sex in draw(st.sampled_from([("all",), ("male", "female"), ("all", "male", "female")])):
+        cuts = sorted(draw(st.sets(st.integers(min_value=1, max_value=99), max_size=6)))
+        starts = [0, *cuts]
+        ends: list[int | None] = [c - 1 for c in cuts]
+        ends.append(None if draw(st.booleans()) else draw(st.integers(100, 120)))
+        layout[sex] = list(zip(starts, ends, strict=True))
+    return layout
+
+
+def cohort_of(data: st.DataObject, layout: dict[str, list[tuple[int, int | None]]]) -> Any:
+    """Mostly a cohort on the bands' edges (so it adds up), sometimes any ages at all."""
+    sex = data.draw(sexes)
+    if data.draw(st.integers(0, 3)) == 0:
+        age_from = data.draw(ages)
+        age_to = data.draw(st.none() | st.integers(min_value=age_from, max_value=120))
+        return {"age_from": age_from, "age_to": age_to, "sex": sex}
+    bands = layout.get(sex) or layout.get("male") or layout["all"]
+    first = data.draw(st.integers(0, len(bands) - 1))
+    last = data.draw(st.integers(first, len(bands) - 1))
+    return {"age_from": bands[first][0], "age_to": bands[last][1], "sex": sex}
+
+
+class PopulationIndexTests(unittest.TestCase):
+    """Every year with the same bands is read the quick way (a cohort worked out once for all
+    years); a population with anything unusual is read row by row. Both must agree."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        bands_by_sex(),
+        st.lists(st.integers(2019, 2026), min_size=2, max_size=4, unique=True),
+        st.data(),
+    )
+    def test_the_quick_way_and_row_by_row_agree(self, layout, years, data):
+        wanted = [cohort_of(data, layout) for _ in range(data.draw(st.integers(1, 4)))]
+        population = [
+            pop(year, low, high, data.draw(counts), sex)
+            for year in sorted(years)
+            for sex, bands in layout.items()
+            for low, high in bands
+        ]
+        history = {str(y): data.draw(counts) for y in sorted(years)[:2]}
+        models: list[dict[str, Any]] = []
+        for k, cohort in enumerate(wanted):
+            models.append({"service": f"r{k}", "method": "ratio", "cohort": cohort, "per_1000": 10})
+            models.append(
+                {
+                    "service": f"p{k}",
+                    "method": "prevalence",
+                    "rates": [{**cohort, "rate": 0.1}],
+                    "supply": 5,
+                }
+            )
+        models.append({"service": "t", "method": "trend", "history": history, "cohort": wanted[0]})
+        quick = {"years": sorted(years), "population": population, "models": models}
+        row_by_row = copy.deepcopy(quick)
+        row_by_row["population"][0]["note"] = "an annotation: this population is read row by row"
+        self.assertEqual(outcome(quick), outcome(row_by_row))
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.lists(counts, min_size=2, max_size=4),
+        st.floats(min_value=0, max_value=0.5, allow_nan=False),
+        st.dictionaries(st.integers(2015, 2023).map(str), counts, min_size=2, max_size=5),
+        counts,
+    )
+    def test_gap_is_demand_minus_supply_for_every_method(self, people, rate, history, supply):
+        years = list(range(2024, 2024 + len(people)))
+        payload = {
+            "years": years,
+            "population": [pop(y, 65, None, n) for y, n in zip(years, people, strict=True)],
+            "models": [
+                {
+                    "service": "p",
+                    "method": "prevalence",
+                    "rates": [{"age_from": 65, "age_to": None, "sex": "all", "rate": rate}],
+                    "supply": supply,
+                },
+                {"service": "t", "method": "trend", "history": history, "supply": supply},
+            ],
+        }
+        rows = calculate(payload)["rows"]
+        self.assertEqual(len(rows), 2 * len(years))
+        for row in rows:
+            self.assertEqual(row["supply"], supply)
+            self.assertEqual(row["gap"], row["demand"] - row["supply"])

@@ -486,3 +486,49 @@ def test_pagination_counts_and_clamps():
 def test_no_results_is_an_empty_first_page():
     page = run(text="nothing")
     assert (page.count, page.pages, page.page, page.first, page.results) == (0, 1, 1, 0, [])
+
+
+# --- Indexes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=False)
+def test_words_are_matched_by_the_full_text_index_never_like():
+    make_service("Garden club")
+    match = search.text_match(["garden"], {}, connection.vendor)
+    ranked = match.ranked(Service.objects.listed())
+    sql, params = ranked.query.sql_with_params()
+    assert " LIKE " not in sql.upper()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner picks the GIN index once the table is big; a tiny one it would scan.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT service_id FROM directory_search "
+                "WHERE document @@ to_tsquery('english'::regconfig, %s)",
+                [match.expression],
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Bitmap Index Scan on directory_search_document" in plan, plan
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "directory_search_fts VIRTUAL TABLE INDEX" in plan, plan
+            assert "SCAN directory_service" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_place_reads_locations_through_the_coordinate_index():
+    box = ServiceLocation.objects.filter(
+        latitude__gte=53, latitude__lte=53.1, longitude__gte=-2.3, longitude__lte=-2.1
+    ).order_by()
+    sql, params = box.values_list("service_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "directory_s_latitud_98ad2a_idx" in plan, plan  # Meta.indexes (latitude, longitude)
+    assert "directory_service " not in plan, plan

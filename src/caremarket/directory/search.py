@@ -43,6 +43,7 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
@@ -554,20 +555,15 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
         ids = [pk for pk, _ in window]
         miles_by_id = dict(window)
     else:
-        ordered = services.order_by("name", "pk")
         if terms:
-            ordered = text_match(terms, corrections, vendor).ranked(services)
-            count = ordered.count()
+            ranked = text_match(terms, corrections, vendor).ranked(services)
+            ids, count, page, clamped = _one_page(ranked, query.page, per_page, ranked=True)
             if count == 0 and len(terms) > 1:
                 any_word = True
-                ordered = text_match(terms, corrections, vendor, any_word=True).ranked(services)
-                count = ordered.count()
-            ordered = ordered.order_by("search_rank", "name", "pk")
+                ranked = text_match(terms, corrections, vendor, any_word=True).ranked(services)
+                ids, count, page, clamped = _one_page(ranked, query.page, per_page, ranked=True)
         else:
-            count = services.count()
-        page, clamped = _clamp(query.page, count, per_page)
-        offset = (page - 1) * per_page
-        ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
+            ids, count, page, clamped = _one_page(services, query.page, per_page, ranked=False)
 
     loaded = (
         Service.objects.filter(pk__in=ids)
@@ -601,6 +597,25 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
         any_word=any_word,
         page_clamped=clamped,
     )
+
+
+def _one_page(
+    services: QuerySet[Service], page: int, per_page: int, ranked: bool
+) -> tuple[list[UUID], int, int, bool]:
+    """(ids, count, page, clamped): the page and the count in one pass (a window count), and
+    only past the last page a second query for the count and the last page."""
+    order = ("search_rank", "name", "pk") if ranked else ("name", "pk")
+    ordered = services.order_by(*order).annotate(_total=Window(Count("pk")))
+    offset = (max(1, page) - 1) * per_page
+    rows = list(ordered.values_list("pk", "_total")[offset : offset + per_page])
+    if rows:
+        return [pk for pk, _ in rows], rows[0][1], max(1, page), False
+    count = services.count()
+    last, clamped = _clamp(page, count, per_page)
+    if not count or not clamped:
+        return [], count, last, clamped
+    offset = (last - 1) * per_page
+    return list(ordered.values_list("pk", flat=True)[offset : offset + per_page]), count, last, True
 
 
 def _clamp(page: int, count: int, per_page: int) -> tuple[int, bool]:

@@ -1,0 +1,382 @@
+"""Directory search at national scale: 100,000 services, a multi-worker server, concurrent load.
+
+For each database (SQLite, then a throwaway PostgreSQL cluster) a child process migrates an
+empty database and generates a directory the size of England's: 100,000 services run by
+20,000 organisations around 30 towns, with names, descriptions, need categories, client groups
+and coordinates, and 3,000 postcodes. Then `caremarket serve` (gunicorn, 2 workers) serves it
+and a local load generator (8 threads, one connection per request as gunicorn's sync workers
+close them) sends searches that combine free text, a need category and a 10-mile radius
+around a postcode. The floor is the same server answering a trivial endpoint (/api/v1/health,
+one `SELECT 1`) under the same load; each figure is reported beside it as a ratio.
+
+Server time is the `Server-Timing` header (time inside Django); throughput is what the load
+generator saw. The generator shares the machine's cores with the server, so the absolute
+requests per second understate a real deployment; the ratios compare like with like.
+Run: python bench/bench_directory_search.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+#: Sizes and duration can be made smaller to try the benchmark quickly (README figures use these).
+SERVICES = int(os.environ.get("BENCH_DIRECTORY_SERVICES", "100000"))
+ORGANIZATIONS = SERVICES // 5
+POSTCODES_PER_TOWN = 100
+WORKERS = 2
+THREADS = 8
+SECONDS = float(os.environ.get("BENCH_DIRECTORY_SECONDS", "15"))
+RADIUS_MILES = 10
+
+#: Approximate centres of 30 English towns and cities (latitude, longitude).
+TOWNS = [
+    ("London", 51.507, -0.128), ("Birmingham", 52.486, -1.890), ("Manchester", 53.480, -2.242),
+    ("Leeds", 53.800, -1.549), ("Liverpool", 53.408, -2.991), ("Sheffield", 53.381, -1.470),
+    ("Bristol", 51.455, -2.588), ("Newcastle", 54.978, -1.618), ("Nottingham", 52.954, -1.158),
+    ("Leicester", 52.637, -1.140), ("Stoke-on-Trent", 53.003, -2.180),
+    ("Coventry", 52.407, -1.512), ("Bath", 51.381, -2.359), ("Plymouth", 50.376, -4.143),
+    ("Norwich", 52.630, 1.297), ("Southampton", 50.910, -1.404), ("Brighton", 50.822, -0.137),
+    ("York", 53.960, -1.082), ("Exeter", 50.718, -3.534), ("Cambridge", 52.205, 0.122),
+    ("Oxford", 51.752, -1.258), ("Hull", 53.745, -0.336), ("Derby", 52.923, -1.476),
+    ("Reading", 51.455, -0.978), ("Preston", 53.763, -2.703), ("Carlisle", 54.893, -2.932),
+    ("Ipswich", 52.057, 1.148), ("Middlesbrough", 54.574, -1.235),
+    ("Canterbury", 51.280, 1.080), ("Lincoln", 53.230, -0.540),
+]  # fmt: skip
+
+#: (kind, name nouns, need categories, client groups, what the description says)
+OFFERS = [
+    ("home_care", ["Home Care", "Care at Home", "Homecare Services"],
+     ["help-at-home", "personal-care"], ["older_people"],
+     "Visits at home to help with washing, dressing, meals and medication."),
+    ("care_home", ["Care Home", "House", "Lodge"], ["housing-options", "personal-care"],
+     ["older_people", "dementia"], "A residential care home with a garden and activities."),
+    ("care_home_nursing", ["Nursing Home", "Nursing Centre"], ["housing-options"],
+     ["older_people"], "Nursing care around the clock for people with complex needs."),
+    ("carers_support", ["Carers Hub", "Carers Centre", "Carers Network"],
+     ["carers-support", "breaks-and-respite"], ["carers"],
+     "Support for unpaid carers: advice, a break from caring, and carers' groups."),
+    ("community_group", ["Memory Cafe", "Dementia Friends Group"], ["memory-problems"],
+     ["dementia"], "A friendly monthly cafe for people living with dementia and their carers."),
+    ("community_group", ["Lunch Club", "Community Lounge", "Coffee Morning"],
+     ["social-groups", "meals-and-food"], ["older_people"],
+     "Meet people, share a hot lunch and take part in gentle exercise and crafts."),
+    ("day_opportunity", ["Day Centre", "Day Opportunities"], ["day-opportunities"],
+     ["learning_disability"], "Day activities, skills and friendships for adults."),
+    ("transport", ["Dial-a-Ride", "Community Transport"], ["getting-out-and-about"],
+     ["older_people", "physical_disability"], "Door-to-door transport for shopping and visits."),
+    ("advice", ["Advice Service", "Benefits Advice"], ["money-and-benefits"], [],
+     "Free advice on benefits, paying for care and managing money."),
+    ("telecare", ["Telecare", "Careline"], ["telecare", "equipment-and-adaptations"],
+     ["older_people"], "A pendant alarm and falls detector answered day and night."),
+    ("advocacy", ["Advocacy"], ["mental-health"], ["mental_health"],
+     "Independent advocacy so your views are heard in decisions about your care."),
+    ("micro_provider", ["Companions", "Befriending"], ["social-groups", "help-at-home"],
+     ["older_people"], "A local micro-provider offering companionship and help at home."),
+]  # fmt: skip
+PREFIXES = [
+    "Oak", "Alder", "Ash", "Beech", "Birch", "Cedar", "Elm", "Hazel", "Holly", "Maple", "Rowan",
+    "Willow", "Meadow", "River", "Brook", "Park", "Hill", "Vale", "Green", "Moor", "Bridge",
+    "Castle", "Abbey", "Church", "Mill", "Orchard", "Grange", "Manor", "Court", "Victoria",
+    "Albert", "St Mary's", "St John's", "St George's", "Hope", "Unity", "Harmony", "Friendship",
+    "Sunrise", "Northfield", "Southgate", "Eastwood", "Westbrook", "Kingsway", "Riverside",
+]  # fmt: skip
+SEARCH_WORDS = [
+    "carers", "memory", "home care", "lunch", "dementia", "transport", "advice", "day centre",
+    "nursing", "befriending", "alarm", "advocacy",
+]  # fmt: skip
+
+
+# --- the child process: one database, generated -------------------------------------------
+
+
+def generate() -> dict[str, object]:
+    """Fill the (empty, migrated) database; return the postcodes and categories to query."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from caremarket.demo import load_councils
+    from caremarket.directory.models import (
+        Organization,
+        Service,
+        ServiceLocation,
+        TaxonomyTerm,
+    )
+    from caremarket.places.models import Postcode
+
+    load_councils()
+    rnd = random.Random(2026)
+    terms = {t.code: t.pk for t in TaxonomyTerm.objects.all()}
+    postcodes = []
+    for t, (_, lat, lon) in enumerate(TOWNS):
+        area = "YZ"[t // 26] + chr(65 + t % 26)
+        for k in range(POSTCODES_PER_TOWN):
+            code = f"{area}{k % 9 + 1} {k % 10}{chr(65 + k % 26)}{chr(65 + (k * 7) % 26)}"
+            postcodes.append(
+                Postcode(
+                    postcode=code,
+                    outward=code.split()[0],
+                    latitude=lat + rnd.uniform(-0.08, 0.08),
+                    longitude=lon + rnd.uniform(-0.12, 0.12),
+                    local_authority_code="E99999999",
+                )
+            )
+    Postcode.objects.bulk_create(postcodes, batch_size=2000, ignore_conflicts=True)
+    organizations = [
+        Organization(name=f"{rnd.choice(PREFIXES)} {rnd.choice(['Care', 'Trust', 'CIC', 'Ltd'])}")
+        for _ in range(ORGANIZATIONS)
+    ]
+    Organization.objects.bulk_create(organizations, batch_size=2000)
+    through = Service.categories.through
+    for start in range(0, SERVICES, 5000):
+        services, places, links = [], [], []
+        for _ in range(start, min(start + 5000, SERVICES)):
+            town, lat, lon = rnd.choice(TOWNS)
+            kind, nouns, categories, groups, text = rnd.choice(OFFERS)
+            service = Service(
+                organization=rnd.choice(organizations),
+                kind=kind,
+                name=f"{rnd.choice(PREFIXES)} {rnd.choice(nouns)} {town}",
+                description=f"{text} Serving {town} and the villages around it.",
+                client_groups=groups,
+                age_min=18,
+                costs=rnd.choice([["free"], ["charge"], ["charge", "direct_payment"]]),
+                languages=["English"] + (["Urdu"] if rnd.random() < 0.1 else []),
+            )
+            services.append(service)
+            places.append(
+                ServiceLocation(
+                    service=service,
+                    address=f"{rnd.randint(1, 300)} High Street, {town}",
+                    latitude=lat + rnd.gauss(0, 0.15),
+                    longitude=lon + rnd.gauss(0, 0.22),
+                )
+            )
+            links += [through(service_id=service.pk, taxonomyterm_id=terms[c]) for c in categories]
+        Service.objects.bulk_create(services)
+        ServiceLocation.objects.bulk_create(places)
+        through.objects.bulk_create(links)
+    from caremarket.directory import search
+
+    search.rebuild_index()
+    return {
+        "postcodes": [p.postcode for p in rnd.sample(postcodes, 300)],
+        "categories": sorted({c for offer in OFFERS for c in offer[2]}),
+    }
+
+
+# --- the parent process: serve and load ---------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def request(port: int, path: str) -> tuple[float, float, int]:
+    """(client seconds, server seconds from Server-Timing, status)."""
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    header = response.getheader("Server-Timing") or "app;dur=nan"
+    return elapsed, float(header.split("dur=")[1]) / 1000, response.status
+
+
+def load(port: int, paths: list[str], seconds: float) -> dict[str, float]:
+    """THREADS threads send the paths round-robin for `seconds`; figures of what came back."""
+    results: list[tuple[float, float, int]] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(offset: int) -> None:
+        n = offset
+        mine = []
+        while time.perf_counter() < deadline:
+            mine.append(request(port, paths[n % len(paths)]))
+            n += THREADS
+        with lock:
+            results.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    bad = [status for _, _, status in results if status != 200]
+    assert not bad, f"{len(bad)} requests failed: {sorted(set(bad))}"
+    server = sorted(r[1] for r in results)
+    return {
+        "requests": len(results),
+        "rps": len(results) / wall,
+        "server_p50_ms": statistics.median(server) * 1000,
+        "server_p95_ms": server[int(len(server) * 0.95)] * 1000,
+    }
+
+
+def wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError("caremarket serve exited")
+        try:
+            if request(port, "/api/v1/health")[2] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("caremarket serve did not answer")
+
+
+def measure(backend: str, env: dict[str, str]) -> dict[str, object]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--generate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"generating the {backend} directory failed:\n{done.stderr[-3000:]}")
+    generated = json.loads(done.stdout.strip().splitlines()[-1])
+    generate_s = time.perf_counter() - started
+    rnd = random.Random(7)
+    searches = [
+        "/directory/?"
+        + urlencode(
+            {
+                "q": rnd.choice(SEARCH_WORDS),
+                "category": rnd.choice(generated["categories"]),
+                "postcode": rnd.choice(generated["postcodes"]),
+                "radius": RADIUS_MILES,
+            }
+        )
+        for _ in range(300)
+    ]
+    port = free_port()
+    caremarket = str(Path(sys.executable).parent / "caremarket")
+    server = subprocess.Popen(
+        [
+            caremarket,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            f"{WORKERS}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port, server)
+        for path in searches[:20]:  # warm both workers' caches
+            request(port, path)
+        floor = load(port, ["/api/v1/health"], SECONDS)
+        search = load(port, searches, SECONDS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"backend": backend, "generate_s": generate_s, "floor": floor, "search": search}
+
+
+def main() -> None:
+    from tests.pgcluster import start_cluster
+
+    work = Path(tempfile.mkdtemp(prefix="bench-directory-"))
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "caremarket.settings",
+        "CAREMARKET_VAR_DIR": str(work),
+        "CAREMARKET_SECRET_KEY": "bench-" + "x" * 50,
+    }
+    base_env.pop("DATABASE_URL", None)
+    runs = []
+    cluster = None
+    try:
+        runs.append(measure("SQLite", base_env))
+        cluster = start_cluster()
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres"
+        ) as connection:
+            connection.autocommit = True
+            connection.execute("CREATE DATABASE caremarket")
+        url = f"postgresql://{cluster.user}@127.0.0.1:{cluster.port}/caremarket"
+        runs.append(measure("PostgreSQL", {**base_env, "DATABASE_URL": url}))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    report(runs)
+
+
+def report(runs: list[dict[str, object]]) -> None:
+    print(
+        f"A generated directory of {SERVICES:,} services ({ORGANIZATIONS:,} organisations, "
+        f"30 towns, every service with a location and need categories) served by `caremarket "
+        f"serve` with {WORKERS} gunicorn workers; {THREADS} load-generator threads on the same "
+        f"machine for {SECONDS:.0f} s per row. Each search combines free text, a need category "
+        f"and a {RADIUS_MILES}-mile radius around a postcode (300 different searches, "
+        "round-robin). Floor: `/api/v1/health` (one `SELECT 1`) on the same server, same load. "
+        "Server time is the `Server-Timing` header.\n"
+    )
+    print(
+        "| database | endpoint | requests/s | × floor throughput | server p50 (ms) "
+        "| server p95 (ms) | × floor p50 |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for run in runs:
+        floor, search = run["floor"], run["search"]
+        assert isinstance(floor, dict) and isinstance(search, dict)
+        for label, row in (("health (floor)", floor), ("search", search)):
+            print(
+                f"| {run['backend']} | {label} | {row['rps']:,.0f} | "
+                f"{row['rps'] / floor['rps']:.2f} | {row['server_p50_ms']:.1f} | "
+                f"{row['server_p95_ms']:.1f} | "
+                f"{row['server_p50_ms'] / floor['server_p50_ms']:.1f} |"
+            )
+    print(
+        "\nGenerating and indexing the directory: "
+        + ", ".join(f"{r['backend']} {r['generate_s']:.0f} s" for r in runs)
+        + "."
+    )
+    print(json.dumps({"bench": "directory_search", "runs": runs}))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--generate", action="store_true", help="(internal) fill the database")
+    if parser.parse_args().generate:
+        print(json.dumps(generate()))
+    else:
+        main()

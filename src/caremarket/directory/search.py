@@ -9,14 +9,16 @@ the bottom, connected in `apps.py`); code that writes services in bulk (`bulk_cr
 How a search runs, so it stays fast at 100,000 services:
 1. Filters become one queryset of listed services (needs, client group, age, cost, rating,
    vacancies, weekday, language, council).
-2. Words are matched by the full-text index (an uncorrelated sub-query, evaluated once);
-   a misspelt word also searches the nearest name word (`rules.directory.closest_word`
-   against the few vocabulary words with the same first letter and a similar length).
-   All words must match; when none do, any word may (and the page says so).
-3. With a place: the indexed latitude/longitude box around it picks the candidate locations,
-   then the exact distance in miles filters to the radius and sorts nearest first. Services
-   with no located address that belong to the place's council follow, as "covers <council>".
-   Without a place: best text match first, or by name.
+2. Words: a misspelt word also searches the nearest name word (`rules.directory.closest_word`
+   against the few vocabulary words with the same first letter and a similar length). All
+   words must match; when none do, any word may (and the page says so).
+3. With a place: the indexed latitude/longitude box around it picks the candidate locations
+   (no join), the exact distance in miles keeps those within the radius, and only then are
+   the filters and words checked, for those few services (the words through the index, per
+   service). Nearest first; services with no located address that belong to the place's
+   council follow, as "covers <council>".
+4. Without a place: the full-text index drives a join to the filtered services, ranked
+   (names above the rest) and counted in the same query; without words, by name.
 """
 
 from __future__ import annotations

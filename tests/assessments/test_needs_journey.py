@@ -193,3 +193,33 @@ def test_referral_needs_consent_and_a_way_to_contact(client, postcodes):
     assert "Tick the box to agree" in html
     assert "Enter a phone number or an email address" in html
     assert not Referral.objects.exists()
+
+
+def test_the_result_lists_the_councils_directory_services_for_the_needs(
+    client, postcodes, stoke, coventry
+):
+    from caremarket.directory.models import Organization, Service, TaxonomyTerm
+
+    memory = TaxonomyTerm.objects.get(code="memory-problems")
+
+    def listed(name, council, status=Service.Status.ACTIVE):
+        organization = Organization.objects.create(name=f"{name} Trust", local_authority=council)
+        service = Service.objects.create(
+            organization=organization,
+            local_authority=council,
+            kind=Service.Kind.COMMUNITY_GROUP,
+            name=name,
+            status=status,
+        )
+        service.categories.add(memory)
+        return service
+
+    cafe = listed("Hanley Memory Cafe", stoke)
+    listed("Coventry Memory Cafe", coventry)  # another council's
+    listed("Closed Memory Cafe", stoke, Service.Status.DEFUNCT)
+    walk(client, "needs", adult_answers(needs_help=3))
+    html = finish(client, "needs").content.decode()
+    services = html.split('id="matching-services"', 1)[1].split("</ul>", 1)[0]
+    assert "Hanley Memory Cafe" in services and cafe.get_absolute_url() in services
+    assert "Coventry Memory Cafe" not in services and "Closed Memory Cafe" not in services
+    assert client.get(cafe.get_absolute_url()).status_code == 200

@@ -356,3 +356,59 @@ def pipeline_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
             sources=sorted({f"{c.source} [{c.import_run.file_name}]" for c in contracts}),
         )
     ]
+
+
+#: CQC's overall ratings, best first, as the register spells them.
+CQC_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+
+
+@provider("quality")
+def quality_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """The council's published quality figures, then the CQC rating profile of its register."""
+    tables = figure_tables(council, SECTION_MEASURES["quality"])
+    profile = cqc_rating_profile(council)
+    return tables + ([profile] if profile else [])
+
+
+def cqc_rating_profile(council: LocalAuthority) -> Table | None:
+    """Active CQC locations in the council by kind of service and latest overall rating."""
+    from caremarket.directory.models import Service
+    from caremarket.directory.register import kind_for
+    from caremarket.imports.models import ImportRun
+    from caremarket.market.models import Location
+
+    rows = list(
+        Location.objects.for_council(council)
+        .filter(dormant=False)
+        .values_list("service_types", "latest_rating", "import_run_id")
+    )
+    if not rows:
+        return None
+    labels = dict(Service.Kind.choices)
+    counts: dict[str, dict[str, int]] = {}
+    for service_types, rating, _ in rows:
+        kind = labels[kind_for(service_types or [])]
+        column = rating if rating in CQC_RATINGS else "Not yet rated"
+        counts.setdefault(kind, {})
+        counts[kind][column] = counts[kind].get(column, 0) + 1
+    columns = [*CQC_RATINGS, "Not yet rated"]
+    table_rows: list[list[Any]] = [
+        [kind, *(counts[kind].get(c, 0) for c in columns), sum(counts[kind].values())]
+        for kind in sorted(counts)
+    ]
+    totals = [sum(row[i] for row in table_rows) for i in range(1, len(columns) + 2)]
+    table_rows.append(["All registered services", *totals])
+    runs = ImportRun.objects.filter(pk__in={run for *_, run in rows})
+    return Table(
+        id="cqc-rating-profile",
+        caption="CQC-registered services by latest overall rating",
+        columns=[Column("Kind of service", "text"), *(Column(c) for c in columns), Column("All")],
+        rows=table_rows,
+        sources=sorted(
+            f"Care Quality Commission, {run.dataset}"
+            + (f", {run.edition}" if run.edition else "")
+            + f" [{run.file_name}]"
+            for run in runs
+        ),
+        notes=["Locations on the register at its last import; dormant locations are left out."],
+    )

@@ -176,9 +176,15 @@ def generate() -> dict[str, object]:
         Service.objects.bulk_create(services)
         ServiceLocation.objects.bulk_create(places)
         through.objects.bulk_create(links)
+    from django.db import connection
+
     from caremarket.directory import search
 
     search.rebuild_index()
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load: without statistics the planner guesses.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "postcodes": [p.postcode for p in rnd.sample(postcodes, 300)],
         "categories": sorted({c for offer in OFFERS for c in offer[2]}),

@@ -140,3 +140,19 @@ def test_register_listings_are_found_by_search() -> None:
     run("cqc-hsca", HSCA)
     page = search(SearchQuery(text="Abbey Court"))
     assert [r.service.name for r in page.results][:1] == ["Abbey Court Care Home"]
+
+
+def test_listings_indexed_in_bulk_match_a_full_reindex() -> None:
+    from django.db import connection
+
+    from caremarket.directory.search import rebuild_index
+
+    def indexed() -> set[tuple[str, str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT service_id, name, body FROM directory_search")
+            return {tuple(str(v) for v in row) for row in cursor.fetchall()}
+
+    run("cqc-hsca", HSCA)
+    from_the_sync = indexed()
+    rebuild_index()
+    assert from_the_sync == indexed() and len(from_the_sync) == 5

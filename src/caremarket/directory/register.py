@@ -29,7 +29,7 @@ from caremarket.directory.models import (
     ServiceLocation,
     TaxonomyTerm,
 )
-from caremarket.directory.search import index_services
+from caremarket.directory.search import index_loaded
 from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location, Provider
 
@@ -75,6 +75,13 @@ GROUP_BY_WORD: tuple[tuple[str, str, str | None], ...] = (
     ("substance misuse", Service.ClientGroup.SUBSTANCE_MISUSE, None),
     ("younger adults", Service.ClientGroup.YOUNGER_ADULTS, None),
 )
+
+#: The register fields a sync reads (and the search index's document of a new listing).
+LOCATION_FIELDS = (
+    "name", "also_known_as", "address", "postcode", "phone", "website", "latitude",
+    "longitude", "local_authority", "provider", "service_types", "service_user_bands",
+    "specialisms", "deregistered",
+)  # fmt: skip
 
 #: The fields of a listing the register owns (re-applied on every sync).
 REGISTER_FIELDS = ("name", "kind", "local_authority", "phone", "url")
@@ -135,7 +142,7 @@ def sync_register_listings(run: ImportRun | None = None) -> int:
 
     Without `run`, every location is synced (after the directory is first installed).
     """
-    locations = Location.objects.select_related("provider")
+    locations = Location.objects.only(*LOCATION_FIELDS)
     if run is not None:
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
     existing = {
@@ -170,8 +177,17 @@ def sync_register_listings(run: ImportRun | None = None) -> int:
                 review_due=today + REVIEW_INTERVAL,
                 import_run=run,
             )
+            place = ServiceLocation(service=service, **_location_values(location))
+            # What search's `document` reads, to hand, so indexing needs no read-back.
+            service._prefetched_objects_cache = {
+                "categories": sorted(
+                    (terms[code] for code in codes if code in terms),
+                    key=lambda term: (term.position, term.name),  # the model's ordering
+                ),
+                "locations": [place],
+            }
             new_services.append(service)
-            new_places.append(ServiceLocation(service=service, **_location_values(location)))
+            new_places.append(place)
             categories.append((service, codes))
             count += 1
             continue
@@ -190,7 +206,7 @@ def sync_register_listings(run: ImportRun | None = None) -> int:
         batch_size=2000,
     )
     # bulk_create sends no signals: the new listings are indexed for search here.
-    index_services([service.pk for service in new_services])
+    index_loaded(new_services)
     return count
 
 

@@ -717,6 +717,17 @@ def _write(cursor: Any, batch: list[Service], using: str) -> int:
     return len(rows)
 
 
+def index_loaded(services: list[Service], using: str = "default") -> int:
+    """Index services already in memory with what `document` reads loaded (organisation,
+    register location, and categories and locations prefetched): bulk writers such as the
+    register sync index what they just created without reading it back."""
+    done = 0
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for start in range(0, len(services), 1000):
+            done += _write(cursor, services[start : start + 1000], using)
+    return done
+
+
 def rebuild_index(using: str = "default") -> int:
     """Index every service from scratch (after a bulk load, or a taxonomy change)."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:

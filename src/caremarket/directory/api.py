@@ -34,9 +34,13 @@ from caremarket.access import public
 from caremarket.directory import oruk
 from caremarket.directory.models import Organization, Service, ServiceLocation, TaxonomyTerm
 from caremarket.directory.openreferral_uk import HERE as SPEC_DIR
-from caremarket.directory.search import corrections_for, text_match
+from caremarket.directory.search import (
+    PlaceNotFound,
+    corrections_for,
+    resolve_postcode,
+    text_match,
+)
 from caremarket.directory.taxonomy import TAXONOMY_ID
-from caremarket.places.models import Postcode
 from caremarket.rules.directory import (
     PostcodeKind,
     bounding_box,
@@ -494,33 +498,21 @@ def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:
 
 
 def _point(request: HttpRequest) -> tuple[float, float, str] | None:
+    """(latitude, longitude, council code) of the `postcode` parameter, resolved as the
+    public search resolves it (an outward code is its postcodes' centroid)."""
     text = " ".join(request.GET.get("postcode", "").split())
     if not text:
         return None
-    kind = postcode_kind(text)
     code = normalise_postcode(text)
-    if kind is PostcodeKind.FULL:
-        row = Postcode.objects.filter(postcode=code).values_list(
-            "latitude", "longitude", "local_authority_code"
-        )
-        if not row:
-            raise BadRequest(f"The postcode {code} is not one we know: check it.")
-        return row[0]
-    if kind is PostcodeKind.OUTWARD:
-        rows = list(
-            Postcode.objects.filter(outward=code).values_list(
-                "latitude", "longitude", "local_authority_code"
-            )
-        )
-        if not rows:
-            raise BadRequest(f"The postcode area {code} is not one we know: check it.")
-        councils = [r[2] for r in rows]
-        return (
-            sum(r[0] for r in rows) / len(rows),
-            sum(r[1] for r in rows) / len(rows),
-            max(set(councils), key=councils.count),
-        )
-    raise BadRequest(f"{_shown(text)} is not a postcode (like ST4 1AA, or ST4).")
+    try:
+        place = resolve_postcode(text)
+    except PlaceNotFound:
+        area = "postcode area" if postcode_kind(text) is PostcodeKind.OUTWARD else "postcode"
+        raise BadRequest(f"The {area} {code} is not one we know: check it.") from None
+    if place is None:
+        raise BadRequest(f"{_shown(text)} is not a postcode (like ST4 1AA, or ST4).")
+    assert place.latitude is not None and place.longitude is not None
+    return place.latitude, place.longitude, place.council.code if place.council else ""
 
 
 def _proximity(request: HttpRequest) -> float | None:

@@ -118,12 +118,12 @@ def _centroid(postcodes: QuerySet[Postcode]) -> tuple[float | None, float | None
     return point["lat"], point["lon"], top["local_authority_code"] if top else ""
 
 
-def resolve_place(text: str) -> Place:
-    """A postcode, an outward code (its postcodes' centroid), a council or an area name.
+def resolve_postcode(text: str) -> Place | None:
+    """A full postcode's point, or an outward code's (its postcodes' centroid); None when the
+    text is shaped like neither. Raises PlaceNotFound for a postcode we do not hold.
 
-    Terminated postcodes still resolve: an old address is still a place. Raises PlaceNotFound.
+    Terminated postcodes still resolve: an old address is still a place.
     """
-    text = " ".join(text.split())[:100]
     kind = postcode_kind(text)
     if kind is PostcodeKind.FULL:
         postcode = normalise_postcode(text)
@@ -145,6 +145,15 @@ def resolve_place(text: str) -> Place:
                 "postcode or a town"
             )
         return Place(outward, lat, lon, _council_for_code(code))
+    return None
+
+
+def resolve_place(text: str) -> Place:
+    """A postcode, an outward code, a council or an area name. Raises PlaceNotFound."""
+    text = " ".join(text.split())[:100]
+    place = resolve_postcode(text)
+    if place is not None:
+        return place
     slug = slugify(text)
     council = LocalAuthority.objects.filter(slug=slug).first() if slug else None
     if council is not None:

@@ -9,6 +9,7 @@ from django import forms
 
 from caremarket.assessments.models import Referral, normalise_reference
 from caremarket.places.models import LocalAuthority, Postcode
+from caremarket.rules.directory import normalise_postcode
 
 #: Long enough for any real answer; a huge paste is refused with a message, not stored.
 MAX_TEXT = 2000
@@ -179,13 +180,6 @@ def money(
     field.suffix = suffix  # type: ignore[attr-defined]
     field.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
     return field
-
-
-def normalise_postcode(text: str) -> str:
-    compact = "".join(text.upper().split())
-    if len(compact) < 5:
-        return compact
-    return f"{compact[:-3]} {compact[-3:]}"
 
 
 def council_for_postcode(postcode: str) -> LocalAuthority | None:

@@ -44,6 +44,10 @@ POLICY_OPTIONAL_MONEY = (
     "upper_capital_limit_at_home",
     "lower_capital_limit_at_home",
 )
+#: Policy amounts that always have a value (their default is the statutory one).
+POLICY_AMOUNTS = ("percentage_of_available_income_at_home", "minimum_weekly_charge_at_home")
+#: Every field of the council's charging policy (`rules.charging.ChargingPolicy`).
+POLICY_FIELDS = (*POLICY_FLAGS, *POLICY_AMOUNTS, *POLICY_OPTIONAL_MONEY)
 
 
 class FrontDoorSettings(models.Model):
@@ -128,22 +132,14 @@ class FrontDoorSettings(models.Model):
         return f"Front door settings for {self.local_authority}"
 
     def charging_policy(self) -> dict[str, object]:
-        """The council's choices as the charging rules' `policy` object (only what differs
-        from the statutory minimum, money as strings so no float rounding creeps in)."""
+        """The council's choices as the charging rules' `policy` object: only what differs
+        from the field's default (the statutory minimum), money as strings so no float
+        rounding creeps in."""
         policy: dict[str, object] = {}
-        for name in POLICY_FLAGS:
-            if getattr(self, name):
-                policy[name] = True
-        if self.percentage_of_available_income_at_home != 100:
-            policy["percentage_of_available_income_at_home"] = str(
-                self.percentage_of_available_income_at_home
-            )
-        if self.minimum_weekly_charge_at_home:
-            policy["minimum_weekly_charge_at_home"] = str(self.minimum_weekly_charge_at_home)
-        for name in POLICY_OPTIONAL_MONEY:
+        for name in POLICY_FIELDS:
             value = getattr(self, name)
-            if value is not None:
-                policy[name] = str(value)
+            if value != self._meta.get_field(name).get_default():
+                policy[name] = value if isinstance(value, bool) else str(value)
         return policy
 
     @classmethod

@@ -6,7 +6,6 @@ outsider cannot learn that it exists. Every page that shows a referral writes th
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -22,8 +21,9 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.assessments.forms import GovukForm, long_text, money, radios, text
 from caremarket.assessments.models import (
+    POLICY_AMOUNTS,
+    POLICY_FIELDS,
     POLICY_FLAGS,
-    POLICY_OPTIONAL_MONEY,
     ChargingFigureOverride,
     FrontDoorSettings,
     Referral,
@@ -267,13 +267,6 @@ def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpRespo
     )
 
 
-#: Policy amounts that are never empty: left blank, they take the statutory default.
-POLICY_DEFAULTS = {
-    "percentage_of_available_income_at_home": Decimal(100),
-    "minimum_weekly_charge_at_home": Decimal(0),
-}
-
-
 class SettingsForm(forms.ModelForm):
     """Retention periods, the out-of-hours number and the council's charging policy."""
 
@@ -283,10 +276,7 @@ class SettingsForm(forms.ModelForm):
             "assessment_retention_days",
             "referral_retention_days",
             "out_of_hours_phone",
-            *POLICY_FLAGS,
-            "percentage_of_available_income_at_home",
-            "minimum_weekly_charge_at_home",
-            *POLICY_OPTIONAL_MONEY,
+            *POLICY_FIELDS,
         ]
         labels = {
             "assessment_retention_days": "Delete unsent self-assessments after (days)",
@@ -310,7 +300,7 @@ class SettingsForm(forms.ModelForm):
                 field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
                 continue
             field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
-            if name in POLICY_DEFAULTS:
+            if name in POLICY_AMOUNTS:
                 field.required = False  # empty means the statutory default
             if isinstance(field, forms.DecimalField):
                 field.error_messages["invalid"] = "Enter an amount in numbers, like 12.50"
@@ -334,9 +324,9 @@ class SettingsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for name, default in POLICY_DEFAULTS.items():
+        for name in POLICY_AMOUNTS:
             if name in data and data[name] is None:
-                data[name] = default
+                data[name] = FrontDoorSettings._meta.get_field(name).get_default()
         for name in ("assessment_retention_days", "referral_retention_days"):
             value = data.get(name)
             if value is not None and not 1 <= value <= 3650:

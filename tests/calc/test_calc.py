@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator, ValidationError
 
 BIN = Path(sys.executable).parent / "caremarket"
 EXAMPLE = {
@@ -119,6 +120,19 @@ def test_the_openapi_document_lists_the_calculators(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "400" in paths["/api/v1/calc/sufficiency"]["post"]["responses"]
     assert "/api/v1/calc/charge" in paths
+
+
+def test_a_sufficiency_answer_matches_the_documented_result_schema(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    documented = paths["/api/v1/calc/sufficiency"]["post"]["responses"]["200"]
+    schema = documented["content"]["application/json"]["schema"]
+    answer = client.post(
+        "/api/v1/calc/sufficiency", json.dumps(EXAMPLE), content_type="application/json"
+    ).json()
+    Draft202012Validator(schema).validate(answer)
+    assert set(answer["inputs"]) == {m["service"] for m in EXAMPLE["models"]}
+    with pytest.raises(ValidationError):  # the schema does say something
+        Draft202012Validator(schema).validate({"rows": [{"service": "x"}]})
 
 
 def test_the_charge_calculator_is_served_too():

@@ -102,6 +102,28 @@ class ScenarioTests(TestCase):
         )
         self.assertIn("residential_beds,,2024,1040.0,811,229.0", csv.content.decode())
 
+    def test_the_page_says_how_every_rows_figure_was_worked_out(self):
+        self.post(
+            [
+                {"service": "nursing", "method": "ratio", "preset": "mcgv2008",
+                 "preset_rate": "nursing_care"},
+                {"service": "home_care_clients", "method": "trend",
+                 "history": {"2022": 240, "2023": 250}},
+            ]
+        )  # fmt: skip
+        page = self.client.get(Scenario.objects.get().get_absolute_url())
+        html = page.content.decode()
+        self.assertContains(page, "How each figure was worked out")
+        self.assertContains(page, "<dd class=\"govuk-summary-list__value\">aged 75 and over</dd>")
+        self.assertContains(page, "More Choice, Greater Voice")
+        # 75+ is 16,000 in 2024 and 17,600 in 2034; 45 per 1,000 → 720 and 792.
+        self.assertRegex(html, r"(?s)>2024</th>\s*<td[^>]*>16,000</td><td[^>]*>720</td>")
+        self.assertRegex(html, r"(?s)>2034</th>\s*<td[^>]*>17,600</td><td[^>]*>792</td>")
+        self.assertContains(page, "2022: 240; 2023: 250")
+        # The trend: 10 more a year from 250 in 2023 → 260 in 2024 and 360 in 2034.
+        self.assertContains(page, "Home care clients: inputs by year")
+        self.assertRegex(html, r"(?s)>2034</th>\s*<td[^>]*>360</td><td[^>]*>no</td><td[^>]*>360</td>")
+
     def test_engine_problems_are_shown_and_nothing_is_saved(self):
         response = self.post(
             [

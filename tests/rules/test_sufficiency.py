@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import math
 import unittest
@@ -27,6 +28,7 @@ from caremarket.rules.sufficiency import (
     preset_from_data,
     prevalence_demand,
     ratio_demand,
+    row_inputs,
     trend_projection,
 )
 
@@ -68,6 +70,11 @@ def rows_of(result: dict[str, Any], service: str | None = None) -> list[dict[str
     return [r for r in result["rows"] if service is None or r["service"] == service]
 
 
+def explained(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows, each with what made it (`row_inputs`) under "inputs", as the tests read them."""
+    return [dict(row, inputs=row_inputs(result, row)) for row in result["rows"]]
+
+
 def problems(payload: Any, **kwargs: Any) -> list[str]:
     try:
         calculate(payload, **kwargs)
@@ -107,7 +114,7 @@ class RatioTests(unittest.TestCase):
         self.assertIsInstance(rows[0]["demand"], float)
 
     def test_it_explains_which_inputs_made_the_row(self):
-        inputs = calculate(example())["rows"][1]["inputs"]
+        inputs = explained(calculate(example()))[1]["inputs"]
         self.assertEqual(inputs["method"], "ratio")
         self.assertEqual(inputs["cohort"], {"age_from": 75, "age_to": None, "sex": "all"})
         self.assertEqual(inputs["cohort_population"], 23000)
@@ -126,7 +133,7 @@ class RatioTests(unittest.TestCase):
             },
             years=[2024],
         )
-        rows = calculate(payload)["rows"]
+        rows = explained(calculate(payload))
         self.assertEqual(
             [(r["tenure"], r["demand"], r["supply"], r["gap"]) for r in rows],
             [
@@ -165,7 +172,7 @@ class RatioTests(unittest.TestCase):
                 pop(2024, 85, None, 6000),
             ],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         self.assertEqual(row["demand"], 1000.0)
         self.assertEqual(row["inputs"]["cohort_population"], 20000)
         self.assertEqual(list(row["inputs"]["population_rows"]), [2, 3, 4])
@@ -180,7 +187,7 @@ class RatioTests(unittest.TestCase):
                 pop(2024, 75, None, 20000, "all"),
             ],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         self.assertEqual(row["demand"], 2000.0)
         self.assertEqual(list(row["inputs"]["population_rows"]), [2])
 
@@ -190,7 +197,7 @@ class RatioTests(unittest.TestCase):
             years=[2024],
             population=[pop(2024, 75, None, 9000, "male"), pop(2024, 75, None, 11000, "female")],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         self.assertEqual(row["demand"], 2000.0)
         self.assertEqual(sorted(row["inputs"]["population_rows"]), [0, 1])
 
@@ -227,6 +234,65 @@ class RatioTests(unittest.TestCase):
             ],
         )
         self.assertEqual(calculate(payload)["rows"][0]["demand"], 500.0)
+
+
+class OutputShapeTests(unittest.TestCase):
+    """Rows are plain values; what made them is kept once per service, by year."""
+
+    def payload(self) -> dict[str, Any]:
+        return with_models(
+            {
+                "service": "housing",
+                "method": "ratio",
+                "cohort": {"age_from": 75},
+                "per_1000": {"market": 40, "affordable": 93},
+            },
+            {"service": "clients", "method": "trend", "history": {"2021": 10, "2022": 12}},
+            {
+                "service": "dementia",
+                "method": "prevalence",
+                "rates": [{"age_from": 75, "age_to": None, "sex": "all", "rate": 0.1}],
+            },
+        )
+
+    def test_rows_hold_only_the_contracts_fields_so_the_collector_never_scans_them(self):
+        result = calculate(self.payload())
+        self.assertEqual(len(result["rows"]), 2 * 3 + 2 + 2)
+        for row in result["rows"]:
+            self.assertEqual(list(row), ["service", "tenure", "year", "demand", "supply", "gap"])
+            self.assertFalse(gc.is_tracked(row), row)
+
+    def test_inputs_are_per_service_with_by_year_lists_aligned_with_years(self):
+        result = calculate(self.payload())
+        self.assertEqual(result["years"], [2024, 2034])
+        self.assertEqual(list(result["inputs"]), ["housing", "clients", "dementia"])
+        for inputs in result["inputs"].values():
+            self.assertTrue(inputs["by_year"])
+            for values in inputs["by_year"].values():
+                self.assertEqual(len(values), 2)
+        self.assertEqual(
+            result["inputs"]["housing"]["by_year"]["cohort_population"], [20000, 23000]
+        )
+        self.assertEqual(result["inputs"]["clients"]["by_year"]["projected"], [16.0, 36.0])
+        self.assertEqual(
+            result["inputs"]["dementia"]["by_year"]["people_with_condition"], [2000.0, 2300.0]
+        )
+
+    def test_row_inputs_picks_the_rows_year_out_of_its_services_inputs(self):
+        result = calculate(self.payload())
+        later = next(r for r in result["rows"] if r["service"] == "housing" and r["year"] == 2034)
+        inputs = row_inputs(result, later)
+        self.assertEqual(inputs["cohort_population"], 23000)
+        self.assertEqual(inputs["per_1000"], {"market": 40, "affordable": 93})
+        self.assertNotIn("by_year", inputs)
+
+    def test_years_come_back_in_the_order_asked(self):
+        result = calculate(with_models(example()["models"][0], years=[2034, 2024]))
+        self.assertEqual(result["years"], [2034, 2024])
+        self.assertEqual([r["year"] for r in result["rows"]], [2034, 2024])
+        self.assertEqual(
+            result["inputs"]["residential_beds"]["by_year"]["cohort_population"], [23000, 20000]
+        )
 
 
 class PresetTests(unittest.TestCase):
@@ -282,7 +348,7 @@ class PresetTests(unittest.TestCase):
             },
             years=[2024],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         self.assertEqual(row["demand"], 900.0)
         self.assertEqual(row["inputs"]["cohort"], {"age_from": 75, "age_to": None, "sex": "all"})
         self.assertEqual(row["inputs"]["preset"]["name"], "mcgv2008")
@@ -420,7 +486,7 @@ class PrevalenceTests(unittest.TestCase):
                 pop(2024, 65, 69, 1200, "female"),
             ],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         # 0.012 × 1,000 + 0.018 × 1,200 = 12 + 21.6 = 33.6 people; × 0.3 = 10.08.
         self.assertAlmostEqual(row["inputs"]["people_with_condition"], 33.6, places=9)
         self.assertAlmostEqual(row["demand"], 10.08, places=9)
@@ -460,7 +526,7 @@ class PrevalenceTests(unittest.TestCase):
             years=[2024, 2030],
             population=population,
         )
-        rows = calculate(payload)["rows"]
+        rows = explained(calculate(payload))
         # Sum of the twelve CFAS II rates is 1.230, each × 1,000 people.
         self.assertAlmostEqual(rows[0]["demand"], 1230.0, places=9)
         self.assertAlmostEqual(rows[1]["demand"], 1230.0, places=9)
@@ -526,7 +592,7 @@ class TrendTests(unittest.TestCase):
                 "supply": 140,
             }
         )
-        rows = calculate(payload)["rows"]
+        rows = explained(calculate(payload))
         # x̄ = 2022, ȳ = 130; slope = ((-1)(-10) + 0 + (1)(9)) / 2 = 9.5; 2024: 130 + 2 × 9.5.
         self.assertEqual([r["year"] for r in rows], [2024, 2034])
         self.assertAlmostEqual(rows[0]["demand"], 149.0, places=9)
@@ -554,7 +620,7 @@ class TrendTests(unittest.TestCase):
                 pop(2024, 18, 64, 125000),
             ],
         )
-        row = calculate(payload)["rows"][0]
+        row = explained(calculate(payload))[0]
         # Rates 0.0010, 0.0011, 0.0012 per head: slope 0.0001 a year, so 0.0013 in 2024,
         # × 125,000 people = 162.5 (a plain trend on people would say 165.67).
         self.assertAlmostEqual(row["demand"], 162.5, places=6)
@@ -582,7 +648,7 @@ class TrendTests(unittest.TestCase):
             },
             years=[2023, 2025],
         )
-        rows = calculate(payload)["rows"]
+        rows = explained(calculate(payload))
         self.assertAlmostEqual(rows[0]["demand"], 10.0, places=9)
         self.assertEqual(rows[1]["demand"], 0.0)
         self.assertIsInstance(rows[1]["demand"], float)
@@ -1174,7 +1240,7 @@ class PropertyTests(unittest.TestCase):
     @settings(max_examples=150, deadline=None)
     @given(st.lists(finite, min_size=1, max_size=5), finite, finite)
     def test_gap_is_demand_minus_supply(self, people, rate, supply):
-        for row in calculate(ratio_payload(people, rate, supply))["rows"]:
+        for row in explained(calculate(ratio_payload(people, rate, supply))):
             self.assertEqual(row["gap"], row["demand"] - row["supply"])
             self.assertAlmostEqual(row["demand"], rate * row["inputs"]["cohort_population"] / 1000)
 

@@ -28,7 +28,51 @@ def _respond(name: str, request: HttpRequest) -> HttpResponse:
     return HttpResponse(to_json(result), content_type="application/json")
 
 
-def _openapi(example: dict[str, Any], description: str) -> dict[str, Any]:
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+SUFFICIENCY_RESULT_SCHEMA = {
+    "type": "object",
+    "required": ["years", "rows", "inputs"],
+    "properties": {
+        "years": {"type": "array", "items": {"type": "integer"}, "description": "As asked"},
+        "rows": {
+            "type": "array",
+            "description": "By model, then year, then tenure (a split model's total last)",
+            "items": {
+                "type": "object",
+                "required": ["service", "tenure", "year", "demand", "supply", "gap"],
+                "properties": {
+                    "service": {"type": "string"},
+                    "tenure": {"type": ["string", "null"]},
+                    "year": {"type": "integer"},
+                    "demand": {"type": "number"},
+                    "supply": _NUMBER_OR_NULL,
+                    "gap": _NUMBER_OR_NULL,
+                },
+            },
+        },
+        "inputs": {
+            "type": "object",
+            "description": "Per service, what made its rows: method, cohort, rates, fitted "
+            "trend and preset citation, and `by_year` lists aligned with `years`",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["method", "by_year"],
+                "properties": {
+                    "method": {"enum": ["ratio", "prevalence", "trend"]},
+                    "by_year": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array"},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _openapi(
+    example: dict[str, Any], description: str, result: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
@@ -38,7 +82,7 @@ def _openapi(example: dict[str, Any], description: str) -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "The result",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {"application/json": {"schema": result or {"type": "object"}}},
             },
             "400": {
                 "description": "Invalid input: one message per problem, naming the JSON path",
@@ -87,6 +131,7 @@ CHARGE_EXAMPLE = {
         SUFFICIENCY_EXAMPLE,
         "years, population rows (year, age_from, age_to or null, sex, value) and models "
         "(ratio, prevalence or trend), as for `caremarket calc sufficiency`.",
+        SUFFICIENCY_RESULT_SCHEMA,
     ),
 )
 @public

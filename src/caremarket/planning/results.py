@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from caremarket.charts import Series, line_chart
@@ -17,6 +17,8 @@ from caremarket.rules.sufficiency import SufficiencyInputError, calculate
 class Result:
     rows: list[dict[str, Any]]
     problems: list[str]
+    # Per service, what made its rows (the engine's `inputs`, with `by_year` lists).
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def headline_rows(self) -> list[dict[str, Any]]:
@@ -35,7 +37,7 @@ def run(council: LocalAuthority, years: list[int], models: list[Any]) -> Result:
         output = calculate(engine_input(council, years, models))
     except SufficiencyInputError as error:
         return Result([], error.problems)
-    return Result(output["rows"], [])
+    return Result(output["rows"], [], output["inputs"])
 
 
 def label(service: str) -> str:
@@ -96,3 +98,118 @@ def compare(a: Result, b: Result) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@dataclass
+class Explanation:
+    """How one service's figures were worked out: what holds for every year, then a table of
+    what changes by year (ending with the demand it made)."""
+
+    service: str
+    facts: list[tuple[str, str]]
+    columns: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+METHODS = {
+    "ratio": "A rate per 1,000 people of a cohort, times that cohort's population",
+    "prevalence": "Prevalence rates by age band (and sex), times the population in each band",
+    "trend": "A straight-line trend of people supported, projected to each year",
+}
+# What changes by year, in the order shown; population row indices are the engine's own.
+BY_YEAR = {
+    "cohort_population": "Cohort population",
+    "band_population": "Population in the bands",
+    "people_with_condition": "People with the condition",
+    "projected": "Trend line",
+    "floored": "Raised to the floor",
+}
+
+
+def ages(cohort: dict[str, Any]) -> str:
+    """ "aged 75 and over" or "aged 18 to 64", with the sex unless it is everyone."""
+    span = (
+        f"aged {cohort['age_from']} and over"
+        if cohort.get("age_to") is None
+        else f"aged {cohort['age_from']} to {cohort['age_to']}"
+    )
+    sex = cohort.get("sex", "all")
+    return span if sex == "all" else f"{sex}, {span}"
+
+
+def number(value: Any, places: int = 1) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{value:,.{places}f}".rstrip("0").rstrip(".") if places else f"{value:,.0f}"
+    return str(value)
+
+
+def _facts(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    facts = [("Method", METHODS.get(inputs["method"], inputs["method"]))]
+    if inputs.get("cohort"):
+        facts.append(("Cohort", ages(inputs["cohort"])))
+    rate = inputs.get("per_1000")
+    if isinstance(rate, dict):
+        split = ", ".join(f"{tenure} {number(value)}" for tenure, value in rate.items())
+        facts.append(("Rate per 1,000", f"{split} (demand is split by tenure)"))
+    elif rate is not None:
+        facts.append(("Rate per 1,000", number(rate)))
+    if inputs.get("bands"):
+        facts.append(
+            (
+                "Prevalence rates",
+                "; ".join(
+                    f"{ages(band)}: {number(band['rate'] * 100, 2)}%" for band in inputs["bands"]
+                ),
+            )
+        )
+    if inputs.get("service_use_ratio") is not None:
+        facts.append(("Share who use the service", number(inputs["service_use_ratio"], 3)))
+    if inputs.get("history"):
+        facts.append(("Fitted to", inputs["fitted_to"]))
+        facts.append(
+            (
+                "People supported",
+                "; ".join(f"{year}: {number(v)}" for year, v in inputs["history"].items()),
+            )
+        )
+        if inputs.get("history_population"):
+            facts.append(
+                (
+                    "Cohort population in those years",
+                    "; ".join(
+                        f"{year}: {number(v, 0)}"
+                        for year, v in inputs["history_population"].items()
+                    ),
+                )
+            )
+        facts.append(("Slope per year", number(inputs["slope"], 6)))
+        if inputs.get("floor") is not None:
+            facts.append(("Floor", number(inputs["floor"])))
+    preset = inputs.get("preset")
+    if preset:
+        named = preset["label"] + (
+            f" ({preset['rate'].replace('_', ' ')})" if preset.get("rate") else ""
+        )
+        facts.append(("Preset", f"{named}. {preset['citation']}"))
+    return facts
+
+
+def explanations(result: Result) -> list[Explanation]:
+    """Every service's inputs in words and by year, so each row's figure can be traced."""
+    demand = {(r["service"], r["year"]): r["demand"] for r in result.headline_rows}
+    years = result.years()
+    found = []
+    for service, inputs in result.inputs.items():
+        by_year = {key: inputs["by_year"][key] for key in BY_YEAR if key in inputs["by_year"]}
+        columns = [BY_YEAR[key] for key in by_year] + ["Demand"]
+        rows = []
+        for k, year in enumerate(years):
+            cells = []
+            for values in by_year.values():
+                value = values[k]
+                cells.append(number(sum(value), 0) if isinstance(value, tuple) else number(value))
+            rows.append((year, [*cells, number(demand[service, year])]))
+        found.append(Explanation(label(service), _facts(inputs), columns, rows))
+    return found

@@ -95,6 +95,7 @@ def scenario(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
             "scenario": found,
             "form": form,
             "result": outcome,
+            "explanations": results.explanations(outcome),
             "chart": results.gap_chart(outcome, "gap-chart", f"Gap by service: {found.name}"),
             "others": Scenario.objects.filter(local_authority=council).exclude(pk=found.pk),
         },

@@ -26,13 +26,15 @@ number on a split model goes on its total row). A ratio model takes `cohort` and
 (`load_presets`), the caller's (`presets=`, may override) and the request's own `presets`
 object (new names only). `label`, `note`, `source` and `unit` may be added anywhere.
 
-Output: `{"rows": [...]}` in model order, then year order, then tenures with `total` last; each
-row has service, tenure (None unless split), year, demand, supply, gap (None without supply)
-and `inputs` saying what made it (cohort and its population, the population row indices
-used, the rate, fitted slope and intercept, bands, preset and its citation). Rows of one split
-model and year share one `inputs`, and rows share the parts that do not change between them
-(the cohort, a preset's citation, a preset's bands, a cohort's population row indices); treat
-results as read-only.
+Output: `{"years": [...], "rows": [...], "inputs": {...}}`. Rows come in model order, then
+year order, then tenures with `total` last; each row has service, tenure (None unless split),
+year, demand, supply and gap (None without supply), and nothing else, so a row is a plain dict
+of numbers and strings. `inputs` says, per service, what made its rows: the fixed parts (method,
+cohort, rate, bands, fitted slope and intercept, preset and its citation) and `by_year`, lists
+aligned with `years` of what changes by year (the cohort's population and the population row
+indices used, band populations, projections). `row_inputs(result, row)` puts one row's together.
+Inputs share parts with each other (a preset's citation and bands, population row indices);
+treat results as read-only.
 
 Speed: a region is 150 councils × 40 models × 25 years, 180,000 rows. The population is
 checked a field at a time across all rows (row by row only when something is wrong, to say
@@ -82,6 +84,7 @@ __all__ = [
     "prevalence_demand",
     "ratio_demand",
     "reach_of",
+    "row_inputs",
     "trend_projection",
 ]
 
@@ -126,6 +129,10 @@ PopulationRow: TypeAlias = tuple[int, int, int, float | None]
 _Found: TypeAlias = tuple[float, tuple[int, ...]]
 _BandsFound: TypeAlias = tuple[tuple[float, ...], tuple[tuple[int, ...], ...]]
 Row: TypeAlias = dict[str, Any]
+# What made one model's rows: fixed parts, and `by_year` lists aligned with the output's years.
+Inputs: TypeAlias = dict[str, Any]
+# A model's rows and inputs, or None when the model had a problem (reported in ctx.out).
+_Made: TypeAlias = tuple[list[Row], Inputs] | None
 
 
 class SufficiencyInputError(ValueError):
@@ -1307,7 +1314,6 @@ def _row(
     demand: float,
     supply: Any,
     gap: float | None,
-    inputs: dict[str, Any],
 ) -> Row:
     """One output row (the caller has checked the numbers are finite)."""
     return {
@@ -1317,7 +1323,6 @@ def _row(
         "demand": demand,
         "supply": supply,
         "gap": gap,
-        "inputs": inputs,
     }
 
 
@@ -1326,7 +1331,7 @@ def _rates_of(given: RatioRate) -> float | dict[str, float]:
     return dict(given) if isinstance(given, Mapping) else given
 
 
-def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> _Made:
     p, out = f"models[{i}]", ctx.out
     before = len(out)
     rate: float | dict[str, float] | None = None
@@ -1374,7 +1379,7 @@ def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
     tenures = list(rate) if isinstance(rate, dict) else None
     supply = _supply(model.get("supply"), tenures, f"{p}.supply", out)
     if len(out) > before or rate is None or cohort is None or supply is None:
-        return []
+        return None
     if isinstance(rate, dict):
         return _split_ratio_rows(p, service, rate, cohort, supply, source, ctx)
     return _ratio_rows(p, service, rate, cohort, supply, source, ctx)
@@ -1388,31 +1393,21 @@ def _ratio_rows(
     supply: _Supply,
     source: dict[str, Any] | None,
     ctx: _Context,
-) -> list[Row]:
+) -> _Made:
     """A row per year: demand is ratio_demand (rate × people / 1000), written out here."""
     rows: list[Row] = []
     append = rows.append
-    cohort_data = cohort.as_data()
     column = ctx.population.column(cohort.age_from, cohort.age_to, cohort.sex)
     raw, number = supply.raw, supply.number
     for year, found in zip(ctx.years, column, strict=True):
         if isinstance(found, CohortError):
             ctx.cohort_problem(f"{p}.cohort", found, service)
             continue
-        people, used = found
-        demand = rate * people / 1000
+        demand = rate * found[0] / 1000
         gap = None if number is None else demand - number
         if not isfinite(demand if gap is None else gap):  # a non-finite demand makes gap so
             ctx.too_large(p, year, service)
             continue
-        inputs = {
-            "method": "ratio",
-            "cohort": cohort_data,
-            "cohort_population": people,
-            "population_rows": used,
-            "per_1000": rate,
-            "preset": source,
-        }
         append(
             {
                 "service": service,
@@ -1421,10 +1416,28 @@ def _ratio_rows(
                 "demand": demand,
                 "supply": raw,
                 "gap": gap,
-                "inputs": inputs,
             }
         )
-    return rows
+    return rows, _ratio_inputs(cohort, rate, source, column)
+
+
+def _ratio_inputs(
+    cohort: Cohort,
+    rate: float | dict[str, float],
+    source: dict[str, Any] | None,
+    column: Sequence[_Found | CohortError],
+) -> Inputs:
+    found = [cell for cell in column if not isinstance(cell, CohortError)]
+    return {
+        "method": "ratio",
+        "cohort": cohort.as_data(),
+        "per_1000": rate,
+        "preset": source,
+        "by_year": {
+            "cohort_population": [people for people, _ in found],
+            "population_rows": [used for _, used in found],
+        },
+    }
 
 
 def _split_ratio_rows(
@@ -1435,10 +1448,9 @@ def _split_ratio_rows(
     supply: _Supply,
     source: dict[str, Any] | None,
     ctx: _Context,
-) -> list[Row]:
-    """Per year, a row per tenure and then the total row; the year's rows share one inputs."""
+) -> _Made:
+    """Per year, a row per tenure and then the total row."""
     rows: list[Row] = []
-    cohort_data = cohort.as_data()
     column = ctx.population.column(cohort.age_from, cohort.age_to, cohort.sex)
     raw, number = supply.raw, supply.number
     by_tenure = supply.by_tenure or {}
@@ -1447,22 +1459,14 @@ def _split_ratio_rows(
         if isinstance(found, CohortError):
             ctx.cohort_problem(f"{p}.cohort", found, service)
             continue
-        people, used = found
-        inputs = {
-            "method": "ratio",
-            "cohort": cohort_data,
-            "cohort_population": people,
-            "population_rows": used,
-            "per_1000": rates,
-            "preset": source,
-        }
+        people = found[0]
         split: list[Row] = []
         demand = 0.0
         for tenure, rate, tenure_raw, tenure_number in tenures:
             part = rate * people / 1000
             demand += part
             part_gap = None if tenure_number is None else part - tenure_number
-            split.append(_row(service, tenure, year, part, tenure_raw, part_gap, inputs))
+            split.append(_row(service, tenure, year, part, tenure_raw, part_gap))
         gap = None if number is None else demand - number
         # Each tenure's demand and supply lie between 0 and the finite totals, so a finite
         # total row means every tenure row is finite too.
@@ -1470,11 +1474,11 @@ def _split_ratio_rows(
             ctx.too_large(p, year, service)
             continue
         rows += split
-        rows.append(_row(service, TOTAL, year, demand, raw, gap, inputs))
-    return rows
+        rows.append(_row(service, TOTAL, year, demand, raw, gap))
+    return rows, _ratio_inputs(cohort, rates, source, column)
 
 
-def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> _Made:
     p, out = f"models[{i}]", ctx.out
     before = len(out)
     prepared: _PreparedBands | None = None
@@ -1493,12 +1497,15 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
         ratio = _number(model["service_use_ratio"], f"{p}.service_use_ratio", out)
     supply = _supply(model.get("supply"), None, f"{p}.supply", out)
     if len(out) > before or prepared is None or supply is None:
-        return []
+        return None
     shape, rates, definitions = prepared
     column = ctx.population.bands_column(shape)
     raw, number = supply.raw, supply.number
     rows: list[Row] = []
     append = rows.append
+    counted: list[tuple[float, ...]] = []
+    rows_used: list[tuple[tuple[int, ...], ...]] = []
+    with_condition: list[float] = []
     for year, found in zip(ctx.years, column, strict=True):
         if isinstance(found, list):
             for j, error in found:
@@ -1512,15 +1519,9 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
         if not isfinite(demand if gap is None else gap):
             ctx.too_large(p, year, service)
             continue
-        inputs = {
-            "method": "prevalence",
-            "bands": definitions,
-            "band_population": counts,
-            "population_rows": used,
-            "people_with_condition": people_with,
-            "service_use_ratio": ratio,
-            "preset": source,
-        }
+        counted.append(counts)
+        rows_used.append(used)
+        with_condition.append(people_with)
         append(
             {
                 "service": service,
@@ -1529,10 +1530,20 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
                 "demand": demand,
                 "supply": raw,
                 "gap": gap,
-                "inputs": inputs,
             }
         )
-    return rows
+    inputs = {
+        "method": "prevalence",
+        "bands": definitions,
+        "service_use_ratio": ratio,
+        "preset": source,
+        "by_year": {
+            "band_population": counted,
+            "population_rows": rows_used,
+            "people_with_condition": with_condition,
+        },
+    }
+    return rows, inputs
 
 
 _HISTORY_KEYS = {str(year): year for year in range(MIN_YEAR, MAX_YEAR + 1)}
@@ -1547,7 +1558,7 @@ def _history_year(key: Any) -> int | None:
     return _year(key)
 
 
-def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> list[Row]:
+def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> _Made:
     p, out = f"models[{i}]", ctx.out
     before = len(out)
     history = model.get("history")
@@ -1590,7 +1601,7 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
         cohort = _cohort(model["cohort"], f"{p}.cohort", out)
     supply = _supply(model.get("supply"), None, f"{p}.supply", out)
     if len(out) > before or supply is None or len(points) < 2:
-        return []
+        return None
     history_years = sorted(points)
     values = [points[y] for y in history_years]
     history_data = {str(y): points[y] for y in history_years}
@@ -1614,13 +1625,12 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
             history_population[str(year)] = found[0]
             per_head.append(points[year] / found[0])
         if len(per_head) < len(history_years):
-            return []  # reported above, or quietly because a population row was bad
+            return None  # reported above, or quietly because a population row was bad
         values = per_head
     slope, intercept = ols_fit(history_years, values)
     if not (math.isfinite(slope) and math.isfinite(intercept)):
         out.append(f"{p}.history: the numbers are too large to fit a trend (model {service})")
-        return []
-    cohort_data = None if cohort is None else cohort.as_data()
+        return None
     fitted_to = "people supported" if cohort is None else "people supported per head of cohort"
     column: Sequence[_Found | CohortError | None] = [None] * len(ctx.years)
     if cohort is not None:
@@ -1628,17 +1638,16 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
     raw, number = supply.raw, supply.number
     rows: list[Row] = []
     append = rows.append
+    projections: list[float] = []
+    floors: list[bool] = []
     for year, cell in zip(ctx.years, column, strict=True):
         projected = intercept + slope * year  # trend_projection, written out
-        population: float | None = None
-        used: tuple[int, ...] | None = None
         demand = projected
         if cell is not None:
             if isinstance(cell, CohortError):
                 ctx.cohort_problem(f"{p}.cohort", cell, service)
                 continue
-            population, used = cell
-            demand = projected * population
+            demand = projected * cell[0]
         floored = floor is not None and demand < floor
         if floored and floor is not None:
             demand = floor
@@ -1646,20 +1655,8 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
         if not isfinite(demand if gap is None else gap):
             ctx.too_large(p, year, service)
             continue
-        inputs = {
-            "method": "trend",
-            "fitted_to": fitted_to,
-            "history": history_data,
-            "slope": slope,
-            "intercept": intercept,
-            "projected": projected,
-            "floor": floor,
-            "floored": floored,
-            "cohort": cohort_data,
-            "cohort_population": population,
-            "population_rows": used,
-            "history_population": history_population,
-        }
+        projections.append(projected)
+        floors.append(floored)
         append(
             {
                 "service": service,
@@ -1668,20 +1665,35 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
                 "demand": demand,
                 "supply": raw,
                 "gap": gap,
-                "inputs": inputs,
             }
         )
-    return rows
+    by_year: dict[str, list[Any]] = {"projected": projections, "floored": floors}
+    if cohort is not None:
+        counted = [c for c in column if c is not None and not isinstance(c, CohortError)]
+        by_year["cohort_population"] = [people for people, _ in counted]
+        by_year["population_rows"] = [used for _, used in counted]
+    inputs = {
+        "method": "trend",
+        "fitted_to": fitted_to,
+        "history": history_data,
+        "slope": slope,
+        "intercept": intercept,
+        "floor": floor,
+        "cohort": None if cohort is None else cohort.as_data(),
+        "history_population": history_population,
+        "by_year": by_year,
+    }
+    return rows, inputs
 
 
 _MODELS = {"ratio": _ratio_model, "prevalence": _prevalence_model, "trend": _trend_model}
 
 
-def _model(i: int, model: Any, ctx: _Context) -> list[Row]:
+def _model(i: int, model: Any, ctx: _Context) -> tuple[str, list[Row], Inputs] | None:
     p, out = f"models[{i}]", ctx.out
     if not (type(model) is dict or isinstance(model, Mapping)):
         out.append(f"{p}: must be an object with service, method and the method's fields")
-        return []
+        return None
     before = len(out)
     service = model.get("service")
     if not isinstance(service, str) or not service.strip():
@@ -1697,10 +1709,12 @@ def _model(i: int, model: Any, ctx: _Context) -> list[Row]:
     if not isinstance(method, str) or method not in _MODELS:
         out.append(f'{p}.method: must be "ratio", "prevalence" or "trend"')
         _unknown(model, _ALL_MODEL_FIELDS, p, out)
-        return []
+        return None
     _unknown(model, _MODEL_FIELDS[method], p, out, _ALL_MODEL_FIELDS, f"{method} models")
-    rows = _MODELS[method](i, model, service or "", ctx)
-    return rows if len(out) == before else []
+    made = _MODELS[method](i, model, service or "", ctx)
+    if made is None or len(out) > before or service is None:
+        return None
+    return service, *made
 
 
 def _years(value: Any, out: list[str]) -> list[int]:
@@ -1741,12 +1755,27 @@ def calculate(
     population = _read_population(payload.get("population"), out, years)
     models = payload.get("models")
     rows: list[Row] = []
+    inputs: dict[str, Inputs] = {}
     if not _is_list(models) or not models:
         out.append("models: must be a non-empty list of models")
     else:
         ctx = _Context(out, years, population, known)
         for i, model in enumerate(models):
-            rows.extend(_model(i, model, ctx))
+            made = _model(i, model, ctx)
+            if made is not None:
+                rows += made[1]
+                inputs[made[0]] = made[2]
     if out:
         raise SufficiencyInputError(list(dict.fromkeys(out)))
-    return {"rows": rows}
+    return {"years": years, "rows": rows, "inputs": inputs}
+
+
+def row_inputs(result: Mapping[str, Any], row: Mapping[str, Any]) -> Inputs:
+    """What made one row of a `calculate` result: its model's inputs with that row's year
+    picked out of `by_year` (rows carry no inputs of their own, so a region's 180,000 rows
+    stay plain values the garbage collector never has to scan)."""
+    model = result["inputs"][row["service"]]
+    k = list(result["years"]).index(row["year"])
+    merged = {key: value for key, value in model.items() if key != "by_year"}
+    merged.update({key: values[k] for key, values in model["by_year"].items()})
+    return merged

@@ -150,8 +150,8 @@ def sufficiency_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
         for m in scenario.demand_models
         if isinstance(m, dict) and m.get("source") and "service" in m
     ]
-    for r in result.rows:
-        preset = (r.get("inputs") or {}).get("preset")
+    for inputs in result.inputs.values():
+        preset = inputs.get("preset")
         if isinstance(preset, dict) and preset.get("citation"):
             sources.append(str(preset["citation"]))
     return [

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+
+# One BLAS thread: its idle workers would otherwise spin on the second core while the pure
+# Python engine is timed (this is a 2-core machine).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 

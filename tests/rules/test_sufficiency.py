@@ -1048,6 +1048,35 @@ class InputProblemTests(unittest.TestCase):
             ["models[0]: the numbers are too large to work out year 2024 (model big)"],
         )
 
+    def test_it_names_only_the_years_too_large_in_each_kind_of_model(self):
+        population = [pop(2024, 75, None, 1000), pop(2034, 75, None, 1e308)]
+        models = [
+            {"service": "r", "method": "ratio", "cohort": {"age_from": 75}, "per_1000": 1e6},
+            {"service": "s", "method": "ratio", "cohort": {"age_from": 75},
+             "per_1000": {"market": 1e6, "affordable": 1},
+             "supply": {"market": 1, "affordable": 1}},
+            {"service": "p", "method": "prevalence", "service_use_ratio": 1e300,
+             "rates": [{"age_from": 75, "age_to": None, "sex": "all", "rate": 0.5}]},
+        ]  # fmt: skip
+        payload = with_models(*models, population=population)
+        self.assertEqual(
+            problems(payload),
+            [
+                f"models[{i}]: the numbers are too large to work out year 2034 (model {m})"
+                for i, m in enumerate("rsp")
+            ],
+        )
+
+    def test_figures_each_finite_whose_sum_is_not_are_worked_out(self):
+        # 1.5e308 in each of two years: finite, though their sum overflows to infinity.
+        payload = with_models(
+            {"service": "big", "method": "prevalence", "service_use_ratio": 3,
+             "rates": [{"age_from": 75, "age_to": None, "sex": "all", "rate": 0.5}]},
+            population=[pop(2024, 75, None, 1e308), pop(2034, 75, None, 1e308)],
+        )  # fmt: skip
+        rows = calculate(payload)["rows"]
+        self.assertEqual([r["demand"] for r in rows], [1.5e308, 1.5e308])
+
     def test_it_collects_every_problem_at_once(self):
         payload = {
             "years": [2024, "x"],

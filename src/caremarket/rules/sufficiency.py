@@ -38,8 +38,11 @@ treat results as read-only.
 
 Speed: a region is 150 councils × 40 models × 25 years, 180,000 rows. The population is
 checked a field at a time across all rows (row by row only when something is wrong, to say
-what) and indexed once per call; each cohort's population is worked out once for all years,
-not per model and year; and the loops per year only do the arithmetic and build the row.
+what) and indexed once per call; each population row's series over the years is looked up
+once, and each cohort's population is added up once for all years, not per model and year.
+A model then works on whole columns (one list of people per cohort), checks a column's
+finiteness with one sum, and looks for what went wrong year by year only when something did.
+Rows hold no containers, so the garbage collector never scans them.
 
 Population is never estimated. A cohort's population is the sum of the rows wholly inside its
 ages; those rows must cover the ages exactly, with no gap and no overlap, and a row that
@@ -874,6 +877,13 @@ class _Population:
             tuple[int, int | None, str, bool | tuple[int, ...]], list[_Found | CohortError]
         ] = {}
         self._band_columns: dict[_Shape, _BandsColumn] = {}
+        self._people: dict[tuple[int, int | None, str], list[float] | None] = {}
+        self._band_counts: dict[_Shape, list[tuple[float, ...]] | None] = {}
+        self._used: dict[tuple[int, int | None, str], list[tuple[int, ...]]] = {}
+        self._bands_used: dict[_Shape, list[tuple[tuple[int, ...], ...]]] = {}
+        self._series_cache: dict[
+            tuple[tuple[str, int, int], bool | tuple[int, ...]], tuple[list[float], list[int]]
+        ] = {}
 
     @property
     def groups(self) -> dict[tuple[int, str], list[PopulationRow]]:
@@ -909,11 +919,53 @@ class _Population:
         if found is None:
             plan = self._plan(age_from, age_to, sex)
             if plan is not None and self.years.issuperset(years):
-                found = list(self._add_up(plan, years))
+                values, used = self._add_up(plan, years)
+                found = list(zip(values, used, strict=True))
+                if years is self.requested:
+                    self._people[age_from, age_to, sex] = values
             else:
                 found = [self.total(year, age_from, age_to, sex) for year in years]
             self._columns[key] = found
         return found
+
+    def people(self, age_from: int, age_to: int | None, sex: str) -> list[float] | None:
+        """The cohort's population in each requested year, or None if any year has a problem
+        (then `column` says what). Models multiply these lists without checking each cell."""
+        key = (age_from, age_to, sex)
+        if key not in self._people:
+            column = self.column(age_from, age_to, sex)  # usually fills _people itself
+            if key not in self._people:
+                clean = not any(isinstance(cell, CohortError) for cell in column)
+                self._people[key] = [cast(_Found, c)[0] for c in column] if clean else None
+        return self._people[key]
+
+    def used(self, age_from: int, age_to: int | None, sex: str) -> list[tuple[int, ...]]:
+        """The population row indices summed in each requested year (a clean cohort's)."""
+        key = (age_from, age_to, sex)
+        found = self._used.get(key)
+        if found is None:
+            column = self.column(age_from, age_to, sex)
+            found = self._used[key] = [cast(_Found, cell)[1] for cell in column]
+        return found
+
+    def bands_used(self, shape: _Shape) -> list[tuple[tuple[int, ...], ...]]:
+        """Per requested year, each band's population row indices (clean bands')."""
+        found = self._bands_used.get(shape)
+        if found is None:
+            bands = [self.used(*band) for band in shape]
+            found = self._bands_used[shape] = list(zip(*bands, strict=True))
+        return found
+
+    def band_counts(self, shape: _Shape) -> list[tuple[float, ...]] | None:
+        """Each band's population in each requested year, or None if any year has a problem
+        (then `bands_column` says what)."""
+        if shape not in self._band_counts:
+            bands = [self.people(*band) for band in shape]
+            clean = all(values is not None for values in bands)
+            self._band_counts[shape] = (
+                list(zip(*cast(list[list[float]], bands), strict=True)) if clean else None
+            )
+        return self._band_counts[shape]
 
     def bands_column(self, shape: _Shape) -> _BandsColumn:
         """Per requested year: each band's population and rows used, or the bands' errors."""
@@ -934,7 +986,8 @@ class _Population:
         """The cohort's population in one year and the rows used, or why not."""
         plan = self._plan(age_from, age_to, sex)
         if plan is not None and year in self.years:
-            return self._add_up(plan, [year])[0]
+            values, used = self._add_up(plan, [year])
+            return values[0], used[0]
         return self._total(year, age_from, age_to, sex)
 
     def _plan(self, age_from: int, age_to: int | None, sex: str) -> _Plan | None:
@@ -972,28 +1025,44 @@ class _Population:
                     raise
         return [rows("male"), rows("female")]
 
-    def _add_up(self, plan: _Plan, years: Sequence[int]) -> list[_Found]:
-        """The cohort's total in each year, added up as `_by_sex` and cohort_population do
-        (youngest row first; male, then female), a row of the plan at a time."""
-        exact = cast(dict[tuple[int, str, int, int], _Found], self.exact)  # no bad values
-        parts: list[list[_Found]] = []
+    def _add_up(
+        self, plan: _Plan, years: Sequence[int]
+    ) -> tuple[list[float], list[tuple[int, ...]]]:
+        """The cohort's total in each year and the rows used, added up as `_by_sex` and
+        cohort_population do (youngest row first; male, then female), a column at a time."""
+        totals: list[list[float]] = []
+        used: list[list[tuple[int, ...]]] = []
         for part in plan:
-            rows = [
-                [exact[year, sex, age_from, end] for year in years] for sex, age_from, end in part
-            ]
+            rows = [self._series(row, years) for row in part]
             if len(rows) == 1:
-                parts.append(rows[0])  # one row: its (value, (index,)) as it is
+                totals.append(rows[0][0])
+                used.append([(index,) for index in rows[0][1]])
             else:
-                parts.append(
-                    [
-                        (sum(map(_VALUE, cells)), tuple(itertools.chain(*map(_USED, cells))))
-                        for cells in zip(*rows, strict=True)
-                    ]
-                )
-        if len(parts) == 1:
-            return parts[0]
-        male, female = parts
-        return [(m[0] + f[0], m[1] + f[1]) for m, f in zip(male, female, strict=True)]
+                totals.append([sum(cells) for cells in zip(*[v for v, _ in rows], strict=True)])
+                used.append(list(zip(*[indices for _, indices in rows], strict=True)))
+        if len(totals) == 1:
+            return totals[0], used[0]
+        return (
+            list(map(operator.add, *totals)),
+            list(map(operator.add, *used)),
+        )
+
+    def _series(
+        self, row: tuple[str, int, int], years: Sequence[int]
+    ) -> tuple[list[float], list[int]]:
+        """One population row's value and index in each of `years` (a regular population's
+        rows have the same ages in every year), looked up once per call."""
+        key = (row, years is self.requested or tuple(years))
+        found = self._series_cache.get(key)
+        if found is None:
+            exact = cast(dict[tuple[int, str, int, int], _Found], self.exact)  # no bad values
+            sex, age_from, end = row
+            cells = [exact[year, sex, age_from, end] for year in years]
+            found = self._series_cache[key] = (
+                [value for value, _ in cells],
+                [indices[0] for _, indices in cells],
+            )
+        return found
 
     def _total(
         self, year: int, age_from: int, age_to: int | None, sex: str
@@ -1066,7 +1135,6 @@ class _Population:
         return CohortError(reason, missing=True)
 
 
-_VALUE, _USED = operator.itemgetter(0), operator.itemgetter(1)
 _FIELD = {name: operator.itemgetter(name) for name in _POPULATION_FIELDS}
 
 
@@ -1301,29 +1369,16 @@ class _Context:
         if not error.quiet:
             self.out.append(f"{path}: {error.reason} (model {service})")
 
+    def cohort_problems(self, path: str, cohort: Cohort, service: str) -> None:
+        """Report each year's problem with a cohort's population; the model makes no rows."""
+        for cell in self.population.column(cohort.age_from, cohort.age_to, cohort.sex):
+            if isinstance(cell, CohortError):
+                self.cohort_problem(path, cell, service)
+
     def too_large(self, path: str, year: int, service: str) -> None:
         self.out.append(
             f"{path}: the numbers are too large to work out year {year} (model {service})"
         )
-
-
-def _row(
-    service: str,
-    tenure: str | None,
-    year: int,
-    demand: float,
-    supply: Any,
-    gap: float | None,
-) -> Row:
-    """One output row (the caller has checked the numbers are finite)."""
-    return {
-        "service": service,
-        "tenure": tenure,
-        "year": year,
-        "demand": demand,
-        "supply": supply,
-        "gap": gap,
-    }
 
 
 def _rates_of(given: RatioRate) -> float | dict[str, float]:
@@ -1395,47 +1450,30 @@ def _ratio_rows(
     ctx: _Context,
 ) -> _Made:
     """A row per year: demand is ratio_demand (rate × people / 1000), written out here."""
-    rows: list[Row] = []
-    append = rows.append
-    column = ctx.population.column(cohort.age_from, cohort.age_to, cohort.sex)
-    raw, number = supply.raw, supply.number
-    for year, found in zip(ctx.years, column, strict=True):
-        if isinstance(found, CohortError):
-            ctx.cohort_problem(f"{p}.cohort", found, service)
-            continue
-        demand = rate * found[0] / 1000
-        gap = None if number is None else demand - number
-        if not isfinite(demand if gap is None else gap):  # a non-finite demand makes gap so
-            ctx.too_large(p, year, service)
-            continue
-        append(
-            {
-                "service": service,
-                "tenure": None,
-                "year": year,
-                "demand": demand,
-                "supply": raw,
-                "gap": gap,
-            }
-        )
-    return rows, _ratio_inputs(cohort, rate, source, column)
+    people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+    if people is None:
+        ctx.cohort_problems(f"{p}.cohort", cohort, service)
+        return None
+    demands = [rate * n / 1000 for n in people]
+    rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
+    return None if rows is None else (rows, _ratio_inputs(cohort, rate, source, people, ctx))
 
 
 def _ratio_inputs(
     cohort: Cohort,
     rate: float | dict[str, float],
     source: dict[str, Any] | None,
-    column: Sequence[_Found | CohortError],
+    people: list[float],
+    ctx: _Context,
 ) -> Inputs:
-    found = [cell for cell in column if not isinstance(cell, CohortError)]
     return {
         "method": "ratio",
         "cohort": cohort.as_data(),
         "per_1000": rate,
         "preset": source,
         "by_year": {
-            "cohort_population": [people for people, _ in found],
-            "population_rows": [used for _, used in found],
+            "cohort_population": people,
+            "population_rows": ctx.population.used(cohort.age_from, cohort.age_to, cohort.sex),
         },
     }
 
@@ -1450,32 +1488,63 @@ def _split_ratio_rows(
     ctx: _Context,
 ) -> _Made:
     """Per year, a row per tenure and then the total row."""
-    rows: list[Row] = []
-    column = ctx.population.column(cohort.age_from, cohort.age_to, cohort.sex)
-    raw, number = supply.raw, supply.number
+    people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+    if people is None:
+        ctx.cohort_problems(f"{p}.cohort", cohort, service)
+        return None
     by_tenure = supply.by_tenure or {}
-    tenures = [(name, rate, *by_tenure.get(name, (None, None))) for name, rate in rates.items()]
-    for year, found in zip(ctx.years, column, strict=True):
-        if isinstance(found, CohortError):
-            ctx.cohort_problem(f"{p}.cohort", found, service)
-            continue
-        people = found[0]
-        split: list[Row] = []
-        demand = 0.0
-        for tenure, rate, tenure_raw, tenure_number in tenures:
-            part = rate * people / 1000
-            demand += part
-            part_gap = None if tenure_number is None else part - tenure_number
-            split.append(_row(service, tenure, year, part, tenure_raw, part_gap))
-        gap = None if number is None else demand - number
-        # Each tenure's demand and supply lie between 0 and the finite totals, so a finite
-        # total row means every tenure row is finite too.
-        if not isfinite(demand if gap is None else gap):
+    parts = [[rate * n / 1000 for n in people] for rate in rates.values()]
+    totals = [sum(each_tenure) for each_tenure in zip(*parts, strict=True)]
+    # Each tenure's demand and supply lie between 0 and the finite totals, so finite total
+    # rows mean every tenure row is finite too: check those first, to report them alone.
+    total_rows = _rows(p, service, TOTAL, totals, supply.raw, supply.number, ctx)
+    if total_rows is None:
+        return None
+    columns = []
+    for tenure, demands in zip(rates, parts, strict=True):
+        raw, number = by_tenure.get(tenure, (None, None))
+        columns.append(cast(list[Row], _rows(p, service, tenure, demands, raw, number, ctx)))
+    columns.append(total_rows)
+    rows = [row for year_rows in zip(*columns, strict=True) for row in year_rows]
+    return rows, _ratio_inputs(cohort, rates, source, people, ctx)
+
+
+def _rows(
+    p: str,
+    service: str,
+    tenure: str | None,
+    demands: list[float],
+    raw: Any,
+    number: float | None,
+    ctx: _Context,
+) -> list[Row] | None:
+    """A row per requested year, or None when a figure is too large to work out (reported).
+
+    One sum checks a whole column: it is finite when every figure is (a finite column whose
+    sum overflows is checked figure by figure)."""
+    gaps: list[float] | list[None]
+    if number is None:
+        gaps = [None] * len(demands)
+        checked = demands
+    else:
+        gaps = checked = [demand - number for demand in demands]
+    if not isfinite(sum(checked)):
+        too_large = [year for year, x in zip(ctx.years, checked, strict=True) if not isfinite(x)]
+        for year in too_large:
             ctx.too_large(p, year, service)
-            continue
-        rows += split
-        rows.append(_row(service, TOTAL, year, demand, raw, gap))
-    return rows, _ratio_inputs(cohort, rates, source, column)
+        if too_large:
+            return None
+    return [
+        {
+            "service": service,
+            "tenure": tenure,
+            "year": year,
+            "demand": demand,
+            "supply": raw,
+            "gap": gap,
+        }
+        for year, demand, gap in zip(ctx.years, demands, gaps, strict=True)
+    ]
 
 
 def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> _Made:
@@ -1499,39 +1568,19 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
     if len(out) > before or prepared is None or supply is None:
         return None
     shape, rates, definitions = prepared
-    column = ctx.population.bands_column(shape)
-    raw, number = supply.raw, supply.number
-    rows: list[Row] = []
-    append = rows.append
-    counted: list[tuple[float, ...]] = []
-    rows_used: list[tuple[tuple[int, ...], ...]] = []
-    with_condition: list[float] = []
-    for year, found in zip(ctx.years, column, strict=True):
-        if isinstance(found, list):
-            for j, error in found:
+    counted = ctx.population.band_counts(shape)
+    if counted is None:
+        for found in ctx.population.bands_column(shape):
+            for j, error in found if isinstance(found, list) else ():
                 where = f"{p}.preset" if source is not None else f"{p}.rates[{j}]"
                 ctx.cohort_problem(where, error, service)
-            continue
-        counts, used = found
-        people_with = sum(map(operator.mul, rates, counts), 0.0)  # prevalence_demand
-        demand = people_with if ratio is None else people_with * ratio
-        gap = None if number is None else demand - number
-        if not isfinite(demand if gap is None else gap):
-            ctx.too_large(p, year, service)
-            continue
-        counted.append(counts)
-        rows_used.append(used)
-        with_condition.append(people_with)
-        append(
-            {
-                "service": service,
-                "tenure": None,
-                "year": year,
-                "demand": demand,
-                "supply": raw,
-                "gap": gap,
-            }
-        )
+        return None
+    mul = operator.mul
+    with_condition = [sum(map(mul, rates, counts), 0.0) for counts in counted]  # prevalence_demand
+    demands = with_condition if ratio is None else [n * ratio for n in with_condition]
+    rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
+    if rows is None:
+        return None
     inputs = {
         "method": "prevalence",
         "bands": definitions,
@@ -1539,7 +1588,7 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
         "preset": source,
         "by_year": {
             "band_population": counted,
-            "population_rows": rows_used,
+            "population_rows": ctx.population.bands_used(shape),
             "people_with_condition": with_condition,
         },
     }
@@ -1632,46 +1681,25 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
         out.append(f"{p}.history: the numbers are too large to fit a trend (model {service})")
         return None
     fitted_to = "people supported" if cohort is None else "people supported per head of cohort"
-    column: Sequence[_Found | CohortError | None] = [None] * len(ctx.years)
+    projections = [intercept + slope * year for year in ctx.years]  # trend_projection
+    by_year: dict[str, list[Any]] = {"projected": projections}
+    demands = projections
     if cohort is not None:
-        column = ctx.population.column(cohort.age_from, cohort.age_to, cohort.sex)
-    raw, number = supply.raw, supply.number
-    rows: list[Row] = []
-    append = rows.append
-    projections: list[float] = []
-    floors: list[bool] = []
-    for year, cell in zip(ctx.years, column, strict=True):
-        projected = intercept + slope * year  # trend_projection, written out
-        demand = projected
-        if cell is not None:
-            if isinstance(cell, CohortError):
-                ctx.cohort_problem(f"{p}.cohort", cell, service)
-                continue
-            demand = projected * cell[0]
-        floored = floor is not None and demand < floor
-        if floored and floor is not None:
-            demand = floor
-        gap = None if number is None else demand - number
-        if not isfinite(demand if gap is None else gap):
-            ctx.too_large(p, year, service)
-            continue
-        projections.append(projected)
-        floors.append(floored)
-        append(
-            {
-                "service": service,
-                "tenure": None,
-                "year": year,
-                "demand": demand,
-                "supply": raw,
-                "gap": gap,
-            }
-        )
-    by_year: dict[str, list[Any]] = {"projected": projections, "floored": floors}
-    if cohort is not None:
-        counted = [c for c in column if c is not None and not isinstance(c, CohortError)]
-        by_year["cohort_population"] = [people for people, _ in counted]
-        by_year["population_rows"] = [used for _, used in counted]
+        people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+        if people is None:
+            ctx.cohort_problems(f"{p}.cohort", cohort, service)
+            return None
+        demands = [rate * n for rate, n in zip(projections, people, strict=True)]
+        by_year["cohort_population"] = people
+        by_year["population_rows"] = ctx.population.used(cohort.age_from, cohort.age_to, cohort.sex)
+    if floor is None:
+        by_year["floored"] = [False] * len(demands)
+    else:
+        by_year["floored"] = [demand < floor for demand in demands]
+        demands = [floor if demand < floor else demand for demand in demands]
+    rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
+    if rows is None:
+        return None
     inputs = {
         "method": "trend",
         "fitted_to": fitted_to,

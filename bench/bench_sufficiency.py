@@ -42,7 +42,7 @@ ALL_YEARS = HISTORY + YEARS
 # Population bands; "all" rows for every band, male and female rows from 65 (what CFAS needs).
 BANDS = [(18, 64), (65, 69), (70, 74), (75, 79), (80, 84), (85, 89), (90, None)]
 SEXES = ("all", "male", "female")
-RUNS = 5
+RUNS = 7
 
 
 def band_slice(age_from, age_to):

@@ -114,7 +114,7 @@ class ScenarioTests(TestCase):
         page = self.client.get(Scenario.objects.get().get_absolute_url())
         html = page.content.decode()
         self.assertContains(page, "How each figure was worked out")
-        self.assertContains(page, "<dd class=\"govuk-summary-list__value\">aged 75 and over</dd>")
+        self.assertContains(page, '<dd class="govuk-summary-list__value">aged 75 and over</dd>')
         self.assertContains(page, "More Choice, Greater Voice")
         # 75+ is 16,000 in 2024 and 17,600 in 2034; 45 per 1,000 → 720 and 792.
         self.assertRegex(html, r"(?s)>2024</th>\s*<td[^>]*>16,000</td><td[^>]*>720</td>")

@@ -190,3 +190,27 @@ class ScenarioTests(TestCase):
         )
         url = reverse("planning:scenario", kwargs={"council": self.council.slug, "pk": theirs.pk})
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+def test_explanations_follow_the_engines_year_order_whatever_it_was():
+    """`by_year` lists follow the years as the engine was given them; the page sorts them."""
+    from caremarket.planning.results import Result, explanations
+    from caremarket.rules.sufficiency import calculate
+
+    output = calculate(
+        {
+            "years": [2034, 2024],
+            "population": [
+                {"year": 2024, "age_from": 75, "age_to": None, "value": 20000},
+                {"year": 2034, "age_from": 75, "age_to": None, "value": 23000},
+            ],
+            "models": [
+                {"service": "beds", "method": "ratio", "cohort": {"age_from": 75}, "per_1000": 65}
+            ],
+        }
+    )
+    result = Result(output["rows"], [], output["inputs"], output["years"])
+    [beds] = explanations(result)
+    assert beds.columns == ["Cohort population", "Demand"]
+    assert beds.rows == [(2024, ["20,000", "1,300"]), (2034, ["23,000", "1,495"])]
+    assert ("Rate per 1,000", "65") in beds.facts

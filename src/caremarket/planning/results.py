@@ -19,6 +19,8 @@ class Result:
     problems: list[str]
     # Per service, what made its rows (the engine's `inputs`, with `by_year` lists).
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The years as the engine was given them: the order of every `by_year` list.
+    engine_years: list[int] = field(default_factory=list)
 
     @property
     def headline_rows(self) -> list[dict[str, Any]]:
@@ -37,7 +39,7 @@ def run(council: LocalAuthority, years: list[int], models: list[Any]) -> Result:
         output = calculate(engine_input(council, years, models))
     except SufficiencyInputError as error:
         return Result([], error.problems)
-    return Result(output["rows"], [], output["inputs"])
+    return Result(output["rows"], [], output["inputs"], output["years"])
 
 
 def label(service: str) -> str:
@@ -199,16 +201,16 @@ def _facts(inputs: dict[str, Any]) -> list[tuple[str, str]]:
 def explanations(result: Result) -> list[Explanation]:
     """Every service's inputs in words and by year, so each row's figure can be traced."""
     demand = {(r["service"], r["year"]): r["demand"] for r in result.headline_rows}
-    years = result.years()
+    position = {year: k for k, year in enumerate(result.engine_years)}
     found = []
     for service, inputs in result.inputs.items():
         by_year = {key: inputs["by_year"][key] for key in BY_YEAR if key in inputs["by_year"]}
         columns = [BY_YEAR[key] for key in by_year] + ["Demand"]
         rows = []
-        for k, year in enumerate(years):
+        for year in result.years():
             cells = []
             for values in by_year.values():
-                value = values[k]
+                value = values[position[year]]
                 cells.append(number(sum(value), 0) if isinstance(value, tuple) else number(value))
             rows.append((year, [*cells, number(demand[service, year])]))
         found.append(Explanation(label(service), _facts(inputs), columns, rows))

@@ -40,6 +40,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "planning:scenario": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "planning:scenario_csv": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "planning:delete_scenario": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "planning:add_model": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "planning:remove_model": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "statements:staff_list": (COUNCIL, {"commissioner", "council_admin"}),
     "statements:compare": ({**COUNCIL, "statement": "mps"}, {"commissioner", "council_admin"}),
     "statements:draft": (MPS_EDITION, {"commissioner", "council_admin"}),

@@ -21,12 +21,16 @@ def commissioner(transactional_db):
     return user
 
 
-def test_save_then_compare_two_scenarios(page, commissioner):
+def sign_in(page):
     page.goto("/sign-in/")
     page.fill("#id_username", "commissioner")
     page.fill("#id_password", "a long enough password")
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff/")
+
+
+def test_save_then_compare_two_scenarios(page, commissioner):
+    sign_in(page)
     page.goto("/staff/stoke-on-trent/sufficiency/")
     assert_accessible(page)
     page.fill("#id_name", "Baseline")
@@ -50,4 +54,25 @@ def test_save_then_compare_two_scenarios(page, commissioner):
     assert page.locator("#compare-table tbody tr").count() > 0
     text = page.locator("#compare-table").inner_text()
     assert "936" in text and "1,040" in text  # 16,000 aged 75+ × 58.5 and × 65 per 1,000
+    assert_accessible(page)
+
+
+def test_add_a_cited_model_and_read_how_it_was_worked_out(page, commissioner):
+    sign_in(page)
+    page.goto("/staff/stoke-on-trent/sufficiency/")
+    page.fill("#id_name", "Baseline")
+    page.get_by_role("button", name="Save and calculate").click()
+    page.get_by_role("link", name="Add a model").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add and calculate").click()  # nothing filled in
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.fill("#id_service", "Dementia nursing")
+    page.get_by_label("Dementia specific: 6 per 1,000 people aged 75 and over", exact=False).check()
+    page.fill("#id_supply", "40")
+    page.get_by_role("button", name="Add and calculate").click()
+    row = page.locator("#sufficiency-table tbody tr", has_text="dementia_nursing").first
+    assert "96" in row.inner_text()  # 6 per 1,000 of 16,000 aged 75+
+    page.locator(".govuk-details__summary-text", has_text="Dementia nursing").click()
+    assert page.get_by_text("Dementia nursing: inputs by year").is_visible()
     assert_accessible(page)

@@ -214,3 +214,135 @@ def test_explanations_follow_the_engines_year_order_whatever_it_was():
     assert beds.columns == ["Cohort population", "Demand"]
     assert beds.rows == [(2024, ["20,000", "1,300"]), (2034, ["23,000", "1,495"])]
     assert ("Rate per 1,000", "65") in beds.facts
+
+
+class ModelFormTests(TestCase):
+    """Adding and removing a model without writing JSON."""
+
+    def setUp(self):
+        self.council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        single_years(self.council)
+        self.user = User.objects.create_user("commissioner")
+        Membership.objects.create(user=self.user, local_authority=self.council, role="commissioner")
+        self.client.force_login(self.user)
+        self.scenario = Scenario.objects.create(
+            local_authority=self.council,
+            name="Base",
+            years=[2024, 2034],
+            demand_models=[
+                {"service": "residential_beds", "method": "ratio", "cohort": {"age_from": 75},
+                 "per_1000": 65, "supply": 811}
+            ],
+        )  # fmt: skip
+        kwargs = {"council": self.council.slug, "pk": self.scenario.pk}
+        self.add_url = reverse("planning:add_model", kwargs=kwargs)
+        self.remove_url = reverse("planning:remove_model", kwargs=kwargs)
+
+    def add(self, **fields):
+        return self.client.post(self.add_url, {"floor_at_zero": "on", **fields})
+
+    def models(self):
+        self.scenario.refresh_from_db()
+        return self.scenario.demand_models
+
+    def test_the_form_offers_every_cited_preset_rate_and_own_models(self):
+        page = self.client.get(self.add_url)
+        self.assertContains(page, "Extra care: 15 rent + 10 sale per 1,000 people aged 75 and over")
+        self.assertContains(page, 'value="mcgv2008:nursing_care"')
+        self.assertContains(page, 'value="cfas2_dementia"')
+        self.assertContains(page, "Our own rate per 1,000 people of an age group")
+
+    def test_a_preset_rate_is_added_and_calculated(self):
+        response = self.add(service="Nursing beds", kind="mcgv2008:nursing_care", supply="500")
+        self.assertRedirects(response, self.scenario.get_absolute_url())
+        self.assertEqual(
+            self.models()[-1],
+            {"service": "nursing_beds", "method": "ratio", "preset": "mcgv2008",
+             "preset_rate": "nursing_care", "supply": 500.0},
+        )  # fmt: skip
+        page = self.client.get(self.scenario.get_absolute_url())
+        self.assertContains(page, "720")  # 45 per 1,000 of 16,000 aged 75+
+        self.assertContains(page, "Nursing beds: inputs by year")
+
+    def test_an_own_rate_and_a_trend_are_added(self):
+        self.add(service="day care", kind="ratio", per_1000="12.5", age_from="65", age_to="89")
+        self.add(service="clients", kind="trend", history="2022: 240, 2023: 250", age_from="")
+        day, clients = self.models()[-2:]
+        self.assertEqual(
+            day,
+            {"service": "day_care", "method": "ratio", "cohort": {"age_from": 65, "age_to": 89},
+             "per_1000": 12.5},
+        )  # fmt: skip
+        self.assertEqual(
+            clients,
+            {"service": "clients", "method": "trend", "history": {"2022": 240.0, "2023": 250.0},
+             "floor": 0},
+        )  # fmt: skip
+
+    def test_wrong_missing_and_huge_input_get_messages_and_nothing_changes(self):
+        before = self.models()
+        cases = [
+            ({}, ["Enter a name for the service", "Choose how demand is worked out"]),
+            ({"service": "x", "kind": "ratio"}, ["Enter the rate per 1,000 people",
+                                                 "Enter the youngest age of the group"]),
+            ({"service": "x", "kind": "ratio", "per_1000": "lots", "age_from": "75"},
+             ["Enter a number"]),
+            ({"service": "x", "kind": "ratio", "per_1000": "5", "age_from": "80", "age_to": "70"},
+             ["Ages to must be the same as or older than ages from"]),
+            ({"service": "x", "kind": "trend", "history": "2022: 240"},
+             ["Enter at least two past years of people supported"]),
+            ({"service": "x", "kind": "trend", "history": "last year: 240, 2023: 250"},
+             ["is not a year and a number"]),
+            ({"service": "x", "kind": "trend", "history": "2022: 1, 2022: 2"},
+             ["2022 is given twice"]),
+            ({"service": "x", "kind": "mcgv2008:nonsense"}, ["Select a valid choice"]),
+            ({"service": "Residential beds", "kind": "mcgv2008:nursing_care"},
+             ["This scenario already has a model with that name"]),
+            ({"service": "x" * 5000, "kind": "mcgv2008:nursing_care"},
+             ["Ensure this value has at most 80 characters"]),
+            ({"service": "x", "kind": "mcgv2008:nursing_care", "supply": "1e400"},
+             ["Enter a number"]),
+            ({"service": "x", "kind": "mcgv2008:nursing_care", "supply": "-3"},
+             ["greater than or equal to 0"]),
+        ]  # fmt: skip
+        for fields, expected in cases:
+            with self.subTest(fields=str(fields)[:80]):
+                response = self.add(**fields)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "There is a problem")
+                for message in expected:
+                    self.assertContains(response, message)
+        self.assertEqual(self.models(), before)
+
+    def test_the_engine_refuses_a_model_the_councils_data_cannot_support(self):
+        # Persons-only projections: the sex-specific dementia preset cannot be worked out.
+        response = self.add(service="dementia", kind="cfas2_dementia")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "no male population")
+        self.assertEqual(len(self.models()), 1)
+        # 18-64 is not in the projections either: the engine names the gap.
+        response = self.add(
+            service="adults", kind="ratio", per_1000="3", age_from="18", age_to="64"
+        )
+        self.assertContains(response, "There is a problem")
+        self.assertEqual(len(self.models()), 1)
+
+    def test_a_model_is_removed_but_never_the_last(self):
+        self.add(service="nursing", kind="mcgv2008:nursing_care")
+        response = self.client.post(self.remove_url, {"service": "residential_beds"})
+        self.assertRedirects(response, self.scenario.get_absolute_url())
+        self.assertEqual([m["service"] for m in self.models()], ["nursing"])
+        response = self.client.post(self.remove_url, {"service": "nursing"}, follow=True)
+        self.assertContains(response, "A scenario needs at least one model")
+        response = self.client.post(self.remove_url, {"service": "gone"}, follow=True)
+        self.assertContains(response, "That model is not in this scenario")
+        self.assertEqual([m["service"] for m in self.models()], ["nursing"])
+        self.assertEqual(self.client.get(self.remove_url).status_code, 405)
+
+    def test_another_councils_scenario_cannot_be_changed(self):
+        other = LocalAuthority.objects.create(code="E08000026", name="Coventry")
+        theirs = Scenario.objects.create(
+            local_authority=other, name="Theirs", years=[2024], demand_models=[]
+        )
+        url = reverse("planning:add_model", kwargs={"council": self.council.slug, "pk": theirs.pk})
+        self.assertEqual(self.client.get(url).status_code, 404)

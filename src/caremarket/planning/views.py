@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -15,7 +16,7 @@ from caremarket.access import staff
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.planning import results
-from caremarket.planning.forms import ScenarioForm
+from caremarket.planning.forms import AddModelForm, ScenarioForm
 from caremarket.planning.inputs import default_models, default_years
 from caremarket.planning.models import Scenario
 
@@ -146,3 +147,55 @@ def compare(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "error": error,
         },
     )
+
+
+def _keep_models(
+    request: HttpRequest, found: Scenario, models: list[Any], done: str
+) -> HttpResponse:
+    found.demand_models = models
+    found.updated_by = request.user
+    found.save(update_fields=["demand_models", "updated_by", "updated_at"])
+    messages.success(request, done)
+    return redirect(found)
+
+
+def _services(found: Scenario) -> set[str]:
+    return {m["service"] for m in found.demand_models if isinstance(m, dict) and "service" in m}
+
+
+@staff(*PLANNERS)
+def add_model(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Add one model from a form (a cited preset, an own rate or a trend): no JSON to write.
+    The engine checks it on the council's data before anything is saved."""
+    found = _get_scenario(council, pk)
+    form = AddModelForm(request.POST or None, taken=_services(found))
+    if request.method == "POST" and form.is_valid():
+        models = [*found.demand_models, form.model()]
+        outcome = results.run(council, found.years, models)
+        if outcome.problems:
+            for problem in outcome.problems[:20]:
+                form.add_error(None, problem.split(": ", 1)[-1])
+        else:
+            added = results.label(models[-1]["service"]).lower()
+            return _keep_models(request, found, models, f"Added {added}")
+    return render(
+        request, "planning/add_model.html", {"council": council, "scenario": found, "form": form}
+    )
+
+
+@staff(*PLANNERS)
+@require_POST
+def remove_model(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Remove the model named in the form; a scenario keeps at least one model."""
+    found = _get_scenario(council, pk)
+    service = request.POST.get("service", "")
+    kept = [
+        m for m in found.demand_models if not (isinstance(m, dict) and m.get("service") == service)
+    ]
+    if len(kept) == len(found.demand_models):
+        messages.error(request, "That model is not in this scenario (it may have been removed)")
+    elif not kept:
+        messages.error(request, "A scenario needs at least one model: add another first")
+    else:
+        return _keep_models(request, found, kept, f"Removed {results.label(service).lower()}")
+    return redirect(found)

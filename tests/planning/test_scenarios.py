@@ -318,7 +318,8 @@ class ModelFormTests(TestCase):
         # Persons-only projections: the sex-specific dementia preset cannot be worked out.
         response = self.add(service="dementia", kind="cfas2_dementia")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "no male population")
+        self.assertContains(response, "Dementia: no male population")
+        self.assertNotContains(response, "models[1]")
         self.assertEqual(len(self.models()), 1)
         # 18-64 is not in the projections either: the engine names the gap.
         response = self.add(

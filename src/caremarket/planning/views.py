@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -159,6 +160,16 @@ def _keep_models(
     return redirect(found)
 
 
+def _named(problem: str, models: list[Any]) -> str:
+    """An engine message with its `models[i]…` path put as the model's service name."""
+    match = re.match(r"models\[(\d+)\][^:]*: (.*)", problem, re.S)
+    if match is None or int(match[1]) >= len(models):
+        return problem
+    model = models[int(match[1])]
+    service = model.get("service") if isinstance(model, dict) else None
+    return f"{results.label(str(service))}: {match[2]}" if service else match[2]
+
+
 def _services(found: Scenario) -> set[str]:
     return {m["service"] for m in found.demand_models if isinstance(m, dict) and "service" in m}
 
@@ -174,7 +185,7 @@ def add_model(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRes
         outcome = results.run(council, found.years, models)
         if outcome.problems:
             for problem in outcome.problems[:20]:
-                form.add_error(None, problem.split(": ", 1)[-1])
+                form.add_error(None, _named(problem, models))
         else:
             added = results.label(models[-1]["service"]).lower()
             return _keep_models(request, found, models, f"Added {added}")

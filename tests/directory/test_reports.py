@@ -204,3 +204,20 @@ def test_reporters_emails_are_forgotten_after_resolution(world: World) -> None:
         assert report.reporter_email == email
     assert old.problem == "Wrong" and old.resolution == "Fixed"
     assert AuditEvent.objects.filter(action="forgot_reporter_emails").count() == 1
+
+
+def test_the_staff_pager_keeps_other_parameters_and_says_where_you_are():
+    """includes/page_nav.html serves the reports and reviews queues."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(120), 50).page(2)
+    html = render_to_string(
+        "includes/page_nav.html", {"page": page, "label": "reports", "query": "show=open&"}
+    )
+    assert 'aria-label="Pages of reports"' in html
+    assert 'href="?show=open&amp;page=1" rel="prev"' in html
+    assert 'href="?show=open&amp;page=3" rel="next"' in html
+    assert "Page 2 of 3" in html
+    single = Paginator(range(3), 50).page(1)
+    assert "govuk-pagination" not in render_to_string("includes/page_nav.html", {"page": single})

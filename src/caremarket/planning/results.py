@@ -129,7 +129,7 @@ BY_YEAR = {
 
 
 def ages(cohort: dict[str, Any]) -> str:
-    """ "aged 75 and over" or "aged 18 to 64", with the sex unless it is everyone."""
+    """A cohort in words, "aged 75 and over" or "aged 18 to 64", with its sex unless all."""
     span = (
         f"aged {cohort['age_from']} and over"
         if cohort.get("age_to") is None

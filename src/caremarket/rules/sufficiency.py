@@ -1369,11 +1369,15 @@ class _Context:
         if not error.quiet:
             self.out.append(f"{path}: {error.reason} (model {service})")
 
-    def cohort_problems(self, path: str, cohort: Cohort, service: str) -> None:
-        """Report each year's problem with a cohort's population; the model makes no rows."""
-        for cell in self.population.column(cohort.age_from, cohort.age_to, cohort.sex):
-            if isinstance(cell, CohortError):
-                self.cohort_problem(path, cell, service)
+    def cohort_people(self, path: str, cohort: Cohort, service: str) -> list[float] | None:
+        """The cohort's population in each requested year; or None, having reported each
+        year's problem with it (the model then makes no rows)."""
+        people = self.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+        if people is None:
+            for cell in self.population.column(cohort.age_from, cohort.age_to, cohort.sex):
+                if isinstance(cell, CohortError):
+                    self.cohort_problem(path, cell, service)
+        return people
 
     def too_large(self, path: str, year: int, service: str) -> None:
         self.out.append(
@@ -1435,38 +1439,17 @@ def _ratio_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
     supply = _supply(model.get("supply"), tenures, f"{p}.supply", out)
     if len(out) > before or rate is None or cohort is None or supply is None:
         return None
-    if isinstance(rate, dict):
-        return _split_ratio_rows(p, service, rate, cohort, supply, source, ctx)
-    return _ratio_rows(p, service, rate, cohort, supply, source, ctx)
-
-
-def _ratio_rows(
-    p: str,
-    service: str,
-    rate: float,
-    cohort: Cohort,
-    supply: _Supply,
-    source: dict[str, Any] | None,
-    ctx: _Context,
-) -> _Made:
-    """A row per year: demand is ratio_demand (rate × people / 1000), written out here."""
-    people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+    people = ctx.cohort_people(f"{p}.cohort", cohort, service)
     if people is None:
-        ctx.cohort_problems(f"{p}.cohort", cohort, service)
         return None
-    demands = [rate * n / 1000 for n in people]
-    rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
-    return None if rows is None else (rows, _ratio_inputs(cohort, rate, source, people, ctx))
-
-
-def _ratio_inputs(
-    cohort: Cohort,
-    rate: float | dict[str, float],
-    source: dict[str, Any] | None,
-    people: list[float],
-    ctx: _Context,
-) -> Inputs:
-    return {
+    if isinstance(rate, dict):
+        rows = _split_ratio_rows(p, service, rate, people, supply, ctx)
+    else:  # ratio_demand (rate × people / 1000), written out
+        demands = [rate * n / 1000 for n in people]
+        rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
+    if rows is None:
+        return None
+    inputs = {
         "method": "ratio",
         "cohort": cohort.as_data(),
         "per_1000": rate,
@@ -1476,22 +1459,18 @@ def _ratio_inputs(
             "population_rows": ctx.population.used(cohort.age_from, cohort.age_to, cohort.sex),
         },
     }
+    return rows, inputs
 
 
 def _split_ratio_rows(
     p: str,
     service: str,
     rates: dict[str, float],
-    cohort: Cohort,
+    people: list[float],
     supply: _Supply,
-    source: dict[str, Any] | None,
     ctx: _Context,
-) -> _Made:
+) -> list[Row] | None:
     """Per year, a row per tenure and then the total row."""
-    people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
-    if people is None:
-        ctx.cohort_problems(f"{p}.cohort", cohort, service)
-        return None
     by_tenure = supply.by_tenure or {}
     parts = [[rate * n / 1000 for n in people] for rate in rates.values()]
     totals = [sum(each_tenure) for each_tenure in zip(*parts, strict=True)]
@@ -1505,8 +1484,7 @@ def _split_ratio_rows(
         raw, number = by_tenure.get(tenure, (None, None))
         columns.append(cast(list[Row], _rows(p, service, tenure, demands, raw, number, ctx)))
     columns.append(total_rows)
-    rows = [row for year_rows in zip(*columns, strict=True) for row in year_rows]
-    return rows, _ratio_inputs(cohort, rates, source, people, ctx)
+    return [row for year_rows in zip(*columns, strict=True) for row in year_rows]
 
 
 def _rows(
@@ -1685,9 +1663,8 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
     by_year: dict[str, list[Any]] = {"projected": projections}
     demands = projections
     if cohort is not None:
-        people = ctx.population.people(cohort.age_from, cohort.age_to, cohort.sex)
+        people = ctx.cohort_people(f"{p}.cohort", cohort, service)
         if people is None:
-            ctx.cohort_problems(f"{p}.cohort", cohort, service)
             return None
         demands = [rate * n for rate, n in zip(projections, people, strict=True)]
         by_year["cohort_population"] = people

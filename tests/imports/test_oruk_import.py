@@ -330,3 +330,34 @@ def test_the_command_imports_a_feed(council: LocalAuthority, capsys: Any) -> Non
     assert Service.objects.filter(local_authority=council).count() == 6
     with pytest.raises(CommandError):
         call_command("import", "oruk", str(FEED))
+
+
+@pytest.mark.django_db
+def test_an_entry_that_is_not_an_object_is_a_problem_at_its_path_and_the_rest_is_read() -> None:
+    record = {
+        "id": "s1",
+        "name": "Lunch club",
+        "organization": {"id": "o1", "name": "Friends"},
+        "service_areas": [7, {"name": "Hanley"}],
+        "languages": ["Urdu", 3],
+        "cost_options": ["free", {"option": "Lunch", "amount": 4}],
+        "contacts": [None, {"email": "club@example.org"}],
+        "taxonomy_terms": [None, "meals", {"name": "Meals"}],
+        "schedules": [[], {"byday": "MO", "opens_at": "10:00", "closes_at": "12:00"}],
+    }
+    values, problems, _ = oruk.parse_service(record, oruk.TaxonomyMatcher())
+    reasons = {bad.path: bad.reason for bad in problems}
+    assert reasons == {
+        "service_areas[0]": "must be an object, not int",
+        "languages[1]": "must be an object, not int",
+        "cost_options[0]": "must be an object, not str",
+        "contacts[0]": "must be an object, not NoneType",
+        "taxonomy_terms[1]": "must be an object, not str",
+        "schedules[0]": "must be an object, not list",
+    }
+    fields = values["fields"]
+    assert fields["areas_served"] == "Hanley"
+    assert fields["languages"] == ["Urdu"]
+    assert fields["cost_detail"] == "Lunch: £4.00"
+    assert fields["email"] == "club@example.org"
+    assert [s["weekday"] for s in values["schedules"]] == [0]

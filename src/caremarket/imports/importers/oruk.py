@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,14 @@ class Reader:
         if not isinstance(data, dict):
             raise Bad(path, f"must be an object, not {type(data).__name__}")
         return data
+
+    def objects(self, entries: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The entries that are objects; each one that is not is a problem at its path."""
+        for path, raw in entries:
+            if isinstance(raw, dict):
+                yield path, raw
+            else:
+                self.problems.append(Bad(path, f"must be an object, not {type(raw).__name__}"))
 
     def items(self, data: dict[str, Any], key: str, path: str) -> list[tuple[str, Any]]:
         value = data.get(key)
@@ -242,12 +250,7 @@ def _schedules(
 ) -> list[tuple[str | None, dict[str, Any]]]:
     """(service_at_location id or None, stored schedule values) per weekday of each entry."""
     out: list[tuple[str | None, dict[str, Any]]] = []
-    for path, raw in entries:
-        try:
-            entry = reader.obj(raw, path)
-        except Bad as bad:
-            reader.problems.append(bad)
-            continue
+    for path, entry in reader.objects(entries):
         byday = reader.text(entry, "byday", path, 100)
         opens = reader.clock(entry, "opens_at", path)
         closes = reader.clock(entry, "closes_at", path)
@@ -393,12 +396,7 @@ def parse_service(
         problems.append(Bad("maximum_age", "is below minimum_age"))
 
     areas = []
-    for path, raw in reader.items(service, "service_areas", ""):
-        try:
-            area = reader.obj(raw, path)
-        except Bad as bad:
-            problems.append(bad)
-            continue
+    for path, area in reader.objects(reader.items(service, "service_areas", "")):
         own = area.get("extent_type") == "ons_code" and str(area.get("extent", "")).strip()
         if council_code and own == council_code:
             continue
@@ -408,26 +406,18 @@ def parse_service(
             or reader.text(area, "extent", path, 500)
         )
     languages: list[str] = []
-    for path, raw in reader.items(service, "languages", ""):
-        if isinstance(raw, str):
-            raw = {"name": raw}
-        try:
-            language = reader.obj(raw, path)
-        except Bad as bad:
-            problems.append(bad)
-            continue
+    named = (
+        (path, {"name": raw} if isinstance(raw, str) else raw)
+        for path, raw in reader.items(service, "languages", "")
+    )
+    for path, language in reader.objects(named):
         word = reader.text(language, "name", path, 100) or reader.text(language, "code", path, 20)
         if word and word not in languages:
             languages.append(word)
 
     costs: list[str] = []
     details: list[str] = []
-    for path, raw in reader.items(service, "cost_options", ""):
-        try:
-            option = reader.obj(raw, path)
-        except Bad as bad:
-            problems.append(bad)
-            continue
+    for path, option in reader.objects(reader.items(service, "cost_options", "")):
         amount = reader.number(option, "amount", path, 0, 1_000_000)
         label = reader.text(option, "option", path, 500)
         about = reader.text(option, "amount_description", path, 5000)
@@ -454,12 +444,7 @@ def parse_service(
 
     email = reader.checked(reader.text(service, "email", "", 254), "email", _email, "an email")
     phones = reader.items(service, "phones", "")
-    for path, raw in reader.items(service, "contacts", ""):
-        try:
-            contact = reader.obj(raw, path)
-        except Bad as bad:
-            problems.append(bad)
-            continue
+    for path, contact in reader.objects(reader.items(service, "contacts", "")):
         email = email or reader.checked(
             reader.text(contact, "email", path, 254), _join(path, "email"), _email, "an email"
         )
@@ -476,14 +461,7 @@ def parse_service(
         (path, raw.get("taxonomy_term") if isinstance(raw, dict) else raw)
         for path, raw in reader.items(service, "attributes", "")
     ] + reader.items(service, "taxonomy_terms", "")
-    for path, raw in term_entries:
-        if raw is None:
-            continue
-        try:
-            term = reader.obj(raw, path)
-        except Bad as bad:
-            problems.append(bad)
-            continue
+    for _path, term in reader.objects((path, raw) for path, raw in term_entries if raw is not None):
         code = matcher.match(term)
         if code is None:
             label = next(

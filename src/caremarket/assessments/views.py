@@ -11,10 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -28,6 +26,7 @@ from caremarket.assessments.forms import DeleteRequestForm, EmailLinkForm, Refer
 from caremarket.assessments.journeys import flow_for, urgent_risks
 from caremarket.assessments.models import Assessment, FrontDoorSettings, Journey, Referral
 from caremarket.assessments.privacy import NOTICES
+from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 
 RETURN_SALT = "caremarket.assessments.return"
@@ -292,13 +291,7 @@ def saved(request: HttpRequest, journey: str) -> HttpResponse:
                 ).assessment_retention_days,
                 "service_name": settings.SERVICE_NAME,
             }
-            send_mail(
-                render_to_string("emails/assessment_saved_subject.txt", context).strip(),
-                render_to_string("emails/assessment_saved.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
-                [form.cleaned_data["email"]],
-                html_message=render_to_string("emails/assessment_saved.html", context),
-            )
+            Email.render("emails/assessment_saved", context).send([form.cleaned_data["email"]])
             messages.success(request, "We have sent you an email with a link to your answers.")
             return redirect("assessments:saved", journey=journey)
     days = FrontDoorSettings.for_council(assessment.local_authority).assessment_retention_days

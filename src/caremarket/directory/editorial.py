@@ -26,9 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from caremarket.accounts.audit import record
@@ -41,6 +39,7 @@ from caremarket.directory.models import (
     Service,
     TaxonomyTerm,
 )
+from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 
 #: Council roles that approve listing changes, keep review dates and read public reports.
@@ -520,12 +519,7 @@ def notify_decision(change: ListingChange, base_url: str = "") -> bool:
         "service_name": getattr(settings, "SERVICE_NAME", "caremarket"),
         "site_url": base_url.rstrip("/") or site_url(),
     }
-    send_mail(
-        render_to_string("directory/email/decision_subject.txt", context).strip(),
-        render_to_string("directory/email/decision.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [address],
-    )
+    Email.render("directory/email/decision", context).send([address])
     return True
 
 

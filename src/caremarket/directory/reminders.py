@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from caremarket.directory.editorial import council_of, directory_staff, site_url
 from caremarket.directory.models import REVIEW_INTERVAL, Organization, Service
+from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 
 DEFAULT_DAYS = 28
@@ -110,10 +109,9 @@ def remind(
             "site_url": base,
             "service_name": service_name,
         }
-        subject = render_to_string("directory/email/reminder_subject.txt", context).strip()
-        body = render_to_string("directory/email/reminder.txt", context)
+        email = Email.render("directory/email/reminder", context)
         for address in addresses:  # one each: editors of one organisation need not see each other
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            email.send([address])
         Service.objects.filter(pk__in=[s.pk for s in services]).update(review_reminder_sent=today)
 
     lapsed = (
@@ -146,8 +144,7 @@ def remind(
             "site_url": base,
             "service_name": service_name,
         }
-        subject = render_to_string("directory/email/lapsed_subject.txt", context).strip()
-        body = render_to_string("directory/email/lapsed.txt", context)
+        email = Email.render("directory/email/lapsed", context)
         for address in addresses:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+            email.send([address])
     return report

@@ -17,10 +17,8 @@ from uuid import UUID
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +28,7 @@ from django_ratelimit.core import is_ratelimited
 from caremarket.access import public
 from caremarket.directory import search as engine
 from caremarket.directory.models import Schedule, Service, TaxonomyTerm
+from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.directory import query_words
 
@@ -499,13 +498,7 @@ def shortlist_email(request: HttpRequest) -> HttpResponse:
                 "service_name": settings.SERVICE_NAME,
                 "search_url": request.build_absolute_uri(reverse("directory:search")),
             }
-            send_mail(
-                render_to_string("directory/shortlist_email_subject.txt", context).strip(),
-                render_to_string("directory/shortlist_email.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
-                [form.cleaned_data["email"]],
-                html_message=render_to_string("directory/shortlist_email_body.html", context),
-            )
+            Email.render("directory/email/shortlist", context).send([form.cleaned_data["email"]])
             messages.success(request, "We have emailed your shortlist to you.")
             return redirect("directory:shortlist")
     status = 400 if form.errors else 200

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from caremarket import csvfiles
 from caremarket.charts import Series, line_chart
 from caremarket.places.models import LocalAuthority
 from caremarket.planning.inputs import engine_input
@@ -68,7 +68,7 @@ def gap_chart(result: Result, chart_id: str, title: str) -> Any:
 
 def rows_csv(result: Result) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvfiles.writer(out)
     writer.writerow(["service", "tenure", "year", "demand", "supply", "gap"])
     for r in result.rows:
         writer.writerow([r["service"], r["tenure"] or "", r["year"], r["demand"],

@@ -6,7 +6,6 @@ Markdown, sanitised with nh3 so a commissioner's text cannot carry script into t
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from caremarket import csvfiles
 from caremarket.charts import Series, line_chart
 from caremarket.statements.data import build_block
 from caremarket.statements.formatting import format_cell
@@ -135,7 +135,7 @@ def render_pdf(edition: Edition, html: str | None = None) -> bytes:
 def table_csv(table: dict[str, Any]) -> str:
     """One table as CSV: raw values (not formatted), a header row, and its sources at the end."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvfiles.writer(out)
     writer.writerow([c["label"] for c in table["columns"]])
     writer.writerows(table["rows"])
     for source in table["sources"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.views import LoginView
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from caremarket.access import FRAMEWORK_RULES, rule_for
@@ -271,3 +272,41 @@ def test_django_admin_is_for_site_admins_only(client, councils, persona):
     else:
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+#: Every way to sign in. Each must be held by the one sign-in limit (caremarket.accounts.limits):
+#: the product's form counts failures; Django admin's sends people to it and signs no one in.
+SIGN_IN_ROUTES = {"accounts:login", "admin:login"}
+
+
+def is_sign_in(name: str, callback: object) -> bool:
+    view = getattr(callback, "view_class", None)
+    return name.rsplit(":", 1)[-1] in ("login", "sign_in", "signin") or (
+        isinstance(view, type) and issubclass(view, LoginView)
+    )
+
+
+def test_every_sign_in_route_is_listed():
+    found = {name for name, cb in walk(get_resolver().url_patterns) if is_sign_in(name, cb)}
+    assert found == SIGN_IN_ROUTES
+
+
+@pytest.mark.parametrize("route", sorted(SIGN_IN_ROUTES))
+def test_no_sign_in_route_gives_unlimited_guesses(client, councils, settings, route):
+    settings.LOGIN_RATE = "3/15m"
+    persona_user("site_admin", *councils)
+    wrong = {"username": "site_admin", "password": "a-wrong-password"}
+    right = {"username": "site_admin", "password": "a-long-password-1"}
+    login_url = reverse("accounts:login")
+    for _ in range(4):
+        response = client.post(reverse(route), wrong)
+    refused = response.status_code == 429 or (
+        response.status_code == 302 and response["Location"].startswith(login_url)
+    )
+    assert refused, f"{route}: the fourth wrong password got {response.status_code}"
+    # Once the product's form has refused, no route signs in even with the right password.
+    for _ in range(3):
+        client.post(login_url, wrong)
+    for other in sorted(SIGN_IN_ROUTES):
+        client.post(reverse(other), right)
+        assert "_auth_user_id" not in client.session, f"{other} signed in past the limit"

@@ -225,6 +225,18 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "front:home"
 LOGIN_RATE = os.environ.get("CAREMARKET_LOGIN_RATE", "10/15m")
 
+
+def _check_login_rate() -> None:
+    from caremarket.accounts.limits import parse_rate
+
+    try:
+        parse_rate(LOGIN_RATE)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"CAREMARKET_LOGIN_RATE {error}") from None
+
+
+_check_login_rate()
+
 # Staff sessions end after two hours idle, and when the browser closes.
 SESSION_COOKIE_AGE = envint("CAREMARKET_SESSION_SECONDS", 2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

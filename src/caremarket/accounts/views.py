@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import resolve, reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from caremarket.access import ALL_STAFF, public, rule_for, staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.forms import SignInForm
+from caremarket.accounts.limits import Attempt
 from caremarket.accounts.models import AuditEvent
 from caremarket.accounts.roles import AUDIT_READERS, Role
 from caremarket.places.models import LocalAuthority
@@ -27,26 +26,19 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        # Count attempts per address and per username, so neither a botnet on one account nor
-        # one address trying many accounts gets unlimited guesses.
-        limited = is_ratelimited(
-            request, group="login-ip", key="ip", rate=settings.LOGIN_RATE, increment=True
-        ) | is_ratelimited(
-            request,
-            group="login-user",
-            key="post:username",
-            rate=settings.LOGIN_RATE,
-            increment=True,
-        )
-        if limited:
+        # The one limit on guessing (caremarket.accounts.limits): Django admin's sign-in
+        # redirects here, so no other way in escapes it.
+        self.attempt = Attempt(request, str(request.POST.get("username", "")))
+        if self.attempt.refused:
             form = self.get_form()
             form.is_valid()  # keep what was typed
             form.errors.clear()
-            form.add_error(None, "Too many attempts to sign in. Wait 15 minutes, then try again.")
+            form.add_error(None, self.attempt.message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        self.attempt.succeeded()
         response = super().form_valid(form)
         record("signed_in", request=self.request)
         return response

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "caremarket.planning",
     "caremarket.statements",
     "caremarket.directory",
+    "caremarket.quality",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from caremarket.imports.framework import Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
 from caremarket.imports.importers.tabular import Cells, parse_date, resolve_columns, table_rows
 from caremarket.imports.models import ImportRun
+from caremarket.quality.register import record_cqc_ratings
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cqc_location_id": ("CQC Location ID (for office use only)", "CQC Location ID", "Location ID"),
@@ -172,4 +173,5 @@ class CqcDirectoryImporter(Importer):
     def finish(self, run: ImportRun) -> list[str]:
         """The locations this file brought or changed are listed in the directory."""
         sync_register_listings(run)
+        record_cqc_ratings(run)
         return []

@@ -35,6 +35,7 @@ from caremarket.imports.importers.tabular import (
 )
 from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location
+from caremarket.quality.register import record_cqc_ratings
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cqc_location_id": ("Location ID",),
@@ -230,6 +231,7 @@ class CqcHscaImporter(Importer):
         """
         if self.unreadable_rows:
             sync_register_listings(run)
+            record_cqc_ratings(run)
             return ["some rows could not be read, so no location was marked deregistered"]
         active = Location.objects.filter(deregistered=False)
         if self.context.council is not None:
@@ -248,6 +250,7 @@ class CqcHscaImporter(Importer):
                 deregistered=True, deregistered_date=today, import_run=run, source_row=0
             )
         sync_register_listings(run)
+        record_cqc_ratings(run)
         if not gone:
             return []
         scope = self.context.council.name if self.context.council else "the national register"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "caremarket.quality"
+    verbose_name = "Quality and provider oversight"

@@ -427,6 +427,159 @@ def test_taxonomies_and_their_terms(client: Client, dataset: Any) -> None:
     assert [t["code"] for t in respite["contents"]] == ["breaks-and-respite"]
 
 
+def test_an_organization_list_can_nest_identifiers_and_services(
+    client: Client, dataset: Any
+) -> None:
+    plain = [i for b in pages(client, "organizations", 4) for i in b["contents"]]
+    assert plain and not any("services" in o or "organization_identifiers" in o for o in plain)
+    full = [i for b in pages(client, "organizations", 4, full="true") for i in b["contents"]]
+    nested = [i for b in pages(client, "organizations", 4, full_service="1") for i in b["contents"]]
+    assert [o["id"] for o in full] == [o["id"] for o in nested] == [o["id"] for o in plain]
+    for org in Organization.objects.all():
+        one = next(o for o in full if o["id"] == str(org.pk))
+        # full: as /organizations/{id}; full_service: as /organizations/{id}?full_service=true
+        assert one == get(client, f"organizations/{org.pk}").body
+        both = next(o for o in nested if o["id"] == str(org.pk))
+        assert both == get(client, f"organizations/{org.pk}", full_service="true").body
+        assert [s["id"] for s in both["services"]] == [
+            str(pk) for pk in org.services.order_by("name", "id").values_list("pk", flat=True)
+        ]
+    for body in pages(client, "organizations", 50, full_service="true", full="true"):
+        validate(body, schema_for("/organizations"))
+        for org_record in body["contents"]:
+            for item in org_record["services"]:
+                validate(item, schema_for("/services/{id}"))
+                assert "service_at_locations" in item and "attributes" in item
+    trust = next(o for o in full if o["name"] == "Coventry Carers Trust")
+    assert trust["organization_identifiers"][0]["identifier"] == "1123456"
+    assert all("service_at_locations" not in s for s in trust["services"])
+
+
+def test_taxonomies_can_be_searched(client: Client, dataset: Any) -> None:
+    def found(**params: str) -> list[str]:
+        body = get(client, "taxonomies", **params).body
+        validate(body, schema_for("/taxonomies"))
+        return [t["id"] for t in body["contents"]]
+
+    assert found(search="quality commission") == [oruk.CQC_TAXONOMY_ID]  # its description
+    assert found(search="OUTSTANDING") == [oruk.CQC_TAXONOMY_ID]  # one of its terms
+    assert found(search="respite") == [TAXONOMY_ID]  # a term of the needs taxonomy
+    assert found(search="alzheimers") == [TAXONOMY_ID]  # a resident's word for a term
+    assert found(search="respite outstanding") == []  # every word must match
+    assert found(search="nothing-like-this") == []
+    assert found(search="  ") == found() == [TAXONOMY_ID, oruk.CQC_TAXONOMY_ID]
+
+
+def test_service_at_locations_can_nest_the_full_service(client: Client, dataset: Any) -> None:
+    basic = [i for b in pages(client, "service_at_locations", 6) for i in b["contents"]]
+    full = []
+    for body in pages(client, "service_at_locations", 6, full="true"):
+        validate(body, schema_for("/service_at_locations"))
+        full += body["contents"]
+    assert [i["id"] for i in full] == [i["id"] for i in basic] and full
+    for item, plain in zip(full, basic, strict=True):
+        validate(item, schema_for("/service_at_locations/{id}"))
+        assert "schedules" not in plain["service"] and "service_areas" in item["service"]
+        assert item == get(client, f"service_at_locations/{item['id']}").body
+        assert {k: v for k, v in item.items() if k != "service"} == {
+            k: v for k, v in plain.items() if k != "service"
+        }
+    # with a postcode the nested items keep their distance
+    near = get(client, "service_at_locations", postcode="CV1 1AA", proximity=2000, full="true")
+    assert near.body["contents"] and all(
+        "distance" in i and "cost_options" in i["service"] for i in near.body["contents"]
+    )
+
+
+def ndjson(client: Client, path: str, **params: Any) -> list[dict[str, Any]]:
+    """Every record of a list as `format=ndjson` streams it: one JSON object a line."""
+    response = client.get(ROOT + path, {"format": "ndjson", **params})
+    assert response.status_code == 200, response.content
+    assert response.streaming and response["Content-Type"] == "application/x-ndjson"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    text = b"".join(response.streaming_content).decode()
+    assert text == "" or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+NDJSON_LISTS = [
+    ("services", {}, "/services/{id}"),
+    ("services", {"minimal": "true"}, "/services/{id}"),
+    ("services", {"full": "true", "search": "carers"}, "/services/{id}"),
+    ("organizations", {"full_service": "true"}, "/organizations/{id}"),
+    ("organizations", {}, "/organizations/{id}"),
+    ("taxonomies", {}, "/taxonomies/{id}"),
+    ("taxonomy_terms", {"top_only": "true"}, "/taxonomy_terms/{id}"),
+    ("service_at_locations", {"full": "true"}, "/service_at_locations/{id}"),
+    (
+        "service_at_locations",
+        {"postcode": "CV1", "proximity": "3000"},
+        "/service_at_locations/{id}",
+    ),
+]
+
+
+def test_ndjson_streams_every_item_of_every_list_unpaginated(
+    client: Client, dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caremarket.directory import api
+
+    monkeypatch.setattr(api, "NDJSON_CHUNK", 4)  # several chunks, the last one short
+    for path, params, item_path in NDJSON_LISTS:
+        paged = [i for b in pages(client, path, 500, **params) for i in b["contents"]]
+        # page and per_page are checked, then not used: every item comes, in the same order
+        streamed = ndjson(client, path, page=3, per_page=2, **params)
+        assert streamed == paged and streamed, (path, params)
+        for item in streamed[:3]:
+            validate(item, schema_for(item_path))
+    assert len(ndjson(client, "services")) == 25
+    assert ndjson(client, "services", search="nothing-like-this") == []
+    head = client.head(ROOT + "services?format=ndjson")
+    assert head.status_code == 200 and b"".join(head.streaming_content) == b""
+    assert head["Content-Type"] == "application/x-ndjson"
+
+
+def test_ndjson_costs_a_few_queries_a_chunk(
+    client: Client, dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caremarket.directory import api
+
+    counts = []
+    for chunk in (25, 5):
+        monkeypatch.setattr(api, "NDJSON_CHUNK", chunk)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(ndjson(client, "services", full="true")) == 25
+        counts.append(len(queries))
+    # five chunks instead of one: the chunk's queries four more times, not one per service
+    per_chunk = (counts[1] - counts[0]) / 4
+    assert per_chunk == int(per_chunk) and 1 <= per_chunk <= 8, counts
+    assert counts[0] - per_chunk <= 6, counts
+
+
+def test_the_api_document_describes_the_specifications_parameters(client: Client, db: None) -> None:
+    """Our /api/v1/openapi.json lists each ORUK endpoint's query parameters: exactly those the
+    ORUK specification defines for it, so none is accepted undocumented or ignored."""
+    ours = client.get("/api/v1/openapi.json").json()["paths"]
+    components = SPEC["components"]["parameters"]
+    for path, operations in SPEC["paths"].items():
+        wanted = {
+            components[p["$ref"].rsplit("/", 1)[-1]]["name"] if "$ref" in p else p["name"]
+            for p in operations["get"].get("parameters", [])
+            if "$ref" in p or p.get("in") == "query"
+        }
+        described = [
+            p for p in ours[f"/api/v1/oruk{path}"]["get"]["parameters"] if p["in"] == "query"
+        ]
+        assert {p["name"] for p in described} == wanted, path
+        assert all(p["description"] and p["schema"] for p in described), path
+    services = ours["/api/v1/oruk/services"]["get"]["parameters"]
+    fmt = next(p for p in services if p["name"] == "format")
+    assert fmt["schema"]["enum"] == ["json", "ndjson"]
+
+
 # --- Filters -----------------------------------------------------------------------------------
 
 
@@ -632,6 +785,49 @@ def test_bad_input_is_a_clear_400(
     assert len(response.body["message"]) < 300  # the bad value is not echoed in full
 
 
+#: Bad formats and booleans, on every endpoint: (path, parameters, message or None for a 200).
+BAD_FORMATS_AND_BOOLEANS: list[tuple[str, dict[str, str], str | None]] = [
+    ("services", {"format": "xml"}, "format must be json or ndjson, not 'xml'"),
+    ("services", {"format": "n" * 5000}, "format must be json or ndjson"),
+    ("services", {"format": "ndjson", "page": "0"}, "page must be a whole number from 1"),
+    ("services", {"format": "ndjson", "full": "maybe"}, "full must be true or false"),
+    ("organizations", {"format": "csv"}, "format must be json or ndjson"),
+    ("taxonomies", {"format": "ndjson ndjson"}, "format must be json or ndjson"),
+    ("taxonomy_terms", {"format": "1"}, "format must be json or ndjson"),
+    ("service_at_locations", {"format": ""}, None),  # empty is the default
+    ("services", {"format": " NDJSON "}, None),
+    ("taxonomies", {"search": "x" * 300}, "search is 300 characters long"),
+    ("taxonomies", {"per_page": "0"}, "per_page must be a whole number"),
+    # a bad boolean is a 400 on every endpoint, not ignored where the endpoint does not use it
+    ("organizations", {"full": "maybe"}, "full must be true or false, not 'maybe'"),
+    ("organizations", {"full_service": "sure"}, "full_service must be true or false"),
+    ("organizations", {"full_service": "t" * 5000}, "full_service must be true or false"),
+    ("service_at_locations", {"full": "maybe"}, "full must be true or false"),
+    ("taxonomies", {"full": "maybe"}, "full must be true or false"),
+    ("taxonomy_terms", {"minimal": "2"}, "minimal must be true or false"),
+    ("services/{service}", {"full": "maybe"}, "full must be true or false"),
+    ("organizations/{organization}", {"full_service": "maybe"}, "full_service must be true"),
+    ("", {"full": "maybe"}, "full must be true or false"),
+]
+
+
+def test_bad_formats_and_booleans_are_a_clear_400_everywhere(client: Client, db: None) -> None:
+    """One test over every case (each needs only one organisation and service, not the dataset)."""
+    org = Organization.objects.create(name="Trust")
+    listing = Service.objects.create(organization=org, name="Lunch club", kind="community_group")
+    for path, params, message in BAD_FORMATS_AND_BOOLEANS:
+        where = (path.format(service=listing.pk, organization=org.pk), params)
+        response = client.get(ROOT + where[0], params)
+        assert response["Access-Control-Allow-Origin"] == "*", where
+        if message is None:
+            assert response.status_code == 200, where
+            continue
+        assert response.status_code == 400, where
+        body = response.json()
+        assert message in body["message"] and body["errors"], (where, body)
+        assert len(body["message"]) < 300, where  # the bad value is not echoed in full
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -679,7 +875,17 @@ def test_the_api_operations_are_public(dataset: Any) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["services?full=true", "services", "service_at_locations", "organizations", "taxonomy_terms"],
+    [
+        "services?full=true",
+        "services",
+        "services?minimal=true",
+        "service_at_locations",
+        "service_at_locations?full=true",
+        "organizations",
+        "organizations?full=true",
+        "organizations?full_service=true",
+        "taxonomy_terms",
+    ],
 )
 def test_a_page_costs_the_same_queries_however_long(
     client: Client, dataset: Any, path: str

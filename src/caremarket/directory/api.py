@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Router
 from ninja.operation import PathView
@@ -59,6 +59,12 @@ MAX_WORDS = 12
 #: 500 km covers England from any point; more is a mistake, not a wish.
 MAX_PROXIMITY_METRES = 500_000
 METRES_PER_MILE = 1609.344
+#: `format=ndjson` streams a list this many records at a time (one query's worth each).
+NDJSON_CHUNK = 200
+NDJSON_TYPE = "application/x-ndjson"
+#: The specification's boolean parameters: a value that is not true or false is a 400 on every
+#: endpoint, whether or not that endpoint uses it, so a typo is never silently ignored.
+BOOLEANS = ("full", "minimal", "full_service", "top_only")
 ALLOWED = "GET, HEAD, OPTIONS"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -107,6 +113,8 @@ class CorsPathView(PathView):
             response = super()._sync_view(request, *a, **kw)
             if isinstance(response, HttpResponse):
                 response.content = b""
+            elif isinstance(response, StreamingHttpResponse):
+                response.streaming_content = []
         else:
             response = super()._sync_view(request, *a, **kw)
         for key, value in CORS_HEADERS.items():
@@ -143,12 +151,14 @@ class BadRequest(Exception):
         self.status = status
 
 
-def answers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn BadRequest into its JSON answer."""
+def answers(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Check the boolean parameters, and turn BadRequest into its JSON answer."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
+            for name in BOOLEANS:
+                _flag(request, name)
             return view(request, *args, **kwargs)
         except BadRequest as bad:
             return _error(bad.status, *bad.messages)
@@ -245,14 +255,62 @@ class Page:
         }
 
 
-def _paginate(
-    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], render: Callable[[Any], Any]
-) -> HttpResponse:
+def _ndjson(request: HttpRequest) -> bool:
+    text = request.GET.get("format", "").strip().lower()
+    if text in ("", "json"):
+        return False
+    if text == "ndjson":
+        return True
+    raise BadRequest(f"format must be json or ndjson, not {_shown(text)}.")
+
+
+Records = Callable[[Sequence[Any]], list[Any]]
+
+
+def _listing(
+    request: HttpRequest, keys: QuerySet[Any] | Sequence[Any], records: Records
+) -> HttpResponseBase:
+    """A list endpoint's answer: `records` of one page of `keys`, paginated JSON; or, with
+    `format=ndjson`, every record as one JSON object a line, streamed `NDJSON_CHUNK` at a time
+    and not paginated (page and per_page are still checked, then not used).
+
+    `keys` are the list's ordered ids (a query of them, or the records themselves for short
+    lists); `records` turns a run of keys into their records, in the same order.
+    """
+    ndjson = _ndjson(request)
     page = Page.of(request)
-    total = items.count() if isinstance(items, QuerySet) else len(items)
+    if ndjson:
+        every = list(keys)
+
+        def lines() -> Iterator[str]:
+            for start in range(0, len(every), NDJSON_CHUNK):
+                for record in records(every[start : start + NDJSON_CHUNK]):
+                    yield json.dumps(record, ensure_ascii=False) + "\n"
+
+        return StreamingHttpResponse(lines(), content_type=NDJSON_TYPE)
+    total = keys.count() if isinstance(keys, QuerySet) else len(keys)
     span = page.slice(total)
-    rows = list(items[span[0] : span[1]]) if span else []
-    return _json(page.body(total, [render(row) for row in rows]))
+    return _json(page.body(total, records(list(keys[span[0] : span[1]])) if span else []))
+
+
+def _by_key(objects: QuerySet[Any], render: Callable[[Any], Any]) -> Records:
+    """`records` for `_listing` that loads a run of primary keys from `objects` in one go."""
+
+    def records(keys: Sequence[Any]) -> list[Any]:
+        found = {row.pk: row for row in objects.filter(pk__in=keys)}
+        return [render(found[key]) for key in keys]
+
+    return records
+
+
+def _as_is(keys: Sequence[Any]) -> list[Any]:
+    """`records` for a list whose keys are already its records."""
+    return list(keys)
+
+
+def _every_word_in(words: list[str], texts: Sequence[str]) -> bool:
+    lowered = [text.lower() for text in texts]
+    return all(any(word.lower() in text for text in lowered) for word in words)
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -343,6 +401,74 @@ def filtered_services(request: HttpRequest) -> QuerySet[Service]:
 
 # --- Endpoints ----------------------------------------------------------------------------------
 
+#: The query parameters, described in this API's own OpenAPI document (/api/v1/openapi.json):
+#: the views read them by hand, so ninja cannot see them. name: (schema, description).
+PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
+    "search": (
+        {"type": "string", "maxLength": MAX_SEARCH},
+        f"Words that must all match (at most {MAX_WORDS}): stemmed, a misspelt name word "
+        "corrected.",
+    ),
+    "page": ({"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    "per_page": (
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+        "Items on a page.",
+    ),
+    "format": (
+        {"type": "string", "enum": ["json", "ndjson"], "default": "json"},
+        "json: one page. ndjson: every item, one JSON object a line, streamed without "
+        f"pagination ({NDJSON_TYPE}; page and per_page are not used).",
+    ),
+    "taxonomy_term_id": ({"type": "string", "format": "uuid"}, "Services filed under this term."),
+    "taxonomy_id": (
+        {"type": "string", "format": "uuid"},
+        "Services with any term of this taxonomy.",
+    ),
+    "organization_id": (
+        {"type": "string", "format": "uuid"},
+        "Services this organization provides.",
+    ),
+    "modified_after": (
+        {"type": "string", "format": "date-time"},
+        "Changed on or after this ISO 8601 date and time (UTC when no zone is given).",
+    ),
+    "minimal": ({"type": "boolean"}, "Only each service's id, name, status and last_modified."),
+    "full": ({"type": "boolean"}, "Fully nested records."),
+    "full_service": ({"type": "boolean"}, "Each organization's services fully nested."),
+    "top_only": ({"type": "boolean"}, "Only terms without a parent."),
+    "parent_id": ({"type": "string", "format": "uuid"}, "Only the children of this term."),
+    "postcode": (
+        {"type": "string"},
+        "A full postcode or an outward code (its postcodes' centre): without proximity, the "
+        "service locations of its council, nearest first.",
+    ),
+    "proximity": (
+        {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_PROXIMITY_METRES},
+        "Metres from the postcode: every service location within it, nearest first, each with "
+        "its distance.",
+    ),
+}
+
+
+def _described(*names: str, **descriptions: str) -> dict[str, Any]:
+    """`openapi_extra` listing these query parameters (`descriptions` overrides a few)."""
+    return {
+        "parameters": [
+            {
+                "in": "query",
+                "name": name,
+                "required": False,
+                "schema": PARAMETERS[name][0],
+                "description": descriptions.get(name, PARAMETERS[name][1]),
+            }
+            for name in names
+        ]
+    }
+
+
+LIST = ("page", "per_page", "format")
+FILTERS = ("search", "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after")
+
 
 @router.get("/", summary="About this Open Referral UK API", url_name="oruk_root")
 @public
@@ -366,24 +492,30 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
     return HttpResponse((SPEC_DIR / "openapi.json").read_bytes(), content_type="application/json")
 
 
-@router.get("/services", summary="Services (paginated, filtered)", url_name="oruk_services")
+@router.get(
+    "/services",
+    summary="Services (paginated, filtered)",
+    url_name="oruk_services",
+    openapi_extra=_described(*FILTERS, *LIST, "minimal", "full"),
+)
 @public
 @answers
-def services(request: HttpRequest) -> HttpResponse:
-    """search, page, per_page, taxonomy_term_id, taxonomy_id, organization_id, modified_after,
-    minimal, full."""
+def services(request: HttpRequest) -> HttpResponseBase:
+    """search, page, per_page, format, taxonomy_term_id, taxonomy_id, organization_id,
+    modified_after, minimal, full."""
     minimal, full = _flag(request, "minimal"), _flag(request, "full")
     if minimal and full:
         raise BadRequest("Ask for minimal or full, not both.")
-    found = filtered_services(request)
+    keys = filtered_services(request).values_list("pk", flat=True)
     if minimal:
-        return _paginate(request, found, oruk.service_minimal)
-    found = found.select_related("organization", "cqc_location")
-    render = oruk.service_basic
-    if full:
-        found = oruk.services_for_oruk(found)
-        render = oruk.service_full
-    return _paginate(request, found, render)
+        records = _by_key(Service.objects.select_related("cqc_location"), oruk.service_minimal)
+    elif full:
+        records = _by_key(oruk.services_for_oruk(Service.objects.all()), oruk.service_full)
+    else:
+        records = _by_key(
+            Service.objects.select_related("organization", "cqc_location"), oruk.service_basic
+        )
+    return _listing(request, keys, records)
 
 
 def _service(text: str) -> Service:
@@ -401,38 +533,80 @@ def service(request: HttpRequest, id: str) -> HttpResponse:
     return _json(oruk.service_full(_service(id)))
 
 
-@router.get("/organizations", summary="Organizations", url_name="oruk_organizations")
+@router.get(
+    "/organizations",
+    summary="Organizations",
+    url_name="oruk_organizations",
+    openapi_extra=_described(
+        "search",
+        *LIST,
+        "full",
+        "full_service",
+        search="Words that must all be in the organization's name.",
+        full="Each organization with its identifiers and its services.",
+    ),
+)
 @public
 @answers
-def organizations(request: HttpRequest) -> HttpResponse:
-    """search (name), page, per_page."""
+def organizations(request: HttpRequest) -> HttpResponseBase:
+    """search (every word in the name), page, per_page, format; full (identifiers and
+    services), full_service (services fully nested)."""
+    full_service = _flag(request, "full_service")
+    full = _flag(request, "full") or full_service
     found = Organization.objects.order_by("name", "id")
     for word in _search_text(request):
         found = found.filter(name__icontains=word)
-    return _paginate(request, found, oruk.organization)
+    keys = found.values_list("pk", flat=True)
+    if not full:
+        return _listing(request, keys, _by_key(Organization.objects.all(), oruk.organization))
+    return _listing(
+        request,
+        keys,
+        _by_key(_organizations_with_services(full_service), _organization_full(full_service)),
+    )
+
+
+def _organizations_with_services(full_service: bool) -> QuerySet[Organization]:
+    """Organisations with their services (in name order) loaded in a fixed number of queries."""
+    its = Service.objects.order_by("name", "id")
+    its = (
+        oruk.services_for_oruk(its)
+        if full_service
+        else its.select_related("organization", "cqc_location")
+    )
+    return Organization.objects.select_related("cqc_provider").prefetch_related(
+        Prefetch("services", queryset=its)
+    )
+
+
+def _organization_full(full_service: bool) -> Callable[[Organization], dict[str, Any]]:
+    """An organisation with its identifiers and its services, basic or fully nested."""
+    render = oruk.service_full if full_service else oruk.service_basic
+
+    def record(org: Organization) -> dict[str, Any]:
+        found = oruk.organization(org, full=True)
+        found["services"] = [render(service) for service in org.services.all()]
+        return found
+
+    return record
 
 
 @router.get(
-    "/organizations/{id}", summary="One organization and its services", url_name="oruk_organization"
+    "/organizations/{id}",
+    summary="One organization and its services",
+    url_name="oruk_organization",
+    openapi_extra=_described("full_service"),
 )
 @public
 @answers
 def organization(request: HttpRequest, id: str) -> HttpResponse:
     """With `full_service=true` its services are fully nested."""
-    full = _flag(request, "full_service")
+    full_service = _flag(request, "full_service")
     org_id = _uuid(id, "id")
-    org = Organization.objects.select_related("cqc_provider").filter(pk=org_id).first()
+    org = _organizations_with_services(full_service).filter(pk=org_id).first()
     if org is None:
         raise BadRequest(f"No organization has the id {org_id}.", status=404)
-    record = oruk.organization(org, full=True)
-    its = Service.objects.filter(organization=org).order_by("name", "id")
-    if full:
-        record["services"] = [oruk.service_full(s) for s in oruk.services_for_oruk(its)]
-    else:
-        record["services"] = [
-            oruk.service_basic(s) for s in its.select_related("organization", "cqc_location")
-        ]
-    return _json(record)
+    return _json(_organization_full(full_service)(org))
 
 
 def _all_terms() -> list[dict[str, Any]]:
@@ -440,11 +614,33 @@ def _all_terms() -> list[dict[str, Any]]:
     return needs + [oruk.cqc_rating_term(r) for r in oruk.CQC_RATINGS]
 
 
-@router.get("/taxonomies", summary="Taxonomies", url_name="oruk_taxonomies")
+@router.get(
+    "/taxonomies",
+    summary="Taxonomies",
+    url_name="oruk_taxonomies",
+    openapi_extra=_described(
+        "search",
+        *LIST,
+        search="Words that must all be in the taxonomy's name, description or terms.",
+    ),
+)
 @public
 @answers
-def taxonomies(request: HttpRequest) -> HttpResponse:
-    return _paginate(request, [oruk.needs_taxonomy(), oruk.cqc_taxonomy()], lambda t: t)
+def taxonomies(request: HttpRequest) -> HttpResponseBase:
+    """search (every word in the taxonomy's name or description, or its terms' names and
+    residents' words), page, per_page, format."""
+    found = [oruk.needs_taxonomy(), oruk.cqc_taxonomy()]
+    words = _search_text(request)
+    if words:
+        terms: dict[str, list[str]] = {t["id"]: [] for t in found}
+        for term in _all_terms():
+            terms[term["taxonomy_id"]] += [term["name"], *term.get("synonyms", [])]
+        found = [
+            t
+            for t in found
+            if _every_word_in(words, [t["name"], t["description"], *terms[t["id"]]])
+        ]
+    return _listing(request, found, _as_is)
 
 
 @router.get("/taxonomies/{id}", summary="One taxonomy with its terms", url_name="oruk_taxonomy")
@@ -459,11 +655,25 @@ def taxonomy(request: HttpRequest, id: str) -> HttpResponse:
     raise BadRequest(f"No taxonomy has the id {taxonomy_id}.", status=404)
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms", url_name="oruk_taxonomy_terms")
+@router.get(
+    "/taxonomy_terms",
+    summary="Taxonomy terms",
+    url_name="oruk_taxonomy_terms",
+    openapi_extra=_described(
+        "search",
+        *LIST,
+        "taxonomy_id",
+        "parent_id",
+        "top_only",
+        search="Words that must all be in the term's name or residents' words for it.",
+        taxonomy_id="Only the terms of this taxonomy.",
+    ),
+)
 @public
 @answers
-def taxonomy_terms(request: HttpRequest) -> HttpResponse:
-    """taxonomy_id, parent_id, top_only, search (name or residents' words), page, per_page."""
+def taxonomy_terms(request: HttpRequest) -> HttpResponseBase:
+    """taxonomy_id, parent_id, top_only, search (every word in the name or residents' words),
+    page, per_page, format."""
     terms = _all_terms()
     if request.GET.get("taxonomy_id", "").strip():
         wanted = str(_uuid(request.GET["taxonomy_id"], "taxonomy_id"))
@@ -475,15 +685,10 @@ def taxonomy_terms(request: HttpRequest) -> HttpResponse:
         terms = [t for t in terms if t.get("parent_id") == parent]
     if _flag(request, "top_only"):
         terms = [t for t in terms if not t.get("parent_id")]
-    for word in _search_text(request):
-        lowered = word.lower()
-        terms = [
-            t
-            for t in terms
-            if lowered in t["name"].lower()
-            or any(lowered in s.lower() for s in t.get("synonyms", []))
-        ]
-    return _paginate(request, terms, lambda t: t)
+    words = _search_text(request)
+    if words:
+        terms = [t for t in terms if _every_word_in(words, [t["name"], *t.get("synonyms", [])])]
+    return _listing(request, terms, _as_is)
 
 
 @router.get("/taxonomy_terms/{id}", summary="One taxonomy term", url_name="oruk_taxonomy_term")
@@ -578,43 +783,45 @@ def _places_for_oruk(ids: list[Any]) -> dict[Any, ServiceLocation]:
     "/service_at_locations",
     summary="Services at locations (postcode and proximity in metres)",
     url_name="oruk_service_at_locations",
+    openapi_extra=_described(*FILTERS, *LIST, "full", "postcode", "proximity"),
 )
 @public
 @answers
-def service_at_locations(request: HttpRequest) -> HttpResponse:
+def service_at_locations(request: HttpRequest) -> HttpResponseBase:
     """The /services filters, plus `postcode` (the postcode's council's services, nearest
-    first) and `proximity` (metres from the postcode, nearest first)."""
+    first) and `proximity` (metres from the postcode, nearest first); page, per_page, format;
+    `full` nests each service fully."""
+    full = _flag(request, "full")
     point = _point(request)
     metres = _proximity(request)
     if metres is not None and point is None:
         raise BadRequest("proximity needs a postcode to measure from.")
     services = filtered_services(request)
     places = ServiceLocation.objects.filter(service__in=services)
-    page = Page.of(request)
+    keys: QuerySet[Any] | list[Any]
+    distances: dict[Any, float | None] = {}
     if point is None:
         ordered = places.order_by("service__name", "service_id", "name", "id")
-        total = ordered.count()
-        span = page.slice(total)
-        ids = list(ordered.values_list("id", flat=True)[span[0] : span[1]]) if span else []
-        distances: dict[Any, float | None] = {}
+        keys = ordered.values_list("id", flat=True)
     else:
         lat, lon, council_code = point
         if metres is None:
             places = places.filter(service__local_authority__code=council_code)
         located = _located(places, lat, lon, metres)
-        total = len(located)
-        span = page.slice(total)
-        chosen = located[span[0] : span[1]] if span else []
-        ids = [p.pk for p, _ in chosen]
-        distances = {p.pk: d for p, d in chosen}
-    loaded = _places_for_oruk(ids)
-    contents = []
-    for pk in ids:
-        record = oruk.service_at_location_basic(loaded[pk])
-        if distances.get(pk) is not None:
-            record["distance"] = round(distances[pk] or 0.0)
-        contents.append(record)
-    return _json(page.body(total, contents))
+        keys = [p.pk for p, _ in located]
+        distances = {p.pk: d for p, d in located}
+
+    def records(ids: Sequence[Any]) -> list[Any]:
+        loaded = _places_for_oruk(list(ids))
+        found = []
+        for pk in ids:
+            record = oruk.service_at_location_item(loaded[pk], full)
+            if distances.get(pk) is not None:
+                record["distance"] = round(distances[pk] or 0.0)
+            found.append(record)
+        return found
+
+    return _listing(request, keys, records)
 
 
 @router.get(
@@ -629,9 +836,7 @@ def service_at_location(request: HttpRequest, id: str) -> HttpResponse:
     found = _places_for_oruk([place_id])
     if place_id not in found:
         raise BadRequest(f"No service_at_location has the id {place_id}.", status=404)
-    record = oruk.service_at_location_basic(found[place_id])
-    record["service"] = oruk.service_full(found[place_id].service)
-    return _json(record)
+    return _json(oruk.service_at_location_item(found[place_id], full=True))
 
 
 ENDPOINTS = (

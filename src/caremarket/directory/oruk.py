@@ -348,9 +348,7 @@ def _places(service: Service) -> list[ServiceLocation]:
     return sorted(service.locations.all(), key=lambda p: (p.name, str(p.id)))
 
 
-def service_at_location(
-    service: Service, place: ServiceLocation, first: bool, with_service: bool = False
-) -> Json:
+def service_at_location(service: Service, place: ServiceLocation, first: bool) -> Json:
     record: Json = {
         "id": str(place.id),
         "service_id": str(service.id),
@@ -358,8 +356,6 @@ def service_at_location(
         "location": location(service, place, first),
         "schedules": [schedule(s) for s in _sorted_schedules(service) if s.location_id == place.id],
     }
-    if with_service:
-        record["service"] = service_basic(service)
     return record
 
 
@@ -515,8 +511,11 @@ def service_full(service: Service) -> Json:
     return record
 
 
-def service_at_location_basic(place: ServiceLocation) -> Json:
-    """An item of `GET /service_at_locations`: the link, its location and its service."""
+def service_at_location_item(place: ServiceLocation, full: bool = False) -> Json:
+    """An item of `GET /service_at_locations`: the link, its location and its service (fully
+    nested with `full`, as `GET /service_at_locations/{id}` always is)."""
     service = place.service
     first = _places(service)[0].id == place.id if service.cqc_location_id else False
-    return service_at_location(service, place, first, with_service=True)
+    record = service_at_location(service, place, first)
+    record["service"] = service_full(service) if full else service_basic(service)
+    return record

@@ -20,6 +20,9 @@ from caremarket.rules.figures_store import (
     financial_year_of,
     financial_year_start,
     load_figures,
+    year_has_figures,
+    year_label_in_words,
+    years_with_figures,
 )
 
 # Published amounts, copied from shared/reference/charging-figures.md. "D" marks a row the
@@ -221,8 +224,24 @@ class YearsAndSourcesTestCase(unittest.TestCase):
         self.assertTrue(text.startswith("Figures for 2025/26"))
         self.assertIn("Social care charging for local authorities: 2025 to 2026", text)
         self.assertIn("Benefit and pension rates 2025 to 2026", text)
-        self.assertIn("mig.single_pension_credit_age", text)
+        self.assertIn("Minimum Income Guarantee: single, pension credit age or over", text)
+        self.assertNotIn("mig.", text)
         self.assertIn("SI 2023/277", figures_source(date(2023, 4, 6)))
+
+    def test_it_knows_which_years_have_every_figure(self):
+        self.assertTrue(year_has_figures("2025/26"))
+        self.assertFalse(year_has_figures("2026/27"))
+        self.assertFalse(year_has_figures("not a year"))
+        self.assertEqual(
+            years_with_figures(["2024/25", "2026/27", "2025/26", "2027/28"]),
+            ["2025/26", "2024/25"],
+        )
+        every = {
+            name: [(date(2026, 4, 6), figure("capital.upper_limit", date(2025, 4, 6)), "LAC")]
+            for name in figure_names()
+        }
+        self.assertEqual(years_with_figures(["2025/26", "2026/27"], every), ["2026/27", "2025/26"])
+        self.assertEqual(year_label_in_words("2025/26"), "2025 to 2026")
 
     def test_it_says_when_a_year_has_no_figures(self):
         self.assertIn("No charging figures are held for 2026/27", figures_source(date(2026, 4, 6)))

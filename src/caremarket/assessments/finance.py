@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -41,14 +42,91 @@ def _rates() -> dict[str, tuple[str, ...]]:
     return dict(RATES)
 
 
-def year_choices(today: date | None = None) -> list[tuple[str, str]]:
-    """This charging year first, then the next and the two before it."""
+def candidate_years(today: date) -> list[str]:
+    """The charging years someone might ask about: this one, the next and the two before."""
     from caremarket.rules.figures_store import financial_year_of
 
-    today = today or timezone.localdate()
     first = int(financial_year_of(today)[:4])
-    years = [first, first + 1, first - 1, first - 2]
-    return [(f"{y}/{(y + 1) % 100:02d}", f"{y} to {y + 1}") for y in years]
+    return [f"{y}/{(y + 1) % 100:02d}" for y in (first + 1, first, first - 1, first - 2)]
+
+
+def council_overrides(answers: Answers) -> dict[str, list[tuple[Any, ...]]]:
+    """Charging figures admins entered, national and for the council the postcode found."""
+    from caremarket.assessments.models import ChargingFigureOverride
+    from caremarket.places.models import LocalAuthority
+
+    slug = answers.get("where", {}).get("council")
+    council = LocalAuthority.objects.filter(slug=slug).first() if slug else None
+    return ChargingFigureOverride.objects.for_rules(council)
+
+
+@dataclass(frozen=True)
+class YearOffer:
+    """The years an estimate can be made for (newest first), the one chosen when nobody
+    chooses, and a sentence saying so when it is not this year."""
+
+    years: list[str]
+    default: str | None
+    note: str
+
+
+def year_offer(answers: Answers, today: date | None = None) -> YearOffer:
+    from caremarket.rules.figures_store import (
+        financial_year_of,
+        year_label_in_words,
+        years_with_figures,
+    )
+
+    today = today or timezone.localdate()
+    current = financial_year_of(today)
+    years = years_with_figures(candidate_years(today), council_overrides(answers) or None)
+    if not years:
+        return YearOffer([], None, "")
+    if current in years:
+        return YearOffer(years, current, "")
+    latest = next((y for y in years if y < current), years[0])
+    note = (
+        f"The amounts for {year_label_in_words(current)} are not in this service yet, so we "
+        f"have chosen {year_label_in_words(latest)}, the latest year we have them for."
+    )
+    return YearOffer(years, latest, note)
+
+
+def year_form(answers: Answers) -> type[GovukForm]:
+    """Which year: only years with every charging figure, newest first, one chosen already."""
+    from caremarket.rules.figures_store import year_label_in_words
+
+    offer = year_offer(answers)
+    hint = "Charging years run from 6 April to 5 April. Amounts change each April."
+    if offer.note:
+        hint = f"{offer.note} {hint}"
+
+    class YearForm(GovukForm):
+        year = forms.ChoiceField(
+            label="Which year do you want an estimate for?",
+            widget=forms.RadioSelect,
+            help_text=hint,
+            required=False,
+            choices=[(y, year_label_in_words(y)) for y in offer.years],
+            error_messages={"invalid_choice": "Select one of the years shown"},
+        )
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if offer.default and not kwargs.get("initial"):
+                kwargs["initial"] = {"year": offer.default}
+            super().__init__(*args, **kwargs)
+            self.fields["year"].hints = {}  # type: ignore[attr-defined]
+
+        def clean_year(self) -> str:
+            chosen = self.cleaned_data.get("year") or offer.default
+            if not chosen:
+                raise forms.ValidationError(
+                    "We cannot estimate for any year yet: the council has not entered this "
+                    "year’s charging amounts. Ask the council what you might pay"
+                )
+            return str(chosen)
+
+    return YearForm
 
 
 def setting_of(answers: Answers) -> str:
@@ -65,20 +143,6 @@ def in_care_home(answers: Answers) -> bool:
 
 def income_types(answers: Answers) -> list[str]:
     return [t for t in answers.get("income-types", {}).get("types", []) if t != "none"]
-
-
-class YearForm(GovukForm):
-    year = forms.ChoiceField(
-        label="Which year do you want an estimate for?",
-        widget=forms.RadioSelect,
-        help_text="Charging years run from 6 April to 5 April. Amounts change each April.",
-        error_messages={"required": "Select a year", "invalid_choice": "Select a year"},
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()
-        self.fields["year"].hints = {}  # type: ignore[attr-defined]
 
 
 class AgeForm(GovukForm):
@@ -164,6 +228,7 @@ def income_amounts_form(answers: Answers) -> type[GovukForm]:
             )
         fields[f"{kind}__amount"] = money(
             f"{labels[kind]} each week",
+            name=f"the weekly amount of {labels[kind]}",
             missing=f"Enter how much {labels[kind]} you get each week",
             maximum=100_000,
         )
@@ -173,15 +238,17 @@ def income_amounts_form(answers: Answers) -> type[GovukForm]:
 
 @cache
 def finance_flow() -> Flow:
-    def single_money(name: str, label: str, hint: str, maximum: int = 100_000) -> type[GovukForm]:
-        return _single(name, money(label, hint=hint, maximum=maximum))
+    def single_money(
+        name: str, label: str, hint: str, what: str, maximum: int = 100_000
+    ) -> type[GovukForm]:
+        return _single(name, money(label, name=what, hint=hint, maximum=maximum))
 
     return Flow(
         "finance",
         "Estimate what you might pay for care",
         (
             Step("where", "Postcode", WhereForm, template="assessments/where.html"),
-            Step("year", "Year", YearForm),
+            Step("year", "Year", GovukForm, builder=year_form),
             Step(
                 "setting",
                 "Where you get care",
@@ -221,6 +288,7 @@ def finance_flow() -> Flow:
                     "How much do you have in savings and investments?",
                     "Add up bank and building society accounts, cash, shares, bonds, ISAs and "
                     "any property or land other than your home. Enter 0 if you have none.",
+                    "your savings and investments",
                     maximum=100_000_000,
                 ),
             ),
@@ -232,6 +300,7 @@ def finance_flow() -> Flow:
                     "If you own the home you lived in before the care home, what is your "
                     "share of it worth?",
                     "Its value less any mortgage. Enter 0 if you did not own it.",
+                    "your share of your home",
                     maximum=100_000_000,
                 ),
                 applies=in_care_home,
@@ -287,6 +356,7 @@ def finance_flow() -> Flow:
                     "disability or illness?",
                     "For example extra heating or laundry, a special diet, a community alarm, "
                     "or a cleaner or gardener you need. Enter 0 if none.",
+                    "your weekly extra costs",
                 ),
                 applies=at_home,
             ),
@@ -298,6 +368,7 @@ def finance_flow() -> Flow:
                     "How much do you pay each week for your home?",
                     "Rent, mortgage, service charges and Council Tax, after any Housing "
                     "Benefit or Council Tax Reduction. Enter 0 if none.",
+                    "your weekly housing costs",
                 ),
                 applies=at_home,
             ),
@@ -309,6 +380,7 @@ def finance_flow() -> Flow:
                     "What does your care cost each week, or what do you expect it to cost?",
                     "If you do not know, ask the care provider or the council. As a guide, "
                     "10 hours of home care a week costs about £250 to £300.",
+                    "the weekly cost of your care",
                 ),
             ),
         ),

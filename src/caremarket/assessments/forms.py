@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from caremarket.rules.directory import normalise_postcode
 #: Long enough for any real answer; a huge paste is refused with a message, not stored.
 MAX_TEXT = 2000
 MAX_LINE = 200
+MAX_PHONE = 30
 
 
 class GovukForm(forms.Form):
@@ -91,6 +93,32 @@ def text(
     return field
 
 
+def phone_field(
+    label: str, *, required: bool = True, hint: str = "", missing: str = ""
+) -> forms.CharField:
+    """A phone number, checked by `rules.phone` (UK, or abroad with its + country code)."""
+    from caremarket.rules.phone import PHONE_EXAMPLE, is_phone_number
+
+    def check(value: str) -> None:
+        if len(value) <= MAX_PHONE and not is_phone_number(value):  # else max_length says it
+            raise forms.ValidationError(
+                f"Enter a phone number, like {PHONE_EXAMPLE}", code="invalid_phone"
+            )
+
+    field = text(
+        label,
+        required=required,
+        hint=hint,
+        max_length=MAX_PHONE,
+        missing=missing,
+        autocomplete="tel",
+    )
+    field.error_messages["max_length"] = f"Enter a phone number, like {PHONE_EXAMPLE}"
+    field.validators.append(check)
+    field.widget.input_type = "tel"
+    return field
+
+
 def long_text(
     label: str, *, required: bool = True, hint: str = "", missing: str = ""
 ) -> forms.CharField:
@@ -149,16 +177,48 @@ def checkboxes(
     return field
 
 
+#: An amount as people type it once spaces and the pound sign are gone: "12500", "12,500.50".
+_MONEY = re.compile(r"^-?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)$")
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds as people type them: "12,000", "£12,500.50", "12 000" or " 150 "."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            text = "".join(value.split())
+            text = text.replace("-£", "-", 1) if text.startswith("-£") else text.removeprefix("£")
+            if text and not _MONEY.match(text):
+                code = "commas" if "," in text and _MONEY.match(text.replace(",", "")) else ""
+                raise forms.ValidationError(
+                    self.error_messages[code or "invalid"], code=code or "invalid"
+                )
+            value = text.replace(",", "")
+        return super().to_python(value)
+
+    def run_validators(self, value: Any) -> None:
+        """One message per problem: too many digits and too large say the same thing."""
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(list(dict.fromkeys(error.messages))) from None
+
+
 def money(
     label: str,
     *,
+    name: str = "",
     hint: str = "",
     required: bool = True,
     missing: str = "",
     maximum: int = 100_000_000,
     suffix: str = "",
-) -> forms.DecimalField:
-    field = forms.DecimalField(
+) -> MoneyField:
+    """An amount in pounds; `name` is what the short error messages call it ("your savings")."""
+    name = name or "the amount"
+    named = name[0].upper() + name[1:]
+    too_big = f"{named} must be £{maximum:,} or less"
+    field = MoneyField(
         label=label,
         help_text=hint,
         required=required,
@@ -167,13 +227,14 @@ def money(
         max_digits=12,
         decimal_places=2,
         error_messages={
-            "required": missing or f"Enter {label[0].lower()}{label[1:]}",
-            "invalid": f"{label} must be an amount of money, like 150 or 150.50",
-            "min_value": f"{label} must be 0 or more",
-            "max_value": f"{label} must be £{maximum:,} or less",
-            "max_digits": f"{label} must be £{maximum:,} or less",
-            "max_decimal_places": f"{label} must be in pounds and pence, like 150.50",
-            "max_whole_digits": f"{label} must be £{maximum:,} or less",
+            "required": missing or f"Enter {name}",
+            "invalid": f"Enter {name} in numbers, like 12,500 or 12,500.50",
+            "commas": f"Check {name}: put commas only between thousands, like 12,500",
+            "min_value": f"{named} must be £0 or more",
+            "max_value": too_big,
+            "max_digits": too_big,
+            "max_decimal_places": f"Enter {name} in pounds and pence, like 150.50",
+            "max_whole_digits": too_big,
         },
     )
     field.prefix = "£"  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from caremarket.assessments.forms import (
     RoutedForm,
     clean_postcode_text,
     long_text,
+    phone_field,
     radios,
     text,
 )
@@ -71,13 +72,7 @@ class ContactMixin:
 
 class ReferFromAssessmentForm(ContactMixin, GovukForm):
     name = text("Your full name", autocomplete="name", missing="Enter your full name")
-    phone = text(
-        "Phone number",
-        required=False,
-        max_length=30,
-        autocomplete="tel",
-        hint="We will call from a withheld number.",
-    )
+    phone = phone_field("Phone number", required=False, hint="We will call from a withheld number.")
     email = email_field()
     anything_else = long_text(
         "Is there anything else you want the team to know?",
@@ -116,7 +111,7 @@ class AskForm(ContactMixin, RoutedForm):
         autocomplete="postal-code",
         missing="Enter a postcode",
     )
-    phone = text("Phone number", required=False, max_length=30, autocomplete="tel")
+    phone = phone_field("Phone number", required=False)
     email = email_field()
     needs = long_text(
         "What help is needed?",
@@ -162,9 +157,7 @@ class ProfessionalForm(RoutedForm):
         missing="Enter the name of your organisation",
         autocomplete="organization",
     )
-    referrer_phone = text(
-        "Your phone number", max_length=30, autocomplete="tel", missing="Enter your phone number"
-    )
+    referrer_phone = phone_field("Your phone number", missing="Enter your phone number")
     referrer_email = email_field(required=True, label="Your email address")
     name = text("Full name of the person", missing="Enter the person's full name")
     date_of_birth = text(
@@ -175,7 +168,7 @@ class ProfessionalForm(RoutedForm):
     )
     address = text("Their address", required=False, max_length=300, hint="House number and street.")
     postcode = text("Their postcode", max_length=10, missing="Enter the person's postcode")
-    phone = text("Their phone number", required=False, max_length=30)
+    phone = phone_field("Their phone number", required=False)
     consent = radios(
         "Has the person agreed to this referral?",
         [("yes", "Yes"), ("no", "No")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from caremarket.assessments.finance import charge_payload
@@ -9,24 +10,45 @@ from caremarket.assessments.flow import Answers
 from caremarket.assessments.models import ChargingFigureOverride, FrontDoorSettings
 from caremarket.places.models import LocalAuthority
 
+logger = logging.getLogger(__name__)
+
 
 def charge_result(answers: Answers, council: LocalAuthority | None) -> dict[str, Any]:
-    """The estimate with its steps, or the problems (e.g. a year with no figures yet)."""
+    """The estimate with its steps, or what stops it in words (never the rules' field keys)."""
     from caremarket.rules.charging import ChargingInputError, estimate
+    from caremarket.rules.figures_store import year_has_figures, year_label_in_words
 
     payload = charge_payload(answers)
     policy = FrontDoorSettings.for_council(council).charging_policy()
     if policy:
         payload["policy"] = policy
     overrides = ChargingFigureOverride.objects.for_rules(council)
+    year = str(payload.get("financial_year") or "")
     try:
-        return {
-            "estimate": estimate(payload, overrides or None),
-            "problems": [],
-            "council_policy": bool(policy),
-        }
+        result = estimate(payload, overrides or None)
     except ChargingInputError as error:
-        return {"estimate": None, "problems": list(error.problems)}
+        # Which checks failed, by field name only: never the amounts a person entered.
+        logger.warning(
+            "charging estimate refused: %s",
+            ", ".join(sorted({p.split(":", 1)[0] for p in error.problems})),
+        )
+        if year and not year_has_figures(year, overrides or None):
+            problem = (
+                f"We do not have the amounts for {year_label_in_words(year)} yet, so we cannot "
+                "estimate for that year. Change the year to one we have, or ask the council."
+            )
+        else:
+            problem = (
+                "Some of your answers do not fit together, so we cannot work out an estimate. "
+                "Check your answers, or ask the council."
+            )
+        return {"estimate": None, "problems": [problem]}
+    return {
+        "estimate": result,
+        "year_in_words": year_label_in_words(result["financial_year"]),
+        "problems": [],
+        "council_policy": bool(policy),
+    }
 
 
 def eligibility_payload(journey: str, answers: Answers) -> dict[str, Any]:

@@ -165,7 +165,7 @@ class OverrideForm(GovukForm):
             "invalid": "Enter a real date, like 6/4/2026",
         },
     )
-    amount = money("Amount", missing="Enter the amount", maximum=1_000_000_000)
+    amount = money("Amount", name="the amount", maximum=1_000_000_000)
     cite = text(
         "Source",
         max_length=300,

@@ -107,7 +107,7 @@ _ALWAYS_IGNORED: dict[str, str] = {
     "earnings": "earnings are never counted",
     "war_pension": (
         "War Pension Scheme payments are not counted (if this is Constant Attendance Allowance, "
-        "enter it as other_benefit; only £10 of a war widow's or widower's pension is ignored)"
+        "enter it as another benefit; only £10 of a war widow's or widower's pension is ignored)"
     ),
 }
 
@@ -586,6 +586,7 @@ class _Book:
     overrides: FigureOverrides | None
     missing: list[str] = field(default_factory=list)
     derived: dict[str, Decimal] = field(default_factory=dict)
+    found: dict[str, Decimal] = field(default_factory=dict)
 
     def get(self, name: str) -> Decimal:
         try:
@@ -596,7 +597,17 @@ class _Book:
             return _PLACEHOLDER
         if value.derived:
             self.derived[name] = value.amount
+        self.found[name] = value.amount
         return value.amount
+
+    def used(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        """Each figure a step relies on, by its label, with the amount used."""
+        figures = load_figures()
+        return [
+            {"label": figures[name].label if name in figures else name, "amount": _out(amount)}
+            for name in names
+            if (amount := self.found.get(name)) is not None
+        ]
 
 
 def _missing_message(year: str, names: Sequence[str]) -> str:
@@ -611,9 +622,18 @@ def _missing_message(year: str, names: Sequence[str]) -> str:
 Say = Callable[..., None]
 
 
-def _stepper(steps: list[dict[str, Any]]) -> Say:
-    def say(text: str, amount: Decimal | None = None) -> None:
-        steps.append({"text": text, "amount": None if amount is None else _out(amount)})
+def _stepper(steps: list[dict[str, Any]], book: _Book) -> Say:
+    """``say(text, amount, uses=(figure names,))`` adds a step; ``figures`` names each figure
+    the step relies on by its label, so the working never shows a figure's key."""
+
+    def say(text: str, amount: Decimal | None = None, uses: Sequence[str] = ()) -> None:
+        steps.append(
+            {
+                "text": text,
+                "amount": None if amount is None else _out(amount),
+                "figures": book.used(uses),
+            }
+        )
 
     return say
 
@@ -672,12 +692,14 @@ def _income(inp: _Input, book: _Book, say: Say) -> _IncomeResult:
         amount = item.amount
         ignored = Decimal(0)
         why = ""
+        uses: tuple[str, ...] = ()
         if item.type in _ALWAYS_IGNORED:
             ignored, why = amount, _ALWAYS_IGNORED[item.type]
         elif item.type == "savings_credit" and inp.setting == "care_home":
             limit = book.get(SAVINGS_CREDIT_DISREGARD)
             ignored = min(amount, limit)
             why = f"up to {_gbp(limit)} of Savings Credit is ignored for a care home resident"
+            uses = (SAVINGS_CREDIT_DISREGARD,)
         elif item.type in _NIGHT_CARE and item.rate == _NIGHT_CARE[item.type][0]:
             top, below = (_RATE_FIGURES[(item.type, rate)] for rate in _NIGHT_CARE[item.type])
             element = max(Decimal(0), book.get(top) - book.get(below))
@@ -685,6 +707,7 @@ def _income(inp: _Input, book: _Book, say: Say) -> _IncomeResult:
                 item.type != "pip_daily_living" or policy.night_care_element_includes_pip
             )
             if applies and policy.disregard_night_care_element:
+                uses = (top, below)
                 ignored = min(amount, element)
                 why = (
                     f"you get no care at night, and your council ignores the night-care part "
@@ -703,20 +726,23 @@ def _income(inp: _Input, book: _Book, say: Say) -> _IncomeResult:
                 f"{label}: {_gbp(ignored)} of {_gbp(amount)} a week is ignored ({why}); "
                 f"{_gbp(counted)} counts as income.",
                 counted,
+                uses,
             )
         elif ignored:
-            say(f"{label}: {_gbp(amount)} a week is ignored ({why}).", Decimal(0))
+            say(f"{label}: {_gbp(amount)} a week is ignored ({why}).", Decimal(0), uses)
         else:
             say(f"{label}: {_gbp(amount)} a week counts as income.", counted)
         if night_note:
-            say(night_note)
+            say(night_note, None, (top, below))
         published = _RATE_FIGURES.get((item.type, item.rate or ""))
         if published is not None:
             rate = book.get(published)
             if not book.missing and amount != rate and amount > 0:
                 say(
                     f"(The published {label} for {inp.year} is {_gbp(rate)} a week; we used "
-                    f"the {_gbp(amount)} you entered.)"
+                    f"the {_gbp(amount)} you entered.)",
+                    None,
+                    (published,),
                 )
         result.counted += counted
         result.ignored += ignored
@@ -743,21 +769,23 @@ def _mig(inp: _Input, book: _Book, income: _IncomeResult, say: Say) -> Decimal:
     reached, how = _pension_age(inp)
     age = _age(inp)
     if reached:
-        base = book.get("mig.single_pension_credit_age")
+        name = "mig.single_pension_credit_age"
         who = f"who has reached pension credit age ({how})"
     elif inp.lone_parent:
-        base = book.get("mig.lone_parent")
+        name = "mig.lone_parent"
         who = f"who is a lone parent and has not reached pension credit age ({how})"
     elif age is not None and age < 25:
-        base = book.get("mig.single_18_to_24")
+        name = "mig.single_18_to_24"
         who = f"aged 18 to 24 ({how})"
     else:
-        base = book.get("mig.single_25_to_pension_credit_age")
+        name = "mig.single_25_to_pension_credit_age"
         who = f"aged 25 or over who has not reached pension credit age ({how})"
+    base = book.get(name)
     say(
         "The charge must leave you at least the Minimum Income Guarantee to live on. For a "
         f"single person {who} it starts at {_gbp(base)} a week.",
         base,
+        (name,),
     )
     if how == _RISING_AGE:
         say(
@@ -773,7 +801,11 @@ def _mig(inp: _Input, book: _Book, income: _IncomeResult, say: Say) -> Decimal:
         if reasons:
             premium = book.get("mig.disability_premium_single")
             total += premium
-            say(f"Add the disability premium, {_gbp(premium)}, because of {reasons[0]}.", premium)
+            say(
+                f"Add the disability premium, {_gbp(premium)}, because of {reasons[0]}.",
+                premium,
+                ("mig.disability_premium_single",),
+            )
         if income.enhanced_premium_reasons:
             premium = book.get("mig.enhanced_disability_premium_single")
             total += premium
@@ -781,13 +813,18 @@ def _mig(inp: _Input, book: _Book, income: _IncomeResult, say: Say) -> Decimal:
                 f"Add the enhanced disability premium, {_gbp(premium)}, because of "
                 f"{income.enhanced_premium_reasons[0]}.",
                 premium,
+                ("mig.enhanced_disability_premium_single",),
             )
     elif income.disability_premium_reasons or inp.registered_blind:
         say("Disability premiums are added only below pension credit age, so none is added here.")
     if inp.carer_premium:
         premium = book.get("mig.carer_premium")
         total += premium
-        say(f"Add the carer premium, {_gbp(premium)}, because you get Carer's Allowance.", premium)
+        say(
+            f"Add the carer premium, {_gbp(premium)}, because you get Carer's Allowance.",
+            premium,
+            ("mig.carer_premium",),
+        )
     if inp.dependent_children:
         each = book.get("mig.dependent_child")
         total += each * inp.dependent_children
@@ -795,6 +832,7 @@ def _mig(inp: _Input, book: _Book, income: _IncomeResult, say: Say) -> Decimal:
             f"Add {_gbp(each)} for each of the {inp.dependent_children} "
             f"child{'ren' if inp.dependent_children > 1 else ''} you are responsible for.",
             each * inp.dependent_children,
+            ("mig.dependent_child",),
         )
     say(f"Your Minimum Income Guarantee is {_gbp(total)} a week.", total)
     return total
@@ -837,7 +875,7 @@ def _home_capital(inp: _Input, say: Say) -> Decimal:
 def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
     head: list[dict[str, Any]] = []
     body: list[dict[str, Any]] = []
-    say_head, say = _stepper(head), _stepper(body)
+    say_head, say = _stepper(head, book), _stepper(body, book)
     policy = inp.policy
     at_home = inp.setting == "home"
     say_head(
@@ -868,7 +906,9 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
             elif chosen > statutory:
                 say_head(
                     f"Your council uses a {name} capital limit of {_gbp(chosen)} for care at "
-                    f"home (the law sets {_gbp(statutory)})."
+                    f"home (the law sets {_gbp(statutory)}).",
+                    None,
+                    (UPPER if name == "upper" else LOWER,),
                 )
             if name == "upper":
                 upper = max(upper, chosen)
@@ -902,10 +942,14 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
             f"That is more than the upper limit of {_gbp(upper)}, so you pay the full cost of "
             f"your care yourself. When your capital falls to {_gbp(upper)} or less, ask the "
             "council for a financial assessment.",
+            None,
+            (UPPER,),
         )
     elif capital <= lower:
         say_head(
-            f"Capital of {_gbp(lower)} or less is ignored, so no tariff income is counted.", tariff
+            f"Capital of {_gbp(lower)} or less is ignored, so no tariff income is counted.",
+            tariff,
+            (LOWER,),
         )
     else:
         tariff = tariff_income(capital, lower, upper, divisor)
@@ -915,6 +959,7 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
             f"{_gbp(lower)}. Yours is {_gbp(capital - lower)} above, so {_gbp(tariff)} a week "
             "is counted as income (tariff income).",
             tariff,
+            (LOWER, UPPER, DIVISOR),
         )
 
     # Income.
@@ -965,6 +1010,7 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
             f"In a care home you keep a Personal Expenses Allowance of {_gbp(allowance)} a "
             "week for your own spending.",
             allowance,
+            (PEA,),
         )
         if inp.dre or inp.housing:
             say("Housing costs and disability-related expenses are not taken off in a care home.")
@@ -1007,7 +1053,7 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
     contribution = cost if pays_full_cost else min(cost, _pence(charge))
     council = cost - contribution
     steps = head if pays_full_cost else head + body
-    say_end = _stepper(steps)
+    say_end = _stepper(steps, book)
     if pays_full_cost:
         say_end(f"You pay the full {_gbp(cost)} a week; the council pays nothing.", contribution)
     else:

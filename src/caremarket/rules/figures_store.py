@@ -41,6 +41,9 @@ __all__ = [
     "financial_year_of",
     "financial_year_start",
     "load_figures",
+    "year_has_figures",
+    "year_label_in_words",
+    "years_with_figures",
 ]
 
 FIGURES_DIR = Path(__file__).with_name("figures")
@@ -119,6 +122,15 @@ def financial_year_of(day: date) -> str:
     """The charging year (6 April to 5 April) that ``day`` falls in, as ``"2025/26"``."""
     first = day.year if (day.month, day.day) >= (4, 6) else day.year - 1
     return f"{first}/{(first + 1) % 100:02d}"
+
+
+def year_label_in_words(label: str) -> str:
+    """``"2025/26"`` as people say it: ``"2025 to 2026"`` (the label itself if malformed)."""
+    try:
+        first = financial_year_start(label).year
+    except ValueError:
+        return label
+    return f"{first} to {first + 1}"
 
 
 def financial_year_end(day: date) -> date:
@@ -294,6 +306,29 @@ def figure(name: str, on: date, overrides: FigureOverrides | None = None) -> Dec
     return figure_value(name, on, overrides).amount
 
 
+def year_has_figures(label: str, overrides: FigureOverrides | None = None) -> bool:
+    """True when every shipped figure has a value in force on the first day of the year
+    ``label`` (shipped or entered by an admin), so an estimate for that year can be made."""
+    try:
+        day = financial_year_start(label)
+    except ValueError:
+        return False
+    for name in load_figures():
+        try:
+            figure_value(name, day, overrides)
+        except MissingFigureError:
+            return False
+    return True
+
+
+def years_with_figures(
+    candidates: Iterable[str], overrides: FigureOverrides | None = None
+) -> list[str]:
+    """The candidate years (labels such as ``"2025/26"``) that have every figure, newest first."""
+    found = {label for label in candidates if year_has_figures(label, overrides)}
+    return sorted(found, key=financial_year_start, reverse=True)
+
+
 def figures_source(on: date, overrides: FigureOverrides | None = None) -> str:
     """One paragraph naming where the charging year's figures come from, for people to read."""
     year = financial_year_of(on)
@@ -320,12 +355,13 @@ def figures_source(on: date, overrides: FigureOverrides | None = None) -> str:
         parts.append("Sources: " + "; ".join(sorted(shipped)) + ".")
     if entered:
         parts.append("Entered by a council admin: " + "; ".join(entered) + ".")
-    derived = [name for name, value in used if value.derived]
+    figures = load_figures()
+    derived = [figures[name].label for name, value in used if value.derived and name in figures]
     if derived:
         parts.append(
             f"{len(derived)} amount{'s are' if len(derived) > 1 else ' is'} derived from the "
             "usual yearly rise and not yet checked against the government circular: "
-            + ", ".join(derived)
+            + "; ".join(derived)
             + "."
         )
     return " ".join(parts)

@@ -299,6 +299,28 @@ LOGGING = {
 }
 
 SERVICE_NAME = os.environ.get("CAREMARKET_SERVICE_NAME", "Care market")
+
+
+def council_codes(name: str) -> tuple[str, ...] | None:
+    """Which built-in councils `migrate` loads: None for all 153 (`all`, the default), none
+    (`none`), or the ONS codes listed, comma-separated (checked against the list on migrate)."""
+    raw = os.environ.get(name, "all").strip()
+    if raw.lower() in ("", "all"):
+        return None
+    if raw.lower() == "none":
+        return ()
+    codes = tuple(c.strip().upper() for c in raw.split(",") if c.strip())
+    bad = [c for c in codes if not (len(c) == 9 and c[0] == "E" and c[1:].isdigit())]
+    if bad:
+        raise ImproperlyConfigured(
+            f"{name} must be all, none or English council ONS codes separated by commas "
+            f"(like E06000021,E08000026), not {bad[0]!r}"
+        )
+    return codes
+
+
+#: The councils with adult social services responsibilities this instance serves.
+COUNCILS = council_codes("CAREMARKET_COUNCILS")
 EXAMPLES_DIR = Path(os.environ.get("CAREMARKET_EXAMPLES_DIR", PROJECT_DIR / "examples"))
 CSRF_FAILURE_VIEW = "caremarket.front.views.csrf_failure"
 

@@ -248,7 +248,7 @@ def council_for_postcode(postcode: str) -> LocalAuthority | None:
     row = Postcode.objects.filter(postcode=normalise_postcode(postcode)).first()
     if row is None:
         return None
-    return LocalAuthority.objects.filter(code=row.local_authority_code).first()
+    return LocalAuthority.objects.for_code(row.local_authority_code)
 
 
 POSTCODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")

@@ -103,7 +103,7 @@ class PlaceNotFound(ValueError):
 
 
 def _council_for_code(code: str) -> LocalAuthority | None:
-    return LocalAuthority.objects.filter(code=code).first() if code else None
+    return LocalAuthority.objects.for_code(code)
 
 
 def _centroid(postcodes: QuerySet[Postcode]) -> tuple[float | None, float | None, str]:

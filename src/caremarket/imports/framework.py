@@ -83,13 +83,15 @@ class Context:
     councils_by_code: dict[str, LocalAuthority] = field(default_factory=dict)
     #: Uploads from a council's page may only touch that council: any other is "unknown".
     only_council: bool = False
+    #: Options a format takes on the command line (Code-Point Open's `--header`).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def council_for(self, code: str) -> LocalAuthority | None:
         if self.only_council:
             return self.council if self.council and code.strip() == self.council.code else None
         if not self.councils_by_code:
-            self.councils_by_code = {la.code: la for la in LocalAuthority.objects.all()}
-        return self.councils_by_code.get(code.strip())
+            self.councils_by_code = LocalAuthority.objects.by_code()
+        return self.councils_by_code.get(code.strip().upper())
 
 
 class Importer(ABC):
@@ -219,6 +221,7 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     file_name: str | None = None,
     only_council: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ImportReport:
     """Validate the whole file, then write it in one transaction (or nothing)."""
     name = file_name or path.name
@@ -227,7 +230,9 @@ def run_import(
         raise ImportRefused(
             f"{importer_class.format} files do not name the council: give --council"
         )
-    importer = importer_class(Context(council=council, user=user, only_council=only_council))
+    importer = importer_class(
+        Context(council=council, user=user, only_council=only_council, options=options or {})
+    )
 
     for item in importer.read(path):
         if isinstance(item, RowError):

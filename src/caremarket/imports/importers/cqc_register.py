@@ -33,7 +33,7 @@ class CouncilMatcher:
         self.council = context.council
         councils = list(LocalAuthority.objects.all())
         self.by_name = {council_key(la.name): la for la in councils}
-        self.by_code = {la.code.upper(): la for la in councils}
+        self.by_code = LocalAuthority.objects.by_code()
         self.memo: dict[str, tuple[LocalAuthority | None, str | None]] = {}
 
     def match(self, name: str) -> tuple[LocalAuthority | None, str | None]:

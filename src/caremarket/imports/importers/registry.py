@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from caremarket.imports.framework import Importer
+from caremarket.imports.importers.areas import LocalitiesImporter, WardsImporter
 from caremarket.imports.importers.capacity_tracker import CapacityTrackerImporter
+from caremarket.imports.importers.codepoint import CodePointOpenImporter
 from caremarket.imports.importers.council_records import PipelineImporter, SchemesImporter
 from caremarket.imports.importers.cqc_directory import CqcDirectoryImporter
 from caremarket.imports.importers.cqc_hsca import CqcHscaImporter
@@ -21,6 +23,9 @@ IMPORTERS: dict[str, type[Importer]] = {
         CqcHscaImporter,
         CapacityTrackerImporter,
         OnspdImporter,
+        CodePointOpenImporter,
+        WardsImporter,
+        LocalitiesImporter,
         PrevalenceImporter,
         FiguresImporter,
         PipelineImporter,

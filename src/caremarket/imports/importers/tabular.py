@@ -228,6 +228,7 @@ def council_key(name: str) -> str:
     """Names as the register spells them → a key that matches ours ('&' = 'and', no 'City of')."""
     key = normalise(name.replace("&", " and "))
     key = re.sub(r"^(city of|county of) ", "", key)
+    key = re.sub(r" (city of|county of)$", "", key)  # ONS's "Bristol, City of"
     key = re.sub(r" (city|county|borough|metropolitan borough|district)? ?council$", "", key)
     return key.replace(" ", "")
 

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-bad-rows", action="store_true", help="write the good rows, report the bad"
         )
+        parser.add_argument(
+            "--header",
+            type=Path,
+            help="codepoint-open: OS's column header file, when it is not beside the file",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         importer = IMPORTERS.get(options["format"])
@@ -45,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         council = None
         if options["council"]:
-            council = LocalAuthority.objects.filter(code=options["council"].strip()).first()
+            council = LocalAuthority.objects.for_code(options["council"])
             if council is None:
                 raise CommandError(f"unknown council {options['council']!r} (give its ONS code)")
         progress = None
@@ -66,6 +71,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 skip_bad_rows=options["skip_bad_rows"],
                 progress=progress,
+                options={"header": options["header"]} if options["header"] else None,
             )
         except ImportRefused as error:
             raise CommandError(f"{path.name} refused: {error}") from None

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         return ""
 
     def council(self, code: str) -> LocalAuthority:
-        council = LocalAuthority.objects.filter(code=code.strip()).first()
+        council = LocalAuthority.objects.for_code(code)
         if council is None:
             raise CommandError(f"unknown council {code!r} (give its ONS code)")
         return council

@@ -23,6 +23,7 @@ ANYONE = "anyone"
 STAFF = {r.value for r in COUNCIL_ROLES}
 COUNCIL = {"council": "stoke-on-trent"}
 MPS_EDITION = {**COUNCIL, "statement": "mps", "number": "1"}
+QUALITY = {"quality_officer", "council_admin"}
 
 #: url name → (sample kwargs, allowed roles or ANYONE). Site admin is always allowed.
 URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
@@ -101,6 +102,21 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "listings:staff_report": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "listings:report": ({"pk": "6f1c0a52-6d4e-4b8e-9a61-3c1e2b7d9f00"}, ANYONE),
     "listings:report_sent": ({"pk": "6f1c0a52-6d4e-4b8e-9a61-3c1e2b7d9f00"}, ANYONE),
+    # quality: the council's quality team, and providers' own records (caremarket.quality.urls)
+    "quality:dashboard": (COUNCIL, QUALITY),
+    "quality:location": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:start_stop": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:issue_notice": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:record_exit": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:start_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:log_concern": (COUNCIL, {"practitioner", "commissioner", *QUALITY}),
+    "quality:concern": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:stop": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:notice": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:audit": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:exits": (COUNCIL, QUALITY),
+    "quality:provider_home": ({}, {"provider"}),
+    "quality:provider_audit": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

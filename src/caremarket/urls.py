@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("caremarket.imports.urls")),
     path("", include("caremarket.directory.urls")),
     path("", include("caremarket.directory.editorial_urls")),
+    path("", include("caremarket.quality.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

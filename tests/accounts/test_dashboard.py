@@ -19,9 +19,14 @@ EXPECTED = {
         "Directory changes to approve",
         "Directory listings due for review",
         "Reports of wrong directory information",
+        "Log a concern about a care provider",
     },
-    "practitioner": {"Referrals"},
-    "quality_officer": {"Audit log"},
+    "practitioner": {"Referrals", "Log a concern about a care provider"},
+    "quality_officer": {
+        "Audit log",
+        "Quality: concerns, audits and placement stops",
+        "Log a concern about a care provider",
+    },
     "provider": set(),
 }
 
@@ -47,6 +52,7 @@ def test_each_role_is_offered_its_pages_and_each_opens(client: Client, db: None,
         assert "stoke-on-trent" in url
         assert client.get(url).status_code == 200, url
     assert ("Your directory listings" in page) == (role == "provider")
+    assert ("Quality records about your services" in page) == (role == "provider")
 
 
 def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: None) -> None:
@@ -55,7 +61,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 10
+    assert len(offered) == 12
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

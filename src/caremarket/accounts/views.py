@@ -73,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "work": [(c, links) for c, links in work if links],
             "provider_listings": reverse("listings:manage") if provider else "",
+            "provider_quality": reverse("quality:provider_home") if provider else "",
         },
     )
 
@@ -86,6 +87,8 @@ WORK_PAGES = (
     ("listings:staff_reviews", "Directory listings due for review"),
     ("listings:staff_reports", "Reports of wrong directory information"),
     ("assessments:inbox", "Referrals"),
+    ("quality:dashboard", "Quality: concerns, audits and placement stops"),
+    ("quality:log_concern", "Log a concern about a care provider"),
     ("assessments:charging_figures", "Charging figures"),
     ("assessments:settings", "Front door settings"),
     ("accounts:audit_log", "Audit log"),

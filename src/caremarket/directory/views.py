@@ -30,6 +30,7 @@ from caremarket.directory import search as engine
 from caremarket.directory.models import Schedule, Service, TaxonomyTerm
 from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
+from caremarket.quality.views import stop_notices
 from caremarket.rules.directory import query_words
 
 #: Longest query searched; longer text is cut, and the page says so.
@@ -376,6 +377,7 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
             "costs": [cost_labels.get(c, c) for c in listing.costs],
             "shortlisted": str(listing.pk) in _shortlist(request),
             "back": _safe_next(request, request.GET.get("back", "")),
+            "placement_stops": stop_notices(request.user, listing.cqc_location),
         },
     )
 

@@ -1,0 +1,228 @@
+"""The quality team's forms and the provider's. Every message says what to do; every text has a
+limit; dates are typed as 24/10/2026."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from caremarket.accounts.models import User
+from caremarket.assessments.forms import GovukForm, long_text, radios, text
+from caremarket.quality.models import Concern, Exit, Notice, PlacementStop, ProviderRecord
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
+#: Dates outside these years are typing slips, not quality records.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class Day(forms.DateField):
+    def __init__(self, label: str, *, required: bool = True, hint: str = "") -> None:
+        super().__init__(
+            label=label,
+            required=required,
+            help_text=hint or "For example, 24/10/2026",
+            input_formats=DATE_FORMATS,
+            error_messages={
+                "required": f"Enter {label[0].lower()}{label[1:]}",
+                "invalid": f"{label} must be a real date, like 24/10/2026",
+            },
+        )
+        self.widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> date | None:
+        day: date | None = super().clean(value)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(f"{self.label} must be between 2000 and 2100")
+        return day
+
+
+def people(queryset: Any, label: str, empty: str) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        queryset=queryset,
+        label=label,
+        required=False,
+        empty_label=empty,
+        error_messages={"invalid_choice": f"Choose {label[0].lower()}{label[1:]} from the list"},
+    )
+    field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+    return field
+
+
+class ConcernForm(GovukForm):
+    location = forms.ModelChoiceField(
+        queryset=None,  # set per council
+        label="Location the concern is about",
+        empty_label="Choose a location",
+        error_messages={
+            "required": "Choose the location the concern is about",
+            "invalid_choice": "Choose the location the concern is about",
+        },
+    )
+    source = radios(
+        "Who raised it", Concern.Source.choices, missing="Choose who raised the concern"
+    )
+    risk = radios(
+        "Risk",
+        Concern.Risk.choices,
+        missing="Choose the risk",
+        hint="High risk means someone may come to harm now.",
+    )
+    what = long_text("What happened", hint="Facts: what, when, who is affected.")
+    raised_by = text(
+        "Name and contact of the person who raised it",
+        required=False,
+        hint="Leave empty for an anonymous concern.",
+    )
+    dealt_with_by = people(None, "Who will deal with it", "Not decided yet")
+
+    def __init__(self, *args: Any, locations: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        self.fields["dealt_with_by"].queryset = officers  # type: ignore[attr-defined]
+
+
+class AssignForm(GovukForm):
+    dealt_with_by = people(None, "Who is dealing with it", "Nobody yet")
+    shared_with_provider = forms.BooleanField(
+        label="Share this concern with the provider", required=False
+    )
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dealt_with_by"].queryset = officers  # type: ignore[attr-defined]
+
+
+OUTCOMES = [
+    (Concern.Outcome.SAFEGUARDING.value, Concern.Outcome.SAFEGUARDING.label),
+    (Concern.Outcome.NOTICE.value, Concern.Outcome.NOTICE.label),
+    (Concern.Outcome.CLOSED.value, Concern.Outcome.CLOSED.label),
+]
+
+
+class CloseConcernForm(GovukForm):
+    outcome = radios(
+        "What happened",
+        OUTCOMES,
+        missing="Choose what happened to the concern",
+        hints={
+            Concern.Outcome.SAFEGUARDING.value: "Record the referral here; the enquiry is run by "
+            "the safeguarding team.",
+            Concern.Outcome.NOTICE.value: "A notice of concern is issued to the provider.",
+        },
+    )
+    note = long_text("Outcome", hint="What was found and what was done.")
+
+
+class StopForm(GovukForm):
+    scope = radios("Kind of stop", PlacementStop.Scope.choices, missing="Choose the kind of stop")
+    partial_detail = text(
+        "Placements it covers",
+        required=False,
+        hint="For a partial stop, for example: nursing beds, or new dementia placements.",
+        max_length=300,
+    )
+    reason = long_text("Reason")
+    started_on = Day("Start date")
+    review_on = Day("Review date")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == PlacementStop.Scope.PARTIAL and not data.get("partial_detail"):
+            self.add_error("partial_detail", "Enter the placements a partial stop covers")
+        start, review = data.get("started_on"), data.get("review_on")
+        if start and review and review < start:
+            self.add_error("review_on", "The review date must be on or after the start date")
+        return data
+
+
+class StopChangeForm(GovukForm):
+    review_on = Day("New review date", required=False)
+    lifted_on = Day("Date lifted", required=False)
+    lift_note = long_text("Why it is lifted", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("review_on") and not data.get("lifted_on") and not self.errors:
+            raise forms.ValidationError("Enter a new review date, or the date the stop is lifted")
+        if data.get("lifted_on") and not data.get("lift_note"):
+            self.add_error("lift_note", "Enter why the stop is lifted")
+        return data
+
+
+class NoticeForm(GovukForm):
+    kind = radios("Kind of notice", Notice.Kind.choices, missing="Choose the kind of notice")
+    reason = long_text("Reason", hint="What the provider must put right.")
+    issued_on = Day("Date issued")
+    respond_by = Day("Respond by", required=False)
+
+
+class CloseNoticeForm(GovukForm):
+    closing_note = long_text("Why it is closed")
+    closed_on = Day("Date closed")
+
+
+class ExitForm(GovukForm):
+    kind = radios("Kind of exit", Exit.Kind.choices, missing="Choose the kind of exit")
+    exit_on = Day("Date of the exit or closure")
+    people_affected = forms.IntegerField(
+        label="People affected",
+        min_value=0,
+        max_value=10_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the number of people affected",
+            "invalid": "People affected must be a whole number, like 12",
+            "min_value": "People affected must be 0 or more",
+            "max_value": "People affected must be 10,000 or fewer",
+        },
+    )
+    moved_to = long_text("Where people moved", hint="As services, no names: 6 to homes nearby.")
+    reason = long_text("Reason", required=False)
+    widths = {"people_affected": "5"}
+
+
+class RecordForm(GovukForm):
+    officer = people(None, "Named contract and quality officer", "No one named")
+    contracts = long_text("Contracts held", required=False, hint="One contract per line.")
+    dspt = forms.ChoiceField(
+        label="Data Security and Protection Toolkit",
+        choices=ProviderRecord.Dspt.choices,
+        required=False,
+    )
+    asc_wds_complete = forms.BooleanField(
+        label="Adult Social Care Workforce Data Set complete", required=False
+    )
+    capacity_tracker_complete = forms.BooleanField(
+        label="Capacity Tracker up to date", required=False
+    )
+    bcp_on_file = forms.BooleanField(label="Business continuity plan on file", required=False)
+    bcp_review_date = Day("Business continuity plan review date", required=False)
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+
+
+class StartAuditForm(GovukForm):
+    visit_date = Day("Date of the visit")
+
+
+class CommentsForm(GovukForm):
+    comments = long_text(
+        "Your comments on the factual accuracy of the draft",
+        hint="Say which standard each comment is about.",
+    )
+
+
+def quality_officers(council: Any) -> Any:
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__local_authority=council,
+            memberships__role__in=["quality_officer", "council_admin"],
+        )
+        .distinct()
+        .order_by("username")
+    )

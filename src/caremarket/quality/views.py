@@ -1,0 +1,655 @@
+"""Quality pages. Council pages (`/staff/<council>/quality/…`) are for the council's quality
+officers and admins (logging a concern is open to all its staff but providers); a record of
+another council is a 404. Provider pages (`/quality/provider/…`) show a provider account the
+records about locations its organisations run, and nothing else. Every page that shows a
+concern's details, and every change, writes the audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from caremarket.access import staff
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
+from caremarket.accounts.roles import Role
+from caremarket.market.models import NURSING_SERVICE_TYPE, Location
+from caremarket.places.models import LocalAuthority
+from caremarket.quality import forms as qforms
+from caremarket.quality import register
+from caremarket.quality.models import (
+    Audit,
+    AuditScore,
+    Concern,
+    CqcRating,
+    Notice,
+    PlacementStop,
+    ProviderRecord,
+    QualitySettings,
+    exits_in_last_year,
+)
+from caremarket.quality.register import QualityError, Who
+from caremarket.rules.quality import QualityRuleError, Rag
+
+QUALITY_ROLES = (Role.QUALITY_OFFICER, Role.COUNCIL_ADMIN)
+#: Any council staff may log a concern; providers may not (they raise them with the council).
+CONCERN_LOGGERS = (Role.PRACTITIONER, Role.COMMISSIONER, *QUALITY_ROLES)
+MAX_EVIDENCE = 2000
+
+#: Dashboard filter: key → (label, test on a location).
+SERVICE_TYPES: dict[str, tuple[str, Any]] = {
+    "nursing": (
+        "Care homes with nursing",
+        lambda loc: loc.care_home and NURSING_SERVICE_TYPE.lower() in _types(loc),
+    ),
+    "residential": (
+        "Care homes without nursing",
+        lambda loc: loc.care_home and NURSING_SERVICE_TYPE.lower() not in _types(loc),
+    ),
+    "home_care": (
+        "Home care",
+        lambda loc: not loc.care_home and "domiciliary care service" in _types(loc),
+    ),
+    "other": (
+        "Other services",
+        lambda loc: not loc.care_home and "domiciliary care service" not in _types(loc),
+    ),
+}
+
+
+def _types(location: Location) -> set[str]:
+    return {str(t).lower() for t in location.service_types or []}
+
+
+def _who(request: HttpRequest) -> Who:
+    return Who(request.user, request)  # type: ignore[arg-type]
+
+
+def _now(request: HttpRequest) -> datetime:
+    """The time now (one place, so pages agree on what is overdue)."""
+    return timezone.now()
+
+
+def _council_locations(council: LocalAuthority) -> QuerySet[Location]:
+    """Locations the council may keep records on: those in its area and those it watches."""
+    return Location.objects.filter(
+        Q(local_authority=council, deregistered=False) | Q(quality_records__local_authority=council)
+    ).distinct()
+
+
+def _location(council: LocalAuthority, pk: int) -> Location:
+    return get_object_or_404(_council_locations(council), pk=pk)
+
+
+def _own(model: Any, council: LocalAuthority, pk: int) -> Any:
+    return get_object_or_404(
+        model.objects.select_related("location"), pk=pk, local_authority=council
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    council: LocalAuthority,
+    place: Location | None,
+    form: Any,
+    heading: str,
+    button: str,
+    intro: str = "",
+    warning: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "quality/_simple_form.html",
+        {
+            "council": council,
+            "place": place,
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "intro": intro,
+            "warning": warning,
+        },
+    )
+
+
+# --- Dashboard and the location record --------------------------------------------------------
+
+
+@staff(*QUALITY_ROLES)
+def dashboard(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """Red, amber or green for every location the council watches; overdue concerns first."""
+    opened = request.GET.get("open", "")
+    if opened.isdigit():  # the "open the record of a location" picker
+        return redirect("quality:location", council=council.slug, pk=int(opened))
+    now = _now(request)
+    watched = list(
+        Location.objects.filter(quality_records__local_authority=council).order_by("name")
+    )
+    kind = request.GET.get("type", "")
+    if kind in SERVICE_TYPES:
+        test = SERVICE_TYPES[kind][1]
+        watched = [loc for loc in watched if test(loc)]
+    rag = request.GET.get("rag", "")
+    order = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+    rows = sorted(
+        register.location_views(council, watched, now),
+        key=lambda v: (order[v.rag], v.location.name),
+    )
+    counts = {r.value: sum(1 for v in rows if v.rag == r) for r in Rag}
+    if rag in counts:
+        rows = [v for v in rows if v.rag == rag]
+    overdue = list(
+        Concern.objects.filter(local_authority=council, closed_at__isnull=True, due_at__lt=now)
+        .select_related("location", "dealt_with_by")
+        .order_by("due_at")
+    )
+    return render(
+        request,
+        "quality/dashboard.html",
+        {
+            "council": council,
+            "rows": rows,
+            "counts": counts,
+            "overdue": overdue,
+            "types": [(k, label) for k, (label, _) in SERVICE_TYPES.items()],
+            "type": kind,
+            "rag": rag,
+            "rags": [r.value for r in Rag],
+            "locations": _council_locations(council).order_by("name").only("pk", "name"),
+            "exits": exits_in_last_year(council, timezone.localdate(now)).count(),
+        },
+    )
+
+
+@staff(*QUALITY_ROLES)
+def location(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Everything the council knows about one location, and its own facts to keep."""
+    place = _location(council, pk)
+    record_ = ProviderRecord.objects.filter(local_authority=council, location=place).first()
+    officers = qforms.quality_officers(council)
+    initial = (
+        {
+            "officer": record_.officer,
+            "contracts": record_.contracts,
+            "dspt": record_.dspt,
+            "asc_wds_complete": record_.asc_wds_complete,
+            "capacity_tracker_complete": record_.capacity_tracker_complete,
+            "bcp_on_file": record_.bcp_on_file,
+            "bcp_review_date": record_.bcp_review_date,
+        }
+        if record_
+        else {}
+    )
+    form = qforms.RecordForm(
+        request.POST if request.method == "POST" else None, initial=initial, officers=officers
+    )
+    if request.method == "POST" and form.is_valid():
+        record_ = register.watch(council, place)
+        for field, value in form.cleaned_data.items():
+            setattr(record_, field, value if value is not None else getattr(record_, field))
+        record_.bcp_review_date = form.cleaned_data["bcp_review_date"]
+        record_.save()
+        record("updated_provider_record", request=request, local_authority=council, obj=record_)
+        messages.success(request, f"The record of {place.name} is saved.")
+        return redirect("quality:location", council=council.slug, pk=place.pk)
+    view = register.location_views(council, [place], _now(request))[0]
+    return render(
+        request,
+        "quality/location.html",
+        {
+            "council": council,
+            "place": place,
+            "view": view,
+            "record": record_,
+            "form": form,
+            "ratings": CqcRating.objects.filter(location=place),
+            "concerns": Concern.objects.filter(local_authority=council, location=place)
+            .select_related("dealt_with_by")
+            .order_by("closed_at", "due_at")[:50],
+            "notices": Notice.objects.filter(local_authority=council, location=place),
+            "stops": PlacementStop.objects.filter(local_authority=council, location=place),
+            "audits": Audit.objects.filter(local_authority=council, location=place),
+            "exits": place.exits.filter(local_authority=council),
+            "audit_form": qforms.StartAuditForm(initial={"visit_date": timezone.localdate()}),
+            "now": _now(request),
+        },
+    )
+
+
+# --- Concerns ---------------------------------------------------------------------------------
+
+
+@staff(*CONCERN_LOGGERS)
+def log_concern(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    locations = _council_locations(council).order_by("name")
+    officers = qforms.quality_officers(council)
+    initial = {"location": request.GET.get("location")} if request.GET.get("location") else {}
+    form = qforms.ConcernForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        locations=locations,
+        officers=officers,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        concern = register.log_concern(
+            _who(request),
+            council,
+            data["location"],
+            source=data["source"],
+            risk=data["risk"],
+            what=data["what"],
+            raised_by=data["raised_by"],
+            dealt_with_by=data["dealt_with_by"],
+            logged_at=_now(request),
+        )
+        due = timezone.localtime(concern.due_at)
+        messages.success(
+            request,
+            f"Concern {concern.reference} about {concern.location.name} is logged. "
+            f"It must be dealt with by {due:%H:%M on %d %B %Y}.",
+        )
+        if request.user.roles_for(council) & {r.value for r in QUALITY_ROLES}:  # type: ignore[union-attr]
+            return redirect("quality:concern", council=council.slug, pk=concern.pk)
+        return redirect("quality:log_concern", council=council.slug)
+    return _form_page(
+        request,
+        council,
+        None,
+        form,
+        "Log a concern",
+        "Log the concern",
+        "High-risk concerns are due in "
+        f"{QualitySettings.for_council(council).high_risk_hours} hours, others in "
+        f"{QualitySettings.for_council(council).other_hours} hours.",
+    )
+
+
+@staff(*QUALITY_ROLES)
+def concern(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item: Concern = _own(Concern, council, pk)
+    record("viewed_concern", request=request, local_authority=council, obj=item)
+    officers = qforms.quality_officers(council)
+    action = request.POST.get("action") if request.method == "POST" else None
+    assign = qforms.AssignForm(
+        request.POST if action == "assign" else None,
+        initial={
+            "dealt_with_by": item.dealt_with_by,
+            "shared_with_provider": item.shared_with_provider,
+        },
+        officers=officers,
+    )
+    close = qforms.CloseConcernForm(request.POST if action == "close" else None)
+    if action == "assign" and assign.is_valid():
+        register.assign_concern(
+            _who(request),
+            item,
+            assign.cleaned_data["dealt_with_by"],
+            assign.cleaned_data["shared_with_provider"],
+        )
+        messages.success(request, f"Concern {item.reference} is updated.")
+        return redirect("quality:concern", council=council.slug, pk=item.pk)
+    if action == "close" and close.is_valid():
+        try:
+            notice = register.close_concern(
+                _who(request), item, close.cleaned_data["outcome"], close.cleaned_data["note"]
+            )
+        except QualityError as error:
+            close.add_error(None, str(error))
+        else:
+            messages.success(request, f"Concern {item.reference} is closed.")
+            if notice is not None:
+                return redirect("quality:notice", council=council.slug, pk=notice.pk)
+            return redirect("quality:concern", council=council.slug, pk=item.pk)
+    return render(
+        request,
+        "quality/concern.html",
+        {
+            "council": council,
+            "concern": item,
+            "overdue": item.is_overdue(_now(request)),
+            "assign": assign,
+            "close": close,
+            "form": close if close.is_bound else assign,
+        },
+    )
+
+
+# --- Escalation -------------------------------------------------------------------------------
+
+
+@staff(*QUALITY_ROLES)
+def start_stop(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    place = _location(council, pk)
+    form = qforms.StopForm(
+        request.POST if request.method == "POST" else None,
+        initial={"started_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stop = register.start_stop(_who(request), council, place, **form.cleaned_data)
+        except QualityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{stop.describe} at {place.name} from today.")
+            return redirect("quality:stop", council=council.slug, pk=stop.pk)
+    return _form_page(
+        request,
+        council,
+        place,
+        form,
+        "Start a placement stop",
+        "Start the placement stop",
+        "Staff see the stop wherever this location appears, and no new placements are offered "
+        "there until it is lifted.",
+        warning=True,
+    )
+
+
+@staff(*QUALITY_ROLES)
+def stop(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item: PlacementStop = _own(PlacementStop, council, pk)
+    form = qforms.StopChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and item.lifted_on is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["review_on"]:
+                register.review_stop(_who(request), item, data["review_on"])
+            if data["lifted_on"]:
+                register.lift_stop(_who(request), item, data["lift_note"], data["lifted_on"])
+        except QualityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "The placement stop is lifted." if item.lifted_on else "Review date saved."
+            )
+            return redirect("quality:stop", council=council.slug, pk=item.pk)
+    return render(request, "quality/stop.html", {"council": council, "stop": item, "form": form})
+
+
+@staff(*QUALITY_ROLES)
+def issue_notice(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    place = _location(council, pk)
+    form = qforms.NoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"issued_on": timezone.localdate(), "kind": request.GET.get("kind", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notice = register.issue_notice(
+            _who(request),
+            council,
+            place,
+            kind=data["kind"],
+            reason=data["reason"],
+            on=data["issued_on"],
+            respond_by=data["respond_by"],
+        )
+        messages.success(request, f"{notice.get_kind_display()} issued to {place.name}.")
+        return redirect("quality:notice", council=council.slug, pk=notice.pk)
+    return _form_page(request, council, place, form, "Issue a notice", "Issue the notice")
+
+
+@staff(*QUALITY_ROLES)
+def notice(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item: Notice = _own(Notice, council, pk)
+    form = qforms.CloseNoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"closed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            register.close_notice(
+                _who(request),
+                item,
+                form.cleaned_data["closing_note"],
+                form.cleaned_data["closed_on"],
+            )
+        except QualityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{item.get_kind_display()} closed.")
+            return redirect("quality:notice", council=council.slug, pk=item.pk)
+    return render(
+        request, "quality/notice.html", {"council": council, "notice": item, "form": form}
+    )
+
+
+@staff(*QUALITY_ROLES)
+def record_exit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    place = _location(council, pk)
+    form = qforms.ExitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        register.record_exit(_who(request), council, place, **form.cleaned_data)
+        messages.success(request, f"The exit of {place.name} is recorded.")
+        return redirect("quality:exits", council=council.slug)
+    return _form_page(request, council, place, form, "Record an exit or closure", "Record it")
+
+
+@staff(*QUALITY_ROLES)
+def exits(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    today = timezone.localdate()
+    rows = exits_in_last_year(council, today).select_related("location")
+    return render(
+        request,
+        "quality/exits.html",
+        {"council": council, "exits": rows, "people": sum(e.people_affected for e in rows)},
+    )
+
+
+# --- Audits -----------------------------------------------------------------------------------
+
+
+@staff(*QUALITY_ROLES)
+def start_audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    place = _location(council, pk)
+    form = qforms.StartAuditForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        audit = register.start_audit(_who(request), council, place, form.cleaned_data["visit_date"])
+        return redirect("quality:audit", council=council.slug, pk=audit.pk)
+    return _form_page(
+        request,
+        council,
+        place,
+        form,
+        "Start an audit",
+        "Start the audit",
+        "The audit starts as a draft with the council's standards to score.",
+    )
+
+
+def _posted_scores(
+    request: HttpRequest, audit: Audit
+) -> tuple[dict[int, tuple[str, str]], list[str]]:
+    scores, errors = {}, []
+    for score in audit.scores.select_related("standard"):
+        rating = request.POST.get(f"rating-{score.standard_id}", "")
+        evidence = request.POST.get(f"evidence-{score.standard_id}", "").strip()
+        if len(evidence) > MAX_EVIDENCE:
+            errors.append(
+                f"Evidence for {score.standard.name} must be {MAX_EVIDENCE:,} characters or fewer"
+            )
+            evidence = evidence[:MAX_EVIDENCE]
+        scores[score.standard_id] = (rating, evidence)
+    return scores, errors
+
+
+@staff(*QUALITY_ROLES)
+def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Score the standards, share the draft with the provider, publish."""
+    item: Audit = _own(Audit, council, pk)
+    scheme = QualitySettings.for_council(council).scheme
+    errors: list[str] = []
+    if request.method == "POST" and item.status != Audit.Status.PUBLISHED:
+        scores, errors = _posted_scores(request, item)
+        summary = request.POST.get("summary", "").strip()
+        if len(summary) > MAX_EVIDENCE:
+            errors.append(f"The summary must be {MAX_EVIDENCE:,} characters or fewer")
+        if not errors:
+            action = request.POST.get("action", "save")
+            who, today = _who(request), timezone.localdate()
+            try:
+                register.save_scores(who, item, scores, summary)
+                if action == "share":
+                    register.share_audit(who, item, today)
+                    messages.success(request, "The draft is shared with the provider.")
+                elif action == "publish":
+                    result = register.publish_audit(who, item, today)
+                    messages.success(request, f"The audit is published: {result.rating}.")
+                else:
+                    messages.success(request, "The scores are saved.")
+            except (QualityError, QualityRuleError) as error:
+                errors.append(str(error))
+            else:
+                return redirect("quality:audit", council=council.slug, pk=item.pk)
+    preview = None
+    with contextlib.suppress(QualityRuleError):
+        preview = item.result(scheme)
+    return render(
+        request,
+        "quality/audit.html",
+        {
+            "council": council,
+            "audit": item,
+            "scores": item.scores.select_related("standard__domain"),
+            "ratings": scheme.ratings,
+            "preview": preview,
+            "errors": errors,
+            "plan": getattr(item, "action_plan", None),
+        },
+    )
+
+
+# --- Provider pages ---------------------------------------------------------------------------
+
+
+def provider_locations(user: User) -> QuerySet[Location]:
+    """Locations run by the organisations this account edits."""
+    from caremarket.directory.editorial import editable_organizations
+
+    orgs = editable_organizations(user)
+    return Location.objects.filter(
+        Q(provider__directory_organization__in=orgs) | Q(directory_service__organization__in=orgs)
+    ).distinct()
+
+
+@staff(Role.PROVIDER)
+def provider_home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    places = provider_locations(user)
+    audits = Audit.objects.filter(location__in=places).exclude(status=Audit.Status.DRAFT)
+    return render(
+        request,
+        "quality/provider_home.html",
+        {
+            "audits": audits.select_related("location", "local_authority"),
+            "notices": Notice.objects.filter(location__in=places).select_related(
+                "location", "local_authority"
+            ),
+            "stops": PlacementStop.objects.in_force()
+            .filter(location__in=places)
+            .select_related("location", "local_authority"),
+            "concerns": Concern.objects.filter(location__in=places, shared_with_provider=True)
+            .select_related("location", "local_authority")
+            .order_by("-logged_at"),
+        },
+    )
+
+
+@staff(Role.PROVIDER)
+def provider_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shared draft to comment on, or a published report and its action plan."""
+    user: User = request.user  # type: ignore[assignment]
+    item = get_object_or_404(
+        Audit.objects.filter(location__in=provider_locations(user)).exclude(
+            status=Audit.Status.DRAFT
+        ),
+        pk=pk,
+    )
+    plan = getattr(item, "action_plan", None)
+    issues = register.issues_of(item) if plan is not None else []
+    form = qforms.CommentsForm(
+        request.POST
+        if request.method == "POST" and request.POST.get("action") == "comment"
+        else None
+    )
+    errors: list[str] = []
+    today = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        try:
+            register.comment_on_audit(_who(request), item, form.cleaned_data["comments"], today)
+        except QualityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you: your comments are sent to the quality team.")
+            return redirect("quality:provider_audit", pk=item.pk)
+    if request.method == "POST" and request.POST.get("action") == "plan" and plan is not None:
+        actions, errors = _posted_actions(request, issues)
+        if not errors:
+            try:
+                register.submit_plan(_who(request), plan, actions, today)
+            except QualityError as error:
+                errors.append(str(error))
+            else:
+                messages.success(request, "Your action plan is sent to the quality team.")
+                return redirect("quality:provider_audit", pk=item.pk)
+    return render(
+        request,
+        "quality/provider_audit.html",
+        {
+            "audit": item,
+            "scores": item.scores.select_related("standard__domain"),
+            "form": form,
+            "plan": plan,
+            "issues": issues,
+            "errors": errors,
+            "posted": request.POST,
+        },
+    )
+
+
+def _posted_actions(
+    request: HttpRequest, issues: list[AuditScore]
+) -> tuple[list[tuple[AuditScore, str, str, date]], list[str]]:
+    actions, errors = [], []
+    day = qforms.Day("By")
+    for issue in issues:
+        name = issue.standard.name
+        text = request.POST.get(f"action-{issue.pk}", "").strip()
+        owner = request.POST.get(f"owner-{issue.pk}", "").strip()
+        if not text:
+            errors.append(f"Enter an action for {name}")
+        elif len(text) > MAX_EVIDENCE:
+            errors.append(f"The action for {name} must be {MAX_EVIDENCE:,} characters or fewer")
+        if not owner:
+            errors.append(f"Enter who owns the action for {name}")
+        elif len(owner) > 200:
+            errors.append(f"The owner for {name} must be 200 characters or fewer")
+        try:
+            by = day.clean(request.POST.get(f"by-{issue.pk}", ""))
+        except Exception:
+            errors.append(f"Enter the date the action for {name} will be done by, like 24/10/2026")
+            continue
+        if text and owner and by is not None:
+            actions.append((issue, text, owner, by))
+    return actions, errors
+
+
+def stop_notices(user: Any, location: Location | None) -> list[PlacementStop]:
+    """Stops in force at a location, for council staff (not providers) of the councils that
+    made them: the directory's listing page shows them to those people only."""
+    if location is None or not user.is_authenticated:
+        return []
+    if user.is_site_admin:
+        councils: Any = LocalAuthority.objects.all()
+    else:
+        councils = user.councils_with(*CONCERN_LOGGERS)
+    return register.stops_in_force(location, councils)

@@ -1,0 +1,333 @@
+"""Quality pages: the council's team, other councils, practitioners and providers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from caremarket.accounts.models import AuditEvent
+from caremarket.quality import register
+from caremarket.quality.models import Audit, Concern, PlacementStop, ProviderRecord
+from caremarket.quality.register import Who
+from caremarket.rules.quality import GOOD, POOR
+from tests.quality.helpers import World, make_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+def as_user(client: Client, user: object) -> Client:
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def url(name: str, world: World, **kwargs: object) -> str:
+    return reverse(f"quality:{name}", kwargs={"council": world.stoke.slug, **kwargs})
+
+
+def watched(client: Client, world: World, query: str = "") -> str:
+    """The dashboard's table of watched locations ("" when it has none)."""
+    page = client.get(url("dashboard", world) + query).content.decode()
+    return page.split('id="locations"', 1)[1] if 'id="locations"' in page else ""
+
+
+def concern_form(world: World, **changes: str) -> dict[str, str]:
+    return {
+        "location": str(world.home.pk),
+        "source": "hospital",
+        "risk": "high",
+        "what": "Discharged with pressure sores not on the care plan.",
+        "raised_by": "Ward 4 discharge nurse",
+        "dealt_with_by": str(world.officer.pk),
+        **changes,
+    }
+
+
+def test_a_practitioner_logs_a_concern_the_quality_team_sees_it_overdue(
+    client: Client, world: World
+) -> None:
+    as_user(client, world.practitioner)
+    response = client.post(url("log_concern", world), concern_form(world), follow=True)
+    assert "is logged. It must be dealt with by" in response.content.decode()
+    item = Concern.objects.get()
+    assert item.due_at == item.logged_at + timedelta(hours=24)
+    assert client.get(url("concern", world, pk=item.pk)).status_code == 403
+    # A day and a bit later the dashboard says so, loudly, first.
+    Concern.objects.filter(pk=item.pk).update(
+        logged_at=timezone.now() - timedelta(hours=25), due_at=timezone.now() - timedelta(hours=1)
+    )
+    as_user(client, world.officer)
+    page = client.get(url("dashboard", world)).content.decode()
+    assert "1 concern overdue" in page and item.reference in page
+    assert page.index('id="overdue"') < page.index('id="locations"')
+    detail = client.get(url("concern", world, pk=item.pk)).content.decode()
+    assert "Overdue: this concern was due by" in detail
+    assert "Ward 4 discharge nurse" in detail
+    assert AuditEvent.objects.filter(action="viewed_concern", object_id=str(item.pk)).exists()
+
+
+def test_bad_concern_input_is_refused_with_messages_and_nothing_saved(
+    client: Client, world: World
+) -> None:
+    as_user(client, world.officer)
+    page = client.post(url("log_concern", world), {}).content.decode()
+    for message in (
+        "Choose the location the concern is about",
+        "Choose who raised the concern",
+        "Choose the risk",
+        "Enter what happened",
+    ):
+        assert message in page
+    huge = client.post(url("log_concern", world), concern_form(world, what="x" * 5000))
+    assert "What happened must be 2000 characters or fewer" in huge.content.decode()
+    elsewhere = client.post(
+        url("log_concern", world), concern_form(world, location=str(world.coventry_home.pk))
+    )
+    assert "Choose the location the concern is about" in elsewhere.content.decode()
+    assert not Concern.objects.exists()
+
+
+def test_another_council_sees_nothing(client: Client, world: World) -> None:
+    item = register.log_concern(
+        Who(world.officer), world.stoke, world.home, source="cqc", risk="low", what="x"
+    )
+    as_user(client, world.coventry_officer)
+    assert client.get(url("dashboard", world)).status_code == 403
+    assert client.get(url("concern", world, pk=item.pk)).status_code == 403
+    own = reverse("quality:concern", kwargs={"council": "coventry", "pk": item.pk})
+    assert client.get(own).status_code == 404
+    elsewhere = reverse("quality:location", kwargs={"council": "coventry", "pk": world.home.pk})
+    assert client.get(elsewhere).status_code == 404
+    dashboard = client.get(reverse("quality:dashboard", kwargs={"council": "coventry"}))
+    assert "Meir Grange" not in dashboard.content.decode()  # not even in the picker
+
+
+def test_a_concern_closed_with_a_notice_and_the_dashboard_filters(
+    client: Client, world: World
+) -> None:
+    item = register.log_concern(
+        Who(world.officer), world.stoke, world.home, source="family", risk="medium", what="x"
+    )
+    as_user(client, world.officer)
+    response = client.post(
+        url("concern", world, pk=item.pk),
+        {"action": "close", "outcome": "notice", "note": "Notice sent about night staffing."},
+    )
+    item.refresh_from_db()
+    notice = item.notices.get()
+    assert response["Location"] == url("notice", world, pk=notice.pk)
+    page = client.get(url("dashboard", world)).content.decode()
+    assert "Notice of concern open" in page
+    assert "Meir Grange" not in watched(client, world, "?type=home_care")
+    assert "Meir Grange" in watched(client, world, "?type=residential")
+    assert "Meir Grange" not in watched(client, world, "?rag=Green")
+    assert "Meir Grange" in watched(client, world, "?rag=Amber")
+
+
+def test_a_placement_stop_shows_to_staff_on_the_directory_listing_until_lifted(
+    client: Client, world: World
+) -> None:
+    as_user(client, world.officer)
+    bad = client.post(
+        url("start_stop", world, pk=world.home.pk),
+        {"scope": "partial", "reason": "x", "started_on": "1/11/2026", "review_on": "1/10/2026"},
+    ).content.decode()
+    assert "Enter the placements a partial stop covers" in bad
+    assert "The review date must be on or after the start date" in bad
+    client.post(
+        url("start_stop", world, pk=world.home.pk),
+        {
+            "scope": "full",
+            "reason": "Medicines errors",
+            "started_on": "1/11/2026",
+            "review_on": "29/11/2026",
+        },
+    )
+    stop = PlacementStop.objects.get()
+    listing = reverse("directory:service", kwargs={"pk": world.service.pk})
+    for person, sees in (
+        (world.officer, True),
+        (world.practitioner, True),
+        (world.coventry_officer, False),
+        (world.provider, False),
+    ):
+        as_user(client, person)
+        assert ("Full placement stop" in client.get(listing).content.decode()) is sees, person
+    client.logout()
+    assert "placement stop" not in client.get(listing).content.decode().lower()
+    as_user(client, world.officer)
+    client.post(url("stop", world, pk=stop.pk), {"lifted_on": "20/11/2026", "lift_note": "Fixed"})
+    stop.refresh_from_db()
+    assert stop.lifted_on == date(2026, 11, 20) and stop.lifted_by == world.officer
+    assert "Full placement stop" not in client.get(listing).content.decode()
+
+
+def test_the_record_keeps_the_council_facts(client: Client, world: World) -> None:
+    as_user(client, world.officer)
+    response = client.post(
+        url("location", world, pk=world.home.pk),
+        {
+            "officer": str(world.officer.pk),
+            "contracts": "Residential framework 2024\nDementia block contract",
+            "dspt": "met",
+            "asc_wds_complete": "on",
+            "capacity_tracker_complete": "on",
+            "bcp_on_file": "on",
+            "bcp_review_date": "not a date",
+        },
+    )
+    assert "must be a real date" in response.content.decode()
+    assert not ProviderRecord.objects.exists()
+    client.post(
+        url("location", world, pk=world.home.pk),
+        {
+            "officer": str(world.officer.pk),
+            "contracts": "Residential framework",
+            "bcp_on_file": "on",
+        },
+    )
+    record = ProviderRecord.objects.get()
+    assert (record.officer, record.contract_list, record.bcp_on_file) == (
+        world.officer,
+        ["Residential framework"],
+        True,
+    )
+    page = client.get(url("location", world, pk=world.home.pk)).content.decode()
+    assert "Workforce data set not complete" in page
+
+
+def shared_audit(world: World, worst: str | None = POOR) -> Audit:
+    who = Who(world.officer)
+    audit = register.start_audit(who, world.stoke, world.home, timezone.localdate())
+    scores = {s.standard_id: (GOOD, "Seen.") for s in audit.scores.all()}
+    if worst:
+        scores[audit.scores.first().standard_id] = (worst, "Care plans out of date.")
+    register.save_scores(who, audit, scores, "A calm home.")
+    register.share_audit(who, audit, timezone.localdate())
+    return audit
+
+
+def test_the_officer_scores_and_publishes_on_the_page(client: Client, world: World) -> None:
+    as_user(client, world.officer)
+    client.post(url("start_audit", world, pk=world.home.pk), {"visit_date": "3/11/2026"})
+    audit = Audit.objects.get()
+    standards = [s.standard_id for s in audit.scores.all()]
+    data = {f"rating-{pk}": GOOD for pk in standards}
+    data[f"evidence-{standards[0]}"] = "x" * 3000
+    page = client.post(url("audit", world, pk=audit.pk), data).content.decode()
+    assert "must be 2,000 characters or fewer" in page
+    data[f"evidence-{standards[0]}"] = "Care plans reviewed monthly."
+    client.post(url("audit", world, pk=audit.pk), {**data, "action": "publish"})
+    audit.refresh_from_db()
+    assert (audit.status, audit.rating, audit.score) == ("published", GOOD, "3.00")
+
+
+def test_a_provider_sees_its_own_records_only(client: Client, world: World) -> None:
+    audit = shared_audit(world)
+    draft = register.start_audit(Who(world.officer), world.stoke, world.home, date(2026, 1, 1))
+    other = register.start_audit(
+        Who(world.officer), world.stoke, world.other_home, date(2026, 1, 1)
+    )
+    register.save_scores(
+        Who(world.officer), other, {other.scores.first().standard_id: (GOOD, "")}, ""
+    )
+    register.share_audit(Who(world.officer), other, timezone.localdate())
+    hidden = register.log_concern(
+        Who(world.officer), world.stoke, world.home, source="whistleblower", risk="high", what="x"
+    )
+    shared = register.log_concern(
+        Who(world.officer), world.stoke, world.home, source="family", risk="low", what="y"
+    )
+    register.assign_concern(Who(world.officer), shared, None, True)
+    as_user(client, world.provider)
+    home = client.get(reverse("quality:provider_home")).content.decode()
+    assert shared.reference in home and hidden.reference not in home
+    assert "Longton Lodge" not in home
+    assert client.get(reverse("quality:provider_audit", kwargs={"pk": audit.pk})).status_code == 200
+    for pk in (draft.pk, other.pk):
+        assert client.get(reverse("quality:provider_audit", kwargs={"pk": pk})).status_code == 404
+    assert client.get(url("dashboard", world)).status_code == 403
+    assert client.get(url("log_concern", world)).status_code == 403
+
+
+def test_provider_comments_then_action_plan(client: Client, world: World) -> None:
+    audit = shared_audit(world)
+    page = reverse("quality:provider_audit", kwargs={"pk": audit.pk})
+    as_user(client, world.provider)
+    client.post(page, {"action": "comment", "comments": "Care plans were updated on the day."})
+    audit.refresh_from_db()
+    assert audit.provider_comments == "Care plans were updated on the day."
+    register.publish_audit(Who(world.officer), audit, timezone.localdate())
+    issue = register.issues_of(audit)[0]
+    missing = client.post(page, {"action": "plan"}).content.decode()
+    assert f"Enter an action for {issue.standard.name}" in missing
+    assert "Enter who owns the action" in missing
+    client.post(
+        page,
+        {
+            "action": "plan",
+            f"action-{issue.pk}": "Review every care plan.",
+            f"owner-{issue.pk}": "Registered manager",
+            f"by-{issue.pk}": "1/12/2026",
+        },
+    )
+    plan = audit.action_plan
+    plan.refresh_from_db()
+    assert plan.submitted_by == world.provider and plan.actions.count() == 1
+    as_user(client, world.other_provider)
+    assert client.get(page).status_code == 404
+    assert client.post(page, {"action": "comment", "comments": "x"}).status_code == 404
+
+
+def test_every_council_page_renders_with_real_records(client: Client, world: World) -> None:
+    who = Who(world.officer)
+    item = register.log_concern(who, world.stoke, world.home, source="cqc", risk="low", what="x")
+    notice = register.issue_notice(
+        who, world.stoke, world.home, kind="breach", reason="Staffing", on=date(2026, 11, 1)
+    )
+    stop = register.start_stop(
+        who,
+        world.stoke,
+        world.home,
+        scope="partial",
+        partial_detail="Nursing beds",
+        reason="x",
+        started_on=date(2026, 11, 1),
+        review_on=date(2026, 12, 1),
+    )
+    register.record_exit(
+        who,
+        world.stoke,
+        world.other_home,
+        kind="unplanned",
+        exit_on=timezone.localdate(),
+        people_affected=12,
+        moved_to="10 to homes nearby, 2 home with care",
+        reason="",
+    )
+    audit = shared_audit(world)
+    as_user(client, world.officer)
+    pages = {
+        url("dashboard", world): "Locations the council watches",
+        url("location", world, pk=world.home.pk): "Partial placement stop: Nursing beds",
+        url("start_stop", world, pk=world.home.pk): "Start a placement stop",
+        url("issue_notice", world, pk=world.home.pk): "Issue a notice",
+        url("record_exit", world, pk=world.home.pk): "Record an exit or closure",
+        url("start_audit", world, pk=world.home.pk): "Start an audit",
+        url("log_concern", world) + f"?location={world.home.pk}": "Log a concern",
+        url("concern", world, pk=item.pk): item.reference,
+        url("notice", world, pk=notice.pk): "Notice of breach",
+        url("stop", world, pk=stop.pk): "In force",
+        url("audit", world, pk=audit.pk): "comments due by",
+        url("exits", world): "1 exit, 12 people affected",
+    }
+    for page, words in pages.items():
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert words in response.content.decode(), page

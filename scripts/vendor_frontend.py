@@ -2,12 +2,14 @@
 
 GOV.UK Frontend's compiled CSS names the GDS Transport typeface and the royal crest, both
 restricted to GOV.UK services. A council's service must not use them, so this strips the
-@font-face rules and the crest and falls back to the system sans-serif stack. Run by `make`.
+@font-face rules and the crest and falls back to the system sans-serif stack. Leaflet (the
+directory's optional map) is copied to vendor/leaflet/ with its images and licence. Run by `make`.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,23 +29,38 @@ def debrand_css(css: str) -> str:
     return re.sub(r"/\*# sourceMappingURL=.*?\*/", "", css)
 
 
+def without_source_maps(text: str) -> str:
+    return re.sub(r"(//|/\*)# sourceMappingURL=.*", "", text)
+
+
+def copy_leaflet(leaflet: Path) -> None:
+    """leaflet.js, leaflet.css, the images its CSS names, and its licence (BSD-2-Clause)."""
+    out = OUT / "leaflet"
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        text = (leaflet / "dist" / name).read_text(encoding="utf-8")
+        (out / name).write_text(without_source_maps(text), encoding="utf-8")
+    for image in (leaflet / "dist" / "images").glob("*.png"):
+        shutil.copyfile(image, out / "images" / image.name)
+    shutil.copyfile(leaflet / "LICENSE", out / "LICENSE")
+
+
 def main() -> int:
     govuk = NODE / "govuk-frontend" / "dist" / "govuk"
     autocomplete = NODE / "accessible-autocomplete" / "dist"
-    if not govuk.exists() or not autocomplete.exists():
+    leaflet = NODE / "leaflet"
+    if not govuk.exists() or not autocomplete.exists() or not leaflet.exists():
         print("node_modules is missing: run `npm ci` first", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     css = (govuk / "govuk-frontend.min.css").read_text(encoding="utf-8")
     (OUT / "govuk-frontend.min.css").write_text(debrand_css(css), encoding="utf-8")
     js = (govuk / "govuk-frontend.min.js").read_text(encoding="utf-8")
-    (OUT / "govuk-frontend.min.js").write_text(
-        re.sub(r"//# sourceMappingURL=.*", "", js), encoding="utf-8"
-    )
+    (OUT / "govuk-frontend.min.js").write_text(without_source_maps(js), encoding="utf-8")
     for name in ("accessible-autocomplete.min.js", "accessible-autocomplete.min.css"):
         text = (autocomplete / name).read_text(encoding="utf-8")
-        text = re.sub(r"(//|/\*)# sourceMappingURL=.*", "", text)
-        (OUT / name).write_text(text, encoding="utf-8")
+        (OUT / name).write_text(without_source_maps(text), encoding="utf-8")
+    copy_leaflet(leaflet)
     print(f"front-end assets copied to {OUT.relative_to(ROOT)}")
     return 0
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from caremarket.rules.maps import tile_server
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -270,6 +272,20 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
+
+#: A council's map tiles (an XYZ URL template and its attribution, both or neither): with them
+#: directory results and service pages show a map and the policy allows that one tile host;
+#: without them there is no map and no map script. Checked here, so a bad one stops the start.
+try:
+    MAP_TILES = tile_server(
+        os.environ.get("CAREMARKET_MAP_TILES", ""), os.environ.get("CAREMARKET_MAP_ATTRIBUTION", "")
+    )
+except ValueError as bad:
+    raise ImproperlyConfigured(
+        f"CAREMARKET_MAP_TILES / CAREMARKET_MAP_ATTRIBUTION: {bad}"
+    ) from None
+if MAP_TILES is not None:
+    CONTENT_SECURITY_POLICY["img-src"].append(MAP_TILES.source)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -87,6 +87,40 @@ def test_it_updates_a_changed_value_and_keeps_the_rest(councils: list, tmp_path:
     assert CouncilFigure.objects.get(category="Total").where() == "v2.csv line 4"
 
 
+def test_it_reads_the_period_a_change_is_measured_from(councils: list, tmp_path: Path) -> None:
+    header = HEADER.strip() + ",base_period\n"
+    rows = [
+        "E06000022,2023-05-31,home_care_hours_per_week,all,Total,5600,hours_per_week,Test,",
+        "E06000022,2024-05-31,home_care_hours_per_week,all,Total,12600,hours_per_week,Test,",
+        "E06000022,2024-05-31,home_care_hours_per_week_change_pct,all,Total,225,pct,Test,"
+        "2023-05-31",
+    ]
+    report = run("figures", write(tmp_path, "changes.csv", header + "\n".join(rows) + "\n"))
+    assert report.rows_written == 3
+    assert CouncilFigure.objects.get(unit="pct").base_period == "2023-05-31"
+    (warning,) = report.warnings
+    assert "a change of 225% since 31 May 2023" in warning and "= 125.00%" in warning
+    # The same file again changes nothing.
+    again = run("figures", write(tmp_path, "changes.csv", header + "\n".join(rows) + "\n"))
+    assert again.rows_written == 0
+
+
+def test_it_refuses_a_base_period_that_is_not_a_period_or_not_on_a_change(
+    councils: list, tmp_path: Path
+) -> None:
+    header = HEADER.strip() + ",base_period\n"
+    rows = [
+        "E06000021,2024,population_change_pct,all,Total,5,pct,Test,last year",
+        "E06000021,2024,population,all,Total,5,people,Test,2023",
+    ]
+    report = run("figures", write(tmp_path, "bad.csv", header + "\n".join(rows) + "\n"))
+    assert [str(e) for e in report.errors] == [
+        "line 2, column base_period: not a period: 'last year' (use 2023/24, 2023 or "
+        "2024-03-31)",
+        "line 3, column base_period: only a change has a period it is measured from",
+    ]
+
+
 def test_it_reports_a_bad_date_and_a_mangled_financial_year(councils: list, tmp_path: Path) -> None:
     rows = [
         *GOOD_ROWS,

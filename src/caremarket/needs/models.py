@@ -78,6 +78,8 @@ class CouncilFigure(models.Model):
     value = models.FloatField()
     #: Decimal places as printed ("60.0" → 1): a float forgets them; the checks need them.
     decimals = models.PositiveSmallIntegerField(default=0)
+    #: For a change ("up 25% since May 2023"): the period it is measured from; else blank.
+    base_period = models.CharField(max_length=20, blank=True, default="")
     unit = models.CharField(max_length=30)
     source = models.TextField()
     import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")

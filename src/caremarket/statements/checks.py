@@ -7,5 +7,5 @@ from caremarket.places.models import LocalAuthority
 
 
 def figure_findings(council: LocalAuthority) -> list[tuple[str, str]]:
-    """(stable code, message) for each consistency finding on the council's figures."""
-    return [(f.code, str(f)) for f in findings_for_council(council)]
+    """(stable key, words) for each consistency finding on the council's figures."""
+    return [(f.key, str(f)) for f in findings_for_council(council)]

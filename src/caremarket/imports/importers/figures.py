@@ -1,5 +1,6 @@
 """Council figures as tidy CSV: local_authority, period, measure, dimension, category, value,
-unit, source (the layout and vocabulary are in examples/figures/README.md).
+unit, source, and optionally base_period (the period a change is measured from); the layout and
+vocabulary are in examples/figures/README.md.
 
 A row whose category is `Total` is the council's stated total of the other rows with the same
 council, period, measure and dimension; the consistency checks compare them after import.
@@ -26,6 +27,8 @@ COLUMNS = (
     "unit",
     "source",
 )
+#: Optional: a change row's starting period ("up 25% since May 2023" → 2023-05-31).
+OPTIONAL = ("base_period",)
 PERIOD = re.compile(r"^(\d{4}/\d{2}|\d{4}|\d{4}-\d{2}-\d{2})$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\|[a-z][a-z0-9_]*)*$")
 #: Measures that may be negative: changes, and gaps published as surplus (minus) or shortfall.
@@ -69,7 +72,7 @@ class FiguresImporter(Importer):
                     yield item
                     continue
                 line, raw = item
-                row = {k: (raw[k] or "").strip() for k in COLUMNS}
+                row = {k: (raw.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL)}
                 problems = list(self.problems(row))
                 if problems:
                     yield from (RowError(line, column, reason) for column, reason in problems)
@@ -99,6 +102,12 @@ class FiguresImporter(Importer):
             )
         if not valid_period(row["period"]):
             yield "period", f"not a period: {row['period']!r} (use 2023/24, 2023 or 2024-03-31)"
+        if row["base_period"]:
+            if not valid_period(row["base_period"]):
+                shown = repr(row["base_period"][:40])
+                yield "base_period", f"not a period: {shown} (use 2023/24, 2023 or 2024-03-31)"
+            elif "change" not in row["measure"] and "additional" not in row["measure"]:
+                yield "base_period", "only a change has a period it is measured from"
         for column in ("measure", "dimension"):
             if row[column] != "all" and not NAME.match(row[column]):
                 yield column, f"not a snake_case name: {row[column][:60]!r}"
@@ -135,17 +144,20 @@ class FiguresImporter(Importer):
                 "value": v["value"],
                 "decimals": v["decimals"],
                 "unit": v["unit"],
+                "base_period": v["base_period"],
                 "import_run": run,
                 "source_row": row.line,
             },
         )
         if created:
             return True
-        if (figure.value, figure.decimals, figure.unit) == (v["value"], v["decimals"], v["unit"]):
+        fields = ("value", "decimals", "unit", "base_period")
+        if all(getattr(figure, name) == v[name] for name in fields):
             return False
-        figure.value, figure.decimals, figure.unit = v["value"], v["decimals"], v["unit"]
+        for name in fields:
+            setattr(figure, name, v[name])
         figure.import_run, figure.source_row = run, row.line
-        figure.save(update_fields=["value", "decimals", "unit", "import_run", "source_row"])
+        figure.save(update_fields=[*fields, "import_run", "source_row"])
         return True
 
     def finish(self, run: ImportRun) -> list[str]:

@@ -30,7 +30,10 @@ def test_it_prints_the_checks_as_warnings(
     off_by_one = GOOD.read_text(encoding="utf-8").replace(",4000,", ",4001,")
     call_command("import", "figures", str(write(tmp_path, "figures.csv", off_by_one)))
     out = capsys.readouterr().out
-    assert "warning: people_supported 2023/24 by age_band: the stated total 4,001" in out
+    assert (
+        "warning: Stated total does not add up: People supported by age band, 2023/24: "
+        "the stated total is 4,001"
+    ) in out
 
 
 def test_it_stores_the_council_given_on_the_command_line(councils: list) -> None:

@@ -165,9 +165,11 @@ def csv_rows(
     *,
     skip_lines: int = 0,
     header_normaliser: Callable[[str], str] = lambda h: h.strip(),
+    header: list[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]] | RowError]:
     """Yield (line number, row by column name) from a CSV; columns matched by name.
 
+    `header` names the columns of a file that has no header row (the first line is data).
     A missing required column refuses the file, naming the column. A row with too few or too
     many fields, an unterminated quote (a truncated file) or a NUL byte, is a RowError for that
     line.
@@ -176,7 +178,7 @@ def csv_rows(
     try:
         for _ in range(skip_lines):
             next(reader)
-        header = [header_normaliser(h) for h in next(reader)]
+        header = [header_normaliser(h) for h in (header or next(reader))]
     except StopIteration:
         raise ImportRefused("the file has no header row") from None
     except csv.Error as error:

@@ -4,22 +4,40 @@ Four preamble lines ("CQC Locations data", blank, "This data was produced on …
 Name, Also known as, Address, Postcode, Phone number, Service's website (if available), Service
 types (`|`-separated), Date of latest check (`01/Jan/2024 - 00:00`), Specialisms/services
 (`|`-separated), Provider name, Local authority, Region, Location URL, CQC Location ID (for
-office use only), CQC Provider ID (for office use only). No beds and no coordinates: those come
-from the HSCA file, and this format never touches them.
+office use only), CQC Provider ID (for office use only). No beds: those come from the HSCA file,
+and this format never touches them.
+
+A file without its preamble and header (rows only, as some copies are kept) is read in that
+column order when its first row has the 15 fields with a location id in the 14th, and the
+summary says so.
+
+No coordinates either: each location is placed from the postcode table (Code-Point Open or
+ONSPD), with its ward, when it is new, has no position yet, or its postcode changed (the HSCA
+file's own coordinates are otherwise kept). A postcode the table does not hold (one that no
+longer exists, or none imported yet) is listed in the summary and the location is left without
+a position: never guessed from a nearby postcode.
+
+The edition is the preamble's "produced on" date, else the month in the file name
+(`…2016-02…` → February 2016), else the `edition` option (the demo says "a sample").
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from caremarket.directory.register import sync_register_listings
 from caremarket.imports.framework import Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
 from caremarket.imports.importers.tabular import Cells, parse_date, resolve_columns, table_rows
 from caremarket.imports.models import ImportRun
+from caremarket.market.models import Location
+from caremarket.places.models import Area, Postcode
 from caremarket.quality.register import record_cqc_ratings
+from caremarket.rules.directory import normalise_postcode
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cqc_location_id": ("CQC Location ID (for office use only)", "CQC Location ID", "Location ID"),
@@ -38,6 +56,26 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "provider_id": ("CQC Provider ID (for office use only)", "CQC Provider ID", "Provider ID"),
 }
 REQUIRED = ("cqc_location_id", "name", "postcode", "local_authority")
+#: The columns in order, for a file kept without its preamble and header.
+ORDERED_HEADER = [
+    "Name",
+    "Also known as",
+    "Address",
+    "Postcode",
+    "Phone number",
+    "Service's website (if available)",
+    "Service types",
+    "Date of latest check",
+    "Specialisms/services",
+    "Provider name",
+    "Local authority",
+    "Region",
+    "Location URL",
+    "CQC Location ID (for office use only)",
+    "CQC Provider ID (for office use only)",
+]
+#: Postcodes not found that the summary lists by name (the rest are counted).
+MAX_LISTED = 20
 #: "1-101613224" for most; NHS locations use ODS-style codes such as "RJE01".
 LOCATION_ID = re.compile(r"^[0-9A-Z][0-9A-Z-]{2,19}$")
 
@@ -80,10 +118,24 @@ class CqcDirectoryImporter(Importer):
     batch_size = 1000
 
     def edition(self, path: Path) -> str:
-        return getattr(self, "produced_on", "")
+        given = str(self.context.options.get("edition", ""))
+        produced = getattr(self, "produced_on", "")
+        if produced:
+            return f"{produced}, {given}" if given else produced
+        month = re.search(r"(20\d\d)-(0[1-9]|1[0-2])", path.name)
+        found = f"{calendar.month_name[int(month.group(2))]} {month.group(1)}" if month else ""
+        return ", ".join(p for p in (found, given) if p)
+
+    def _headerless(self, first: list[str]) -> list[str] | None:
+        if len(first) == len(ORDERED_HEADER) and LOCATION_ID.match(first[13].strip()):
+            self.headerless = True
+            return ORDERED_HEADER
+        return None
 
     def read(self, path: Path) -> Iterator[Parsed | RowError]:
-        header, rows = table_rows(path, COLUMNS["cqc_location_id"][0])
+        self.headerless = False
+        self.unplaced: list[tuple[str, str, int]] = []
+        header, rows = table_rows(path, COLUMNS["cqc_location_id"][0], self._headerless)
         self.produced_on = self._produced_on(path)
         columns = resolve_columns(header, COLUMNS, REQUIRED)
         councils = CouncilMatcher(self.context)
@@ -168,10 +220,76 @@ class CqcDirectoryImporter(Importer):
         return ""
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
-        return upsert_locations(rows, run, FIELDS)
+        self._place(rows)
+        return upsert_locations(rows, run, (*FIELDS, "latitude", "longitude", "area"))
+
+    def _place(self, rows: list[Parsed]) -> None:
+        """Each row's position and ward: from the postcode table where it needs one, else as
+        stored (so the HSCA file's coordinates stay)."""
+        stored: dict[str, dict[str, Any]] = {
+            row["cqc_location_id"]: row
+            for row in Location.objects.filter(
+                cqc_location_id__in=[r.values["location"]["cqc_location_id"] for r in rows]
+            ).values("cqc_location_id", "postcode", "latitude", "longitude", "area")
+        }
+        wanted = {normalise_postcode(r.values["location"]["postcode"]) for r in rows}
+        postcodes = {
+            p.postcode: p
+            for p in Postcode.objects.filter(postcode__in=wanted).only(
+                "postcode", "latitude", "longitude", "ward_code"
+            )
+        }
+        wards = {
+            (a.code, a.local_authority_id): a
+            for a in Area.objects.filter(
+                kind=Area.Kind.WARD, code__in={p.ward_code for p in postcodes.values()}
+            )
+        }
+        for row in rows:
+            location = row.values["location"]
+            before = stored.get(location["cqc_location_id"])
+            if (
+                before is not None
+                and before["latitude"] is not None
+                and before["postcode"] == location["postcode"]
+            ):
+                location.update(
+                    latitude=before["latitude"],
+                    longitude=before["longitude"],
+                    area=Area(pk=before["area"]) if before["area"] else None,
+                )
+                continue
+            found = postcodes.get(normalise_postcode(location["postcode"]))
+            if found is None:
+                location.update(latitude=None, longitude=None, area=None)
+                self.unplaced.append((location["postcode"], location["name"], row.line))
+                continue
+            council = location["local_authority"]
+            location.update(
+                latitude=found.latitude,
+                longitude=found.longitude,
+                area=wards.get((found.ward_code, council.pk if council else None)),
+            )
 
     def finish(self, run: ImportRun) -> list[str]:
         """The locations this file brought or changed are listed in the directory."""
         sync_register_listings(run)
         record_cqc_ratings(run)
-        return []
+        warnings = []
+        if self.headerless:
+            warnings.append(
+                "the file has no header row: its columns were read in the order of CQC's "
+                "CQC_directory.csv (Name, Also known as, Address, Postcode, …)"
+            )
+        if self.unplaced:
+            listed = "; ".join(
+                f"{postcode or 'no postcode'} ({name}, line {line})"
+                for postcode, name, line in self.unplaced[:MAX_LISTED]
+            )
+            more = len(self.unplaced) - MAX_LISTED
+            warnings.append(
+                f"{len(self.unplaced)} location(s) have a postcode the postcode table does not "
+                "hold (it may no longer exist), so they are listed without a position or "
+                f"distance: {listed}" + (f"; and {more} more" if more > 0 else "")
+            )
+        return warnings

@@ -62,13 +62,14 @@ def _cell_text(value: Any) -> str:
 
 
 def table_rows(
-    path: Path, key_column: str
+    path: Path, key_column: str, headerless: Callable[[list[str]], list[str] | None] | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]] | RowError]]:
     """The original header and a stream of (line, row keyed by normalised header).
 
     The header is the first row (within the first 20) holding `key_column`; lines before it
     (CQC's preamble, a `# Source:` comment) are skipped. A .xlsx file (by its zip signature)
-    is read from the first sheet that has such a header.
+    is read from the first sheet that has such a header. When no row holds it, `headerless`
+    may recognise the first row as data of a known layout and return that layout's header.
     """
     if is_xlsx(path):
         return _xlsx_rows(path, key_column)
@@ -77,23 +78,28 @@ def table_rows(
         reader = csv.reader(handle)
         skip = None
         header: list[str] = []
+        first: list[str] = []
         try:
             for index, fields in enumerate(reader):
                 if index >= HEADER_SEARCH_LINES:
                     break
+                first = first or fields
                 if key in {normalise(f) for f in fields}:
                     skip, header = index, fields
                     break
         except csv.Error as error:
             raise ImportRefused(f"the header cannot be read: {error}") from None
-    if skip is None:
+    given = headerless(first) if skip is None and headerless is not None and first else None
+    if skip is None and given is None:
         raise ImportRefused(f"required column(s) missing: {key_column!r} (no header row found)")
 
     def rows() -> Iterator[tuple[int, dict[str, str]] | RowError]:
         with open_text(path) as handle:
-            yield from csv_rows(handle, (), skip_lines=skip, header_normaliser=normalise)
+            yield from csv_rows(
+                handle, (), skip_lines=skip or 0, header_normaliser=normalise, header=given
+            )
 
-    return header, rows()
+    return given or header, rows()
 
 
 def _xlsx_rows(
@@ -144,6 +150,7 @@ DATE_FORMATS = (
     "%Y-%m-%d",
     "%d/%m/%Y",
     "%d/%b/%Y - %H:%M",
+    "%d/%m/%Y - %H:%M",  # CQC_directory.csv of 2016
     "%d/%b/%Y",
     "%d-%b-%Y",
     "%d-%b-%y",

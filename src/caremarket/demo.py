@@ -19,6 +19,7 @@ from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
 from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.places.models import LocalAuthority
+from caremarket.quality.demo import invent_all
 
 COUNCILS = (
     ("E06000021", "Stoke-on-Trent", "West Midlands", "stoke-on-trent"),
@@ -84,6 +85,7 @@ def load_demo(out: TextIO) -> DemoLogin:
                 out.write(f"  {warning}\n")
         out.write(report.summary() + "\n")
     publish_demo_statements(councils, out)
+    invent_all(councils, out)  # invented quality records on whatever register locations exist
     password = secrets.token_urlsafe(12)
     admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
     admin.is_staff = admin.is_superuser = True

@@ -282,12 +282,13 @@ def save_scores(who: Who, audit: Audit, scores: dict[int, tuple[str, str]], summ
     if audit.status == Audit.Status.PUBLISHED:
         raise QualityError("A published audit cannot be changed")
     ratings = QualitySettings.for_council(audit.local_authority).scheme.ratings
-    for score in audit.scores.all():
+    rows = list(audit.scores.select_related("standard"))
+    for score in rows:
         rating, evidence = scores.get(score.standard_id, (score.rating, score.evidence))
         if rating and rating not in ratings:
             raise QualityError(f"Choose a rating for {score.standard.name}")
         score.rating, score.evidence = rating, evidence
-        score.save(update_fields=["rating", "evidence"])
+    AuditScore.objects.bulk_update(rows, ["rating", "evidence"])
     audit.summary = summary
     audit.save(update_fields=["summary"])
     _log(who, "saved_audit", audit.local_authority, audit)

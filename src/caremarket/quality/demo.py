@@ -1,0 +1,219 @@
+"""Invented quality records for the demo, so the quality dashboard has something to show.
+
+The locations are whatever register locations the demo councils have when the demo runs; the
+concerns, audits, notices, stops, exits and compliance flags attached to them are made up, and
+every one is marked `invented` (pages say "invented for the demo"). CQC ratings are never
+invented: their history comes only from register imports. The choice of which location gets
+what is fixed by the location's CQC id, so two demo runs tell the same story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import TextIO
+
+from django.utils import timezone
+
+from caremarket.accounts.models import Membership, User
+from caremarket.accounts.roles import Role
+from caremarket.market.models import Location
+from caremarket.places.models import LocalAuthority
+from caremarket.quality import register
+from caremarket.quality.models import Concern, Notice, PlacementStop, ProviderRecord
+from caremarket.quality.register import Who
+from caremarket.rules.quality import EXCELLENT, GOOD, POOR, REQUIRES_IMPROVEMENT
+
+#: Locations per council that get invented records (the rest stay unwatched).
+WATCHED = 14
+NOTE = " (Invented for the demo.)"
+
+CONCERNS = (
+    ("family", "high", "A relative says their father was left in wet bedding overnight."),
+    ("hospital", "high", "Discharge team: pressure sores found that were not on the care plan."),
+    ("whistleblower", "medium", "A care worker says night shifts often run one person short."),
+    ("practitioner", "medium", "Medicines records for two residents do not match the stock."),
+    ("cqc", "low", "CQC shared a complaint about meal choices for people on soft diets."),
+    ("person", "low", "A resident says activities stopped when the coordinator left."),
+)
+CONTRACTS = (
+    "Residential and nursing care framework 2024–2028",
+    "Home care framework (zone 2)",
+    "Dementia block contract, 6 beds",
+    "Discharge to assess beds",
+)
+
+
+def _pick(location: Location, salt: str, n: int) -> int:
+    digest = hashlib.sha256(f"{location.cqc_location_id}:{salt}".encode()).digest()
+    return digest[0] % n
+
+
+def quality_officer(council: LocalAuthority) -> User:
+    user, created = User.objects.get_or_create(
+        username=f"{council.slug}-quality", defaults={"first_name": "Demo quality officer"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, local_authority=council, role=Role.QUALITY_OFFICER)
+    return user
+
+
+def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> int:
+    """Invented records for up to WATCHED of the council's locations; 0 if it has them already."""
+    if ProviderRecord.objects.filter(local_authority=council, invented=True).exists():
+        return 0
+    locations = list(
+        Location.objects.for_council(council).order_by("-care_home", "cqc_location_id")[:WATCHED]
+    )
+    if not locations:
+        out.write(f"{council.name}: no register locations, so no invented quality records\n")
+        return 0
+    officer = quality_officer(council)
+    who = Who(officer)
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    for i, place in enumerate(locations):
+        register.watch(
+            council,
+            place,
+            invented=True,
+            officer=officer,
+            contracts=CONTRACTS[_pick(place, "contract", len(CONTRACTS))],
+            dspt=("met", "exceeded", "met", "not_met")[_pick(place, "dspt", 4)],
+            asc_wds_complete=_pick(place, "wds", 5) != 0,
+            capacity_tracker_complete=_pick(place, "ct", 6) != 0,
+            bcp_on_file=_pick(place, "bcp", 7) != 0,
+            bcp_review_date=today + timedelta(days=_pick(place, "bcpdate", 400) - 60),
+        )
+        story = i % 7
+        if story in (0, 1, 3):  # open concerns: one overdue, one due soon
+            source, risk, what = CONCERNS[(i + story) % len(CONCERNS)]
+            hours = 30 if story == 0 else 5
+            register.log_concern(
+                who,
+                council,
+                place,
+                source=source,
+                risk=risk,
+                what=what + NOTE,
+                raised_by="" if source == "whistleblower" else "Name withheld (invented)",
+                dealt_with_by=officer,
+                logged_at=now - timedelta(hours=hours),
+                invented=True,
+            )
+        if story in (1, 2, 4):  # a closed concern
+            source, risk, what = CONCERNS[(i + 3) % len(CONCERNS)]
+            closed = register.log_concern(
+                who,
+                council,
+                place,
+                source=source,
+                risk=risk,
+                what=what + NOTE,
+                logged_at=now - timedelta(days=40 + i),
+                dealt_with_by=officer,
+                invented=True,
+            )
+            outcome = Concern.Outcome.NOTICE if story == 1 else Concern.Outcome.CLOSED
+            notice = register.close_concern(
+                who,
+                closed,
+                outcome,
+                "Visited; the provider put it right." + NOTE,
+                now - timedelta(days=38 + i),
+            )
+            if notice is not None:
+                Notice.objects.filter(pk=notice.pk).update(invented=True)
+        if story == 1:  # escalated: a full placement stop under review
+            register.start_stop(
+                who,
+                council,
+                place,
+                scope=PlacementStop.Scope.FULL,
+                reason="Repeated medicines errors and night staffing below the agreed level."
+                + NOTE,
+                started_on=today - timedelta(days=21),
+                review_on=today + timedelta(days=7),
+                invented=True,
+            )
+        if story == 4:  # a partial stop, and a rectification plan
+            register.start_stop(
+                who,
+                council,
+                place,
+                scope=PlacementStop.Scope.PARTIAL,
+                partial_detail="New nursing placements",
+                reason="No registered nurse on several night shifts." + NOTE,
+                started_on=today - timedelta(days=10),
+                review_on=today + timedelta(days=18),
+                invented=True,
+            )
+            register.issue_notice(
+                who,
+                council,
+                place,
+                kind=Notice.Kind.RECTIFICATION,
+                reason="Nurse staffing rota to be agreed with the council." + NOTE,
+                on=today - timedelta(days=9),
+                respond_by=today + timedelta(days=5),
+                invented=True,
+            )
+        _invent_audit(who, council, place, story, today)
+    _invent_exits(who, council, locations, today)
+    out.write(f"{council.name}: invented quality records for {len(locations)} locations\n")
+    return len(locations)
+
+
+def _invent_audit(
+    who: Who, council: LocalAuthority, place: Location, story: int, today: date
+) -> None:
+    """Published audits (Good, Requires improvement with a plan), and one shared draft."""
+    if story == 5:
+        return  # never audited
+    visit = today - timedelta(days=20 + 9 * story)
+    audit = register.start_audit(who, council, place, visit, invented=True)
+    scores = {}
+    for n, score in enumerate(audit.scores.select_related("standard")):
+        if story == 1:  # mostly Poor: a Poor overall
+            value = POOR if n % 4 else REQUIRES_IMPROVEMENT
+        elif story in (3, 4):  # mostly Requires improvement
+            value = REQUIRES_IMPROVEMENT if n % 3 else GOOD
+        elif story == 6:  # Good with some Excellent
+            value = EXCELLENT if n % 3 == 0 else GOOD
+        else:
+            value = GOOD
+        scores[score.standard_id] = (
+            value,
+            "Seen on the visit: records, staff and residents." + NOTE,
+        )
+    register.save_scores(who, audit, scores, "Summary of an invented visit." + NOTE)
+    register.share_audit(who, audit, visit + timedelta(days=3))
+    if story == 2:
+        return  # a draft waiting for the provider's comments
+    register.publish_audit(who, audit, visit + timedelta(days=18))
+
+
+def _invent_exits(
+    who: Who, council: LocalAuthority, locations: list[Location], today: date
+) -> None:
+    """Seed 003 reports four provider exits in a year; the demo invents two to four."""
+    homes = [loc for loc in locations if not loc.care_home] or locations
+    for n, place in enumerate(homes[: 2 + _pick(locations[0], "exits", 3)]):
+        register.record_exit(
+            who,
+            council,
+            place,
+            kind=("planned", "unplanned")[n % 2],
+            exit_on=today - timedelta(days=30 + 70 * n),
+            people_affected=4 + 7 * n,
+            moved_to="All moved to other commissioned services nearby." + NOTE,
+            reason="Provider handed back the contract." + NOTE if n % 2 == 0 else "Closure." + NOTE,
+            invented=True,
+        )
+
+
+def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:
+    for council in councils:
+        invent(council, out)

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from caremarket.directory.models import Service
 from caremarket.rules.eligibility import NEED_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +113,11 @@ def test_ids_are_unique_uuids_and_terms_are_our_needs(name: str) -> None:
     assert len(own) == len(set(own))
     assert len({s["name"] for s in services}) == len(services)
     for service in services:
-        terms = [a["taxonomy_term"] for a in service["attributes"]]
+        kinds = [a["taxonomy_term"] for a in service["attributes"] if is_kind(a)]
+        assert len(kinds) == 1, service["name"]
+        labels = dict(Service.Kind.choices)
+        assert kinds[0]["code"] == kinds[0]["term"] and kinds[0]["name"] == labels[kinds[0]["code"]]
+        terms = [a["taxonomy_term"] for a in service["attributes"] if not is_kind(a)]
         assert 1 <= len(terms) <= 3, service["name"]
         for term in terms:
             assert NEED_CATEGORIES[term["term"]] == term["name"]
@@ -122,6 +127,16 @@ def test_ids_are_unique_uuids_and_terms_are_our_needs(name: str) -> None:
         assert [a["name"] for a in service["service_areas"]] == [council_name]
         assert service["eligibility_description"] and service["application_process"]
         assert service["description"] and service["status"] == "active"
+
+
+def is_kind(attribute: dict) -> bool:
+    return attribute["taxonomy_term"]["taxonomy"] == "caremarket service kinds"
+
+
+def test_the_exercise_programme_is_not_transport() -> None:
+    stoke = {s["name"]: s for s in feed("stoke-on-trent.json")}
+    fame = stoke["Falls Management Exercise Programme (FaME)"]
+    assert [a["taxonomy_term"]["code"] for a in fame["attributes"] if is_kind(a)] == ["other"]
 
 
 @pytest.mark.django_db
@@ -147,7 +162,9 @@ def test_each_feed_imports_cleanly_into_its_council(name: str) -> None:
         service = listed.get(source_id=entry["id"])
         assert service.name == entry["name"]
         codes = set(service.categories.values_list("code", flat=True))
-        assert codes == {a["taxonomy_term"]["term"] for a in entry["attributes"]}
+        assert codes == {a["taxonomy_term"]["term"] for a in entry["attributes"] if not is_kind(a)}
+        kind = next(a["taxonomy_term"]["code"] for a in entry["attributes"] if is_kind(a))
+        assert service.kind == kind
         assert service.locations.count() == len(entry.get("service_at_locations", []))
         assert service.schedules.count() == sum(
             len(s["byday"].split(",")) for s in entry.get("schedules", [])

@@ -127,6 +127,29 @@ def test_unmapped_taxonomy_terms_are_warnings_not_failures(council: LocalAuthori
     assert report.run is not None and report.run.report["warnings"] == report.warnings
 
 
+def test_a_kind_the_feed_states_is_used_and_kept_in_step(
+    council: LocalAuthority, tmp_path: Path
+) -> None:
+    data = feed()["contents"][:1]
+    kind = {"taxonomy": "caremarket service kinds", "code": "day_opportunity", "name": "Day"}
+    data[0]["attributes"] = [
+        {"id": "a1", "taxonomy_term": {"name": "Personal care"}},
+        {"id": "a2", "taxonomy_term": kind},
+    ]
+    report = run("oruk", saved(tmp_path, data), council=STOKE)
+    assert report.written and not report.warnings
+    service = Service.objects.get()
+    assert service.kind == "day_opportunity"
+    assert list(service.categories.values_list("code", flat=True)) == ["personal-care"]
+    kind["code"] = "advocacy"
+    assert run("oruk", saved(tmp_path, data), council=STOKE).rows_written == 1
+    assert Service.objects.get().kind == "advocacy"
+    kind["code"] = "spaceship"
+    report = run("oruk", saved(tmp_path, data), council=STOKE)
+    assert "service kind 'spaceship' is not one of caremarket's" in report.warnings[0]
+    assert Service.objects.get().kind == "advocacy"
+
+
 def test_terms_match_by_code_name_or_residents_words(
     council: LocalAuthority, tmp_path: Path
 ) -> None:

@@ -46,7 +46,9 @@ Re-importing is keyed on (council, feed id). The feed is the source of truth for
 carries: a re-import overwrites the name, description, status, organisation, ages, areas,
 cost, languages, contact details, review date, categories, locations and opening times with
 the feed's values (an edit made in caremarket to those fields is replaced by the next import
-that differs). The kind (guessed from the categories on first import), client groups and
+that differs), and the kind when the feed states it (an attribute in the taxonomy "caremarket
+service kinds", code = the kind). Otherwise the kind (guessed from the categories on first
+import), client groups and
 everything a feed has no field for are set once and kept. Services missing from a later feed
 are left as they are (a feed may be one page). An unchanged record changes nothing.
 """
@@ -95,6 +97,10 @@ KIND_BY_CATEGORY: tuple[tuple[str, str], ...] = (
     ("money-and-benefits", Service.Kind.ADVICE),
     ("social-groups", Service.Kind.COMMUNITY_GROUP),
 )
+
+#: The taxonomy a feed names a service's kind in (`code` = one of `Service.Kind`'s values):
+#: when given, the feed's kind is used and kept in step on re-import, not guessed.
+KIND_TAXONOMY = "caremarket service kinds"
 
 #: Cost option wording caremarket publishes → the cost kind, so an export reads back exactly.
 COST_BY_LABEL = {str(label).lower(): value for value, label in Service.Cost.choices}
@@ -461,7 +467,17 @@ def parse_service(
         (path, raw.get("taxonomy_term") if isinstance(raw, dict) else raw)
         for path, raw in reader.items(service, "attributes", "")
     ] + reader.items(service, "taxonomy_terms", "")
+    kind = ""
     for _path, term in reader.objects((path, raw) for path, raw in term_entries if raw is not None):
+        if str(term.get("taxonomy", "")).strip().lower() == KIND_TAXONOMY:
+            stated = str(term.get("code") or term.get("term") or "").strip()
+            if stated in Service.Kind.values:
+                kind = stated
+            else:
+                warnings.append(
+                    f"service kind {stated[:40]!r} is not one of caremarket's; left out"
+                )
+            continue
         code = matcher.match(term)
         if code is None:
             label = next(
@@ -531,6 +547,7 @@ def parse_service(
             ),
             "last_reviewed": assured,
             "review_due": assured + REVIEW_INTERVAL if assured else None,
+            **({"kind": kind} if kind else {}),
         },
         "categories": sorted(categories),
         "locations": locations,
@@ -660,7 +677,7 @@ class OrukImporter(Importer):
         )
         terms = {t.code: t for t in TaxonomyTerm.objects.filter(code__in=values["categories"])}
         if service is None:
-            kind = next(
+            kind = fields.pop("kind", None) or next(
                 (k for code, k in KIND_BY_CATEGORY if code in values["categories"]),
                 Service.Kind.OTHER,
             )

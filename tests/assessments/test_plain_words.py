@@ -3,8 +3,10 @@ numbers as people type them, and times without doubled full stops (issue 14)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -218,3 +220,174 @@ def test_the_time_a_request_was_sent_ends_with_one_full_stop(client, postcodes):
     sentence = re.search(r"Sent on [^<]*", html).group(0)
     assert re.search(r"at \d{1,2}:\d{2}(am|pm)\. Keep", sentence), sentence
     assert ".." not in sentence and "m.." not in html
+
+
+# --- Check your answers and results in the words people answered ------------------------------
+
+
+def regulation_words(html: str) -> list[str]:
+    """Any outcome's regulation title, or a regulation reference, outside "Why we say this"."""
+    from caremarket.rules.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
+
+    outside = re.sub(r'<details class="govuk-details".*?</details>', "", html, flags=re.S)
+    found = [o.title for o in (*ADULT_OUTCOMES, *CARER_OUTCOMES) if o.title in outside]
+    return found + re.findall(r"reg\. \d", outside)
+
+
+@pytest.mark.parametrize("journey", ["needs", "carer"])
+def test_check_and_result_repeat_the_questions_people_answered(client, postcodes, journey):
+    from caremarket.rules.eligibility import ADULT_OUTCOMES, CARER_OUTCOMES
+    from tests.assessments.test_needs_journey import adult_answers, carer_answers, finish, walk
+
+    outcomes = ADULT_OUTCOMES if journey == "needs" else CARER_OUTCOMES
+    walk(client, journey, adult_answers() if journey == "needs" else carer_answers())
+    check = client.get(reverse("assessments:check", kwargs={"journey": journey}))
+    html = check.content.decode()
+    for outcome in outcomes:
+        assert f'<dt class="govuk-summary-list__key">{outcome.question}</dt>' in html
+    assert regulation_words(html) == []
+    assert "What is your postcode?:" not in html  # the question is the row's key, once
+    result = finish(client, journey).content.decode()
+    unmet = result.split('id="result-unmet"', 1)[1].split("</dl>", 1)[0]
+    assert outcomes[0].question in unmet
+    assert "I cannot do this" in unmet or "with difficulty" in unmet
+    assert regulation_words(result) == []
+    why = result.split("Why we say this", 1)[1]
+    assert "reg. " in why and outcomes[0].plain.lower() in why
+    assert not MACHINE.search(result), MACHINE.search(result)
+
+
+def captions(client, journey, steps):
+    from tests.assessments.test_needs_journey import q as question
+
+    seen = []
+    for step, data in steps:
+        seen.append(client.get(question(journey, step)).context["caption"])
+        client.post(question(journey, step), data)
+    return seen
+
+
+def progress_of(caption: str) -> tuple[int, int, int | None, int | None]:
+    match = re.fullmatch(r"Part (\d+) of (\d+): [^,]+(?:, question (\d+) of (\d+))?", caption)
+    assert match, caption
+    part, parts, number, total = match.groups()
+    return int(part), int(parts), int(number) if number else None, int(total) if total else None
+
+
+@pytest.mark.parametrize("journey", ["needs", "carer", "finance"])
+def test_progress_never_goes_backwards_or_jumps(client, postcodes, journey):
+    from tests.assessments.test_needs_journey import adult_answers, carer_answers
+
+    steps = {"needs": adult_answers(), "carer": carer_answers(), "finance": HOME_ANSWERS}[journey]
+    seen = [progress_of(c) for c in captions(client, journey, steps)]
+    assert {parts for _, parts, _, _ in seen} == {seen[0][1]}  # the number of parts is fixed
+    assert seen[0][0] == 1 and seen[-1][0] == seen[0][1]
+    for (part, _, number, total), (part2, _, number2, total2) in itertools.pairwise(seen):
+        assert part2 in (part, part + 1)  # the same part or the next one, never back
+        if part2 == part and number is not None:
+            assert (number2, total2) == (number + 1, total)
+        if part2 == part + 1 and number2 is not None:
+            assert number2 == 1
+
+
+def test_changing_an_answer_does_not_change_the_count_of_a_part(client, postcodes):
+    from tests.assessments.test_needs_journey import adult_answers
+
+    before = captions(client, "needs", adult_answers()[:6])
+    client.post(
+        reverse("assessments:question", kwargs={"journey": "needs", "step": "condition"}),
+        {"impairment_or_illness": "no"},
+    )
+    outcome = reverse(
+        "assessments:question", kwargs={"journey": "needs", "step": "outcome-nutrition"}
+    )
+    assert client.get(outcome).context["caption"] == before[4]
+
+
+# --- Services suggested for the needs a person gave ----------------------------------------
+
+
+def listed(name, council, *codes):
+    from caremarket.directory.models import Organization, Service, TaxonomyTerm
+
+    organization = Organization.objects.create(name=f"{name} Trust", local_authority=council)
+    service = Service.objects.create(
+        organization=organization,
+        local_authority=council,
+        kind=Service.Kind.COMMUNITY_GROUP,
+        name=name,
+        status=Service.Status.ACTIVE,
+    )
+    service.categories.set(TaxonomyTerm.objects.filter(code__in=codes))
+    return service
+
+
+def test_a_carer_is_offered_services_for_the_needs_they_gave_best_first(
+    client, postcodes, coventry
+):
+    from tests.assessments.test_needs_journey import carer_answers, finish, walk
+
+    listed("Drug and alcohol service", coventry, "mental-health")
+    listed("Aardvark carers' centre", coventry, "carers-support")
+    listed("Zebra parents and carers group", coventry, "carers-support", "support-for-parents")
+    listed("Lunch club", coventry, "meals-and-food")
+    answers = [
+        (s, {"health_deteriorating": "yes"}) if s == "health" else (s, d)
+        for s, d in carer_answers()
+    ]
+    walk(client, "carer", answers)
+    result = finish(client, "carer")
+    names = [s.name for s in result.context["services"]]
+    # The one who looks after a child as well finds the group for both first, then carers'
+    # support; nothing for drugs, alcohol or meals, which the carer did not mention.
+    assert names == ["Zebra parents and carers group", "Aardvark carers' centre"]
+    links = [c["label"] for c in result.context["categories"]]
+    assert links[0] in ("Support for carers", "Support as a parent")
+
+
+def test_suggestions_are_a_short_list_of_the_best_matches(client, postcodes, stoke):
+    from caremarket.assessments.results import SUGGESTED_SERVICES
+    from tests.assessments.test_needs_journey import adult_answers, finish, walk
+
+    for n in range(SUGGESTED_SERVICES + 5):
+        listed(f"Meals service {n:02d}", stoke, "meals-and-food")
+    best = listed("Zz meals, memory and help at home", stoke, "meals-and-food", "help-at-home")
+    walk(client, "needs", adult_answers(needs_help=1))
+    services = finish(client, "needs").context["services"]
+    assert len(services) == SUGGESTED_SERVICES
+    assert services[0] == best
+
+
+# --- Printing -----------------------------------------------------------------------------------
+
+
+def test_result_pages_offer_printing_and_print_cleanly(client, postcodes):
+    from django.contrib.staticfiles import finders
+
+    result = result_page(client).content.decode()
+    assert '<div data-print hidden><button type="button"' in result
+    assert "Print your estimate" in result
+    css = Path(finders.find("caremarket/app.css")).read_text(encoding="utf-8")
+    printed = css.split("@media print", 1)[1]
+    for hidden in (".govuk-service-navigation", ".govuk-footer", ".govuk-back-link", "main form"):
+        assert hidden in printed
+    assert "break-inside: avoid" in printed
+    js = Path(finders.find("caremarket/app.js")).read_text(encoding="utf-8")
+    assert "[data-print]" in js and "window.print()" in js
+
+
+def test_negative_amounts_read_as_money(client, postcodes):
+    from caremarket.assessments.templatetags.govuk_forms import pounds
+
+    assert pounds(-2.35) == "−£2.35"
+    assert pounds(12500.5) == "£12,500.50"
+    assert pounds("not money") == ""
+    poor = [
+        (s, {"state_pension__amount": "100", **{k: v for k, v in d.items() if "state" not in k}})
+        if s == "income-amounts"
+        else (s, d)
+        for s, d in HOME_ANSWERS
+    ]
+    result = result_page(client, poor).content.decode()
+    assert "£-" not in result
+    assert "−£" in result  # less is left than the guarantee

@@ -236,6 +236,9 @@ def income_amounts_form(answers: Answers) -> type[GovukForm]:
     return form
 
 
+ABOUT, OWN, INCOME, COSTS = "About you", "What you own", "Your income", "Your costs"
+
+
 @cache
 def finance_flow() -> Flow:
     def single_money(
@@ -247,12 +250,19 @@ def finance_flow() -> Flow:
         "finance",
         "Estimate what you might pay for care",
         (
-            Step("where", "Postcode", WhereForm, template="assessments/where.html"),
-            Step("year", "Year", GovukForm, builder=year_form),
+            Step(
+                "where",
+                "Postcode",
+                section=ABOUT,
+                form_class=WhereForm,
+                template="assessments/where.html",
+            ),
+            Step("year", "Year", section=ABOUT, form_class=GovukForm, builder=year_form),
             Step(
                 "setting",
                 "Where you get care",
-                _single(
+                section=ABOUT,
+                form_class=_single(
                     "setting",
                     radios(
                         "Where do you get care, or expect to?",
@@ -265,11 +275,12 @@ def finance_flow() -> Flow:
                     ),
                 ),
             ),
-            Step("age", "Age", AgeForm),
+            Step("age", "Age", section=ABOUT, form_class=AgeForm),
             Step(
                 "pension-age",
                 "State Pension age",
-                _single(
+                section=ABOUT,
+                form_class=_single(
                     "pension_age",
                     radios(
                         "Have you reached State Pension age?",
@@ -283,7 +294,8 @@ def finance_flow() -> Flow:
             Step(
                 "capital",
                 "Savings and investments",
-                single_money(
+                section=OWN,
+                form_class=single_money(
                     "capital",
                     "How much do you have in savings and investments?",
                     "Add up bank and building society accounts, cash, shares, bonds, ISAs and "
@@ -295,7 +307,8 @@ def finance_flow() -> Flow:
             Step(
                 "home-value",
                 "Your home",
-                single_money(
+                section=OWN,
+                form_class=single_money(
                     "home_value",
                     "If you own the home you lived in before the care home, what is your "
                     "share of it worth?",
@@ -308,7 +321,8 @@ def finance_flow() -> Flow:
             Step(
                 "relative",
                 "Someone still living in your home",
-                _single(
+                section=OWN,
+                form_class=_single(
                     "relative",
                     radios(
                         "Does a partner, a relative aged 60 or over or disabled, or a child "
@@ -322,12 +336,19 @@ def finance_flow() -> Flow:
                     in_care_home(a) and Decimal(a.get("home-value", {}).get("home_value") or 0) > 0
                 ),
             ),
-            Step("weeks", "Weeks in the care home", WeeksForm, applies=in_care_home),
-            Step("income-types", "Money you get", income_types_form()),
+            Step(
+                "weeks",
+                "Weeks in the care home",
+                section=OWN,
+                form_class=WeeksForm,
+                applies=in_care_home,
+            ),
+            Step("income-types", "Money you get", section=INCOME, form_class=income_types_form()),
             Step(
                 "income-amounts",
-                "How much you get",
-                GovukForm,
+                "How much you get each week",
+                section=INCOME,
+                form_class=GovukForm,
                 builder=income_amounts_form,
                 applies=lambda a: bool(income_types(a)),
                 template="assessments/question_many.html",
@@ -335,7 +356,8 @@ def finance_flow() -> Flow:
             Step(
                 "night-care",
                 "Care at night",
-                _single(
+                section=INCOME,
+                form_class=_single(
                     "night_care",
                     radios(
                         "Does a paid carer help you during the night?",
@@ -350,7 +372,8 @@ def finance_flow() -> Flow:
             Step(
                 "extra-costs",
                 "Extra costs of disability",
-                single_money(
+                section=COSTS,
+                form_class=single_money(
                     "dre",
                     "How much do you spend each week on extra costs because of your "
                     "disability or illness?",
@@ -363,7 +386,8 @@ def finance_flow() -> Flow:
             Step(
                 "housing",
                 "Housing costs",
-                single_money(
+                section=COSTS,
+                form_class=single_money(
                     "housing",
                     "How much do you pay each week for your home?",
                     "Rent, mortgage, service charges and Council Tax, after any Housing "
@@ -375,7 +399,8 @@ def finance_flow() -> Flow:
             Step(
                 "cost",
                 "Cost of your care",
-                single_money(
+                section=COSTS,
+                form_class=single_money(
                     "cost",
                     "What does your care cost each week, or what do you expect it to cost?",
                     "If you do not know, ask the care provider or the council. As a guide, "

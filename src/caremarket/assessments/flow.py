@@ -32,11 +32,12 @@ class Step:
     slug: str
     label: str
     form_class: type[forms.Form]
+    #: The part of the journey the page belongs to ("Daily life"); progress counts parts.
+    section: str = ""
     applies: Callable[[Answers], bool] = _always
     #: After saving, a page to show before the next question (the urgent-help page).
     detour: Callable[[Answers], str | None] = _no_detour
     template: str = "assessments/question.html"
-    caption: str = ""
     intro: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     #: For a form that depends on earlier answers (the amount of each income chosen).
@@ -45,11 +46,23 @@ class Step:
     def form_type(self, answers: Answers) -> type[forms.Form]:
         return self.builder(answers) if self.builder else self.form_class
 
+    def question(self, answers: Answers | None = None) -> str:
+        """The question as the page asks it: its first field's label (the page's heading),
+        or the label of a page that asks several things under one heading."""
+        if self.template == "assessments/question_many.html":
+            return self.label
+        form = self.form_type(answers or {})()
+        first = next(iter(form.fields.values()), None)
+        return str(first.label) if first is not None and first.label else self.label
+
     def summary(self, stored: dict[str, Any], answers: Answers | None = None) -> list[str]:
         """The answer in words, as shown on the check-your-answers page."""
         form = self.form_type(answers or {})()
+        first = next(iter(form.fields), None)
         lines: list[str] = []
         for name, value in stored.items():
+            # The first field's label is the question itself; others are named on their line.
+            named = len(stored) > 1 and (name != first or self.template.endswith("_many.html"))
             if name not in form.fields or value in (None, "", []):
                 continue
             f = form.fields[name]
@@ -64,11 +77,11 @@ class Step:
                 lines.append("Yes" if value else "No")
             elif isinstance(f, forms.DecimalField):
                 amount = f"£{Decimal(value):,.2f}"
-                lines.append(f"{f.label}: {amount}" if len(stored) > 1 else amount)
+                lines.append(f"{f.label}: {amount}" if named else amount)
             elif choices:
                 lines.append(str(choices.get(value, value)))
             else:
-                lines.append(f"{f.label}: {value}" if len(stored) > 1 else str(value))
+                lines.append(f"{f.label}: {value}" if named else str(value))
         return lines or ["Not answered"]
 
 
@@ -116,6 +129,22 @@ class Flow:
             return None
         index = slugs.index(slug)
         return steps[index - 1] if index > 0 else None
+
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(s.section for s in self.all_steps))
+
+    def progress(self, step: Step, answers: Answers) -> str:
+        """Where this page is, in words that never go backwards or jump: the part of the
+        journey (parts are fixed), and the question within a part whose questions do not
+        depend on earlier answers."""
+        sections = self.sections()
+        if len(sections) < 2:
+            return self.title
+        caption = f"Part {sections.index(step.section) + 1} of {len(sections)}: {step.section}"
+        part = [s for s in self.all_steps if s.section == step.section]
+        if all(s.applies is _always for s in part):
+            caption += f", question {part.index(step) + 1} of {len(part)}"
+        return caption
 
     def first_missing(self, answers: Answers) -> Step | None:
         return next((s for s in self.steps(answers) if s.slug not in answers), None)

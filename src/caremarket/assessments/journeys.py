@@ -160,22 +160,24 @@ def outcome_slug(outcome: Any) -> str:
 
 # --- The flows -------------------------------------------------------------------------------
 
+#: The parts of the journeys, shown as progress ("Part 2 of 3: Daily life, question 4 of 10").
+ABOUT = "About you"
+CARING = "You and your caring"
+WELLBEING = "Your wellbeing"
 
-def _outcome_steps(outcomes: Any, carer: bool) -> list[Step]:
-    steps = []
-    total = len(outcomes)
-    for number, outcome in enumerate(outcomes, start=1):
-        steps.append(
-            Step(
-                outcome_slug(outcome),
-                outcome.title,
-                outcome_form(outcome, carer),
-                template="assessments/outcome.html",
-                caption=f"Daily life: question {number} of {total}",
-                extra={"reference": outcome.regulation},
-            )
+
+def _outcome_steps(outcomes: Any, carer: bool, section: str) -> list[Step]:
+    return [
+        Step(
+            outcome_slug(outcome),
+            outcome.plain,
+            outcome_form(outcome, carer),
+            section=section,
+            template="assessments/outcome.html",
+            extra={"reference": outcome.regulation},
         )
-    return steps
+        for outcome in outcomes
+    ]
 
 
 IMPAIRMENT_LABELS = {
@@ -236,34 +238,44 @@ def needs_flow() -> Flow:
         "needs",
         "Check what care and support you might get",
         (
-            Step("where", "Postcode", WhereForm, template="assessments/where.html"),
+            Step("where", "Postcode", WhereForm, section=ABOUT, template="assessments/where.html"),
             Step(
                 "safety",
                 "Anything urgent",
                 _safety_form(_risks(ADULT_RISK_CODES), "Is any of these happening now?"),
+                section=ABOUT,
                 detour=_urgent_detour,
             ),
             Step(
                 "condition",
                 "Health condition or disability",
-                _yes_no_unsure(
+                section=ABOUT,
+                form_class=_yes_no_unsure(
                     "impairment_or_illness",
                     rules.ADULT_CONDITIONS["impairment_or_illness"],
                     "For example arthritis, dementia, a learning disability, sight or hearing "
                     "loss, depression, a brain injury, or an addiction.",
                 ),
             ),
-            Step("condition-kind", "Kind of condition", _kinds_form(), applies=_has_condition),
-            *_outcome_steps(rules.ADULT_OUTCOMES, carer=False),
+            Step(
+                "condition-kind",
+                "Kind of condition",
+                _kinds_form(),
+                section=ABOUT,
+                applies=_has_condition,
+            ),
+            *_outcome_steps(rules.ADULT_OUTCOMES, carer=False, section="Daily life"),
             Step(
                 "wellbeing",
                 "Effect on your wellbeing",
                 _yes_no_unsure("wellbeing_impact", rules.ADULT_CONDITIONS["wellbeing_impact"]),
+                section=WELLBEING,
             ),
             Step(
                 "fluctuation",
                 "How your needs change",
-                _single(
+                section=WELLBEING,
+                form_class=_single(
                     "fluctuation",
                     radios(
                         "Do your needs change from day to day or week to week?",
@@ -286,19 +298,27 @@ def carer_flow() -> Flow:
         "carer",
         "Check what support you might get as a carer",
         (
-            Step("where", "Postcode", WhereForm, template="assessments/where.html"),
+            Step(
+                "where",
+                "Postcode",
+                WhereForm,
+                section=CARING,
+                template="assessments/where.html",
+            ),
             Step(
                 "safety",
                 "Anything urgent",
                 _safety_form(
                     _risks(CARER_RISK_CODES, carer=True), "Is any of these happening now?"
                 ),
+                section=CARING,
                 detour=_urgent_detour,
             ),
             Step(
                 "caring",
                 "The care you give",
-                _yes_no_unsure(
+                section=CARING,
+                form_class=_yes_no_unsure(
                     "provides_necessary_care",
                     rules.CARER_CONDITIONS["provides_necessary_care"],
                     "Because of their illness, disability, age, mental health or an addiction. "
@@ -311,17 +331,20 @@ def carer_flow() -> Flow:
                 _yes_no_unsure(
                     "health_deteriorating", rules.CARER_CONDITIONS["health_deteriorating"]
                 ),
+                section=CARING,
             ),
-            *_outcome_steps(rules.CARER_OUTCOMES, carer=True),
+            *_outcome_steps(rules.CARER_OUTCOMES, carer=True, section="Your life alongside caring"),
             Step(
                 "wellbeing",
                 "Effect on your wellbeing",
                 _yes_no_unsure("wellbeing_impact", rules.CARER_CONDITIONS["wellbeing_impact"]),
+                section=WELLBEING,
             ),
             Step(
                 "fluctuation",
                 "How caring changes",
-                _single(
+                section=WELLBEING,
+                form_class=_single(
                     "fluctuation",
                     radios(
                         "Does the care you give change from week to week?",

@@ -269,7 +269,10 @@ def refer(request: HttpRequest, journey: str) -> HttpResponse:
                 "indication": outcome.get("headline", ""),
                 "urgent_risks": outcome.get("urgent_labels", []),
                 "answers": [
-                    {"question": s.label, "answer": s.summary(answers.get(s.slug, {}), answers)}
+                    {
+                        "question": s.question(answers),
+                        "answer": s.summary(answers.get(s.slug, {}), answers),
+                    }
                     for s in flow.steps(answers)
                     if s.slug != "where"
                 ],

@@ -82,11 +82,72 @@ def eligibility_payload(journey: str, answers: Answers) -> dict[str, Any]:
     return payload
 
 
-def matching_services(categories: list[str], council: LocalAuthority | None) -> list[Any]:
-    """Directory services in these categories, the person's council's own (and national ones)."""
+#: How much each answer says about what a person needs: can't do it, not sure, hard but done.
+NEED_WEIGHTS = {"needs_help": 3, "not_sure": 2, "struggling": 1}
+#: Services suggested on a result page, best matches first; the directory holds the rest.
+SUGGESTED_SERVICES = 10
+
+
+def need_weights(journey: str, answers: Answers, result: Any) -> dict[str, int]:
+    """Each need category's weight from what the person told us: the outcomes they cannot do,
+    are unsure of or find hard, the kinds of condition they named and, for a carer, caring.
+
+    Categories the rules add on their own (mental health support for a carer whose health is
+    getting worse) get no weight: they are listed as places to look, but services are chosen
+    only for needs the person gave, so a carer is never offered drug and alcohol support they
+    did not ask about."""
+    from caremarket.assessments.journeys import outcome_slug
+    from caremarket.rules import eligibility as rules
+
+    outcomes = rules.CARER_OUTCOMES if journey == "carer" else rules.ADULT_OUTCOMES
+    unmet, unsure = set(result.unmet_outcomes), set(result.unsure_outcomes)
+    weights: dict[str, int] = dict.fromkeys(result.suggested_categories, 0)
+    for outcome in outcomes:
+        ability = answers.get(outcome_slug(outcome), {}).get("ability")
+        if outcome.code in unmet:
+            weight = NEED_WEIGHTS["needs_help"]
+        elif outcome.code in unsure:
+            weight = NEED_WEIGHTS["not_sure"]
+        elif ability == "with_difficulty":
+            weight = NEED_WEIGHTS["struggling"]
+        else:
+            continue
+        for code in outcome.categories:
+            weights[code] = weights.get(code, 0) + weight
+    if journey == "carer":
+        for code in ("carers-support", "breaks-and-respite"):
+            weights[code] = weights.get(code, 0) + 2
+    else:
+        for kind in answers.get("condition-kind", {}).get("conditions", []):
+            for code in rules.IMPAIRMENT_KINDS.get(kind, ()):
+                weights[code] = weights.get(code, 0) + 2
+    return weights
+
+
+def matching_services(weights: dict[str, int], council: LocalAuthority | None) -> list[Any]:
+    """Directory services for the needs the person gave, the best match first: a service
+    scores the weights of the categories it is filed under (ties by name)."""
+    from django.db.models import Case, IntegerField, Sum, Value, When
+
     from caremarket.directory.models import Service
 
-    return list(Service.objects.matching(categories, council).select_related("organization")[:20])
+    wanted = {code: weight for code, weight in weights.items() if weight > 0}
+    if not wanted:
+        return []
+    score = Sum(
+        Case(
+            *[When(categories__code=code, then=Value(w)) for code, w in wanted.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    services = (
+        Service.objects.matching(list(wanted), council)
+        .annotate(score=score)
+        .select_related("organization")
+        .order_by("-score", "name")
+    )
+    return list(services[:SUGGESTED_SERVICES])
 
 
 def directory_links(categories: list[str]) -> list[dict[str, str]]:
@@ -116,27 +177,52 @@ def eligibility_result(
     from caremarket.rules import eligibility as rules
 
     assess = rules.assess_carer if journey == "carer" else rules.assess_adult
-    outcomes = rules.CARER_OUTCOMES if journey == "carer" else rules.ADULT_OUTCOMES
     payload = eligibility_payload(journey, answers)
     try:
         result = assess(payload)
     except rules.EligibilityInputError as error:
-        return {"result": None, "headline": "", "problems": list(error.problems)}
-    titles = {o.code: o.title for o in outcomes}
-    categories = list(result.suggested_categories)
-    if journey == "carer":
-        # Every carer is pointed at carers' support and at breaks, whatever the indication.
-        for code in ("carers-support", "breaks-and-respite"):
-            if code not in categories:
-                categories.append(code)
+        logger.warning(
+            "eligibility refused: %s",
+            ", ".join(sorted({p.split(":", 1)[0] for p in error.problems})),
+        )
+        return {
+            "result": None,
+            "headline": "",
+            "problems": [
+                "Some answers are missing or do not fit together. Check your answers, or ask "
+                "the council."
+            ],
+        }
+    weights = need_weights(journey, answers, result)
+    categories = sorted(weights, key=lambda code: -weights[code])  # stable: the rules' order
     return {
         "result": result,
         "headline": result.headline,
         "likelihood": result.outcome.value,
         "problems": [],
-        "unmet": [titles[c] for c in result.unmet_outcomes],
-        "unsure": [titles[c] for c in result.unsure_outcomes],
+        "unmet": _answered(journey, answers, result.unmet_outcomes),
+        "unsure": _answered(journey, answers, result.unsure_outcomes),
         "categories": directory_links(categories),
-        "services": matching_services(categories, council),
+        "services": matching_services(weights, council),
         "urgent_labels": [RISK_LABELS.get(c, c) for c in payload["urgent"]],
     }
+
+
+def _answered(journey: str, answers: Answers, codes: list[str]) -> list[dict[str, Any]]:
+    """The questions behind these outcomes as the person was asked them, with their answers."""
+    from caremarket.assessments.journeys import flow_for, outcome_slug
+    from caremarket.rules import eligibility as rules
+
+    outcomes = rules.CARER_OUTCOMES if journey == "carer" else rules.ADULT_OUTCOMES
+    flow = flow_for(journey)
+    rows = []
+    for outcome in outcomes:
+        step = flow.step(outcome_slug(outcome))
+        if outcome.code in codes and step is not None:
+            rows.append(
+                {
+                    "question": outcome.question,
+                    "answer": step.summary(answers.get(step.slug, {}), answers),
+                }
+            )
+    return rows

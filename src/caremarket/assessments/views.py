@@ -151,7 +151,6 @@ def question(request: HttpRequest, journey: str, step: str) -> HttpResponse:
         back = _question_url(journey, previous)
     else:
         back = reverse("assessments:start", kwargs={"journey": journey})
-    number = steps.index(current) + 1
     context = {
         "journey": journey,
         "flow": flow,
@@ -159,7 +158,7 @@ def question(request: HttpRequest, journey: str, step: str) -> HttpResponse:
         "form": form,
         "back": back,
         "action": request.get_full_path(),
-        "caption": current.caption or f"{flow.title}: question {number} of {len(steps)}",
+        "caption": flow.progress(current, answers),
         "show_council": getattr(form, "show_council", False),
     }
     return render(request, current.template, context)
@@ -226,6 +225,7 @@ def check(request: HttpRequest, journey: str) -> HttpResponse:
     rows = [
         {
             "label": step.label,
+            "question": step.question(answers),
             "lines": step.summary(answers.get(step.slug, {}), answers),
             "change": _question_url(journey, step, change=True),
         }

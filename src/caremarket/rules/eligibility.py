@@ -90,7 +90,10 @@ class Outcome:
 
     code: str
     regulation: str
+    plain: str
+    """The outcome in a resident's words, for results and reasons ("Dressing and undressing")."""
     title: str
+    """The regulation's own words, for staff and citations."""
     question: str
     hint: str
     categories: tuple[str, ...]
@@ -108,6 +111,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "nutrition",
         "reg. 2(2)(a)",
+        "Getting food and drink, and eating enough",
         "Managing and maintaining nutrition",
         "Can you get food in, make meals and drinks, and eat and drink enough?",
         "Think about shopping, cooking, using the kettle and remembering to eat.",
@@ -122,6 +126,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "personal_hygiene",
         "reg. 2(2)(b)",
+        "Washing yourself and keeping your clothes clean",
         "Maintaining personal hygiene",
         "Can you wash yourself and keep your clothes clean?",
         "Think about getting in and out of the bath or shower, and doing the washing.",
@@ -136,6 +141,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "toilet_needs",
         "reg. 2(2)(c)",
+        "Getting to and using the toilet",
         "Managing toilet needs",
         "Can you get to and use the toilet, and manage continence?",
         "Think about getting there in time, day and night.",
@@ -149,6 +155,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "being_clothed",
         "reg. 2(2)(d)",
+        "Dressing and undressing",
         "Being appropriately clothed",
         "Can you dress and undress, in clothes that suit the weather and the occasion?",
         "Think about buttons, zips, socks and shoes.",
@@ -162,6 +169,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "home_safety",
         "reg. 2(2)(e)",
+        "Moving around your home safely",
         "Being able to make use of the home safely",
         "Can you move around your home safely, including stairs, doors and the cooker?",
         "Think about falls, getting up from a chair, and answering the door.",
@@ -177,6 +185,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "habitable_home",
         "reg. 2(2)(f)",
+        "Keeping your home clean, warm and safe, and paying the bills",
         "Maintaining a habitable home environment",
         "Can you keep your home clean, warm and safe enough to live in, and pay the bills?",
         "Think about cleaning, heating, rubbish, repairs and paying for gas and electricity.",
@@ -191,6 +200,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "relationships",
         "reg. 2(2)(g)",
+        "Keeping in touch with family and friends",
         "Developing and maintaining family or other personal relationships",
         "Can you keep in touch with family and friends and make new friends?",
         "Think about whether you feel lonely or cut off.",
@@ -204,6 +214,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "work_and_learning",
         "reg. 2(2)(h)",
+        "Work, training, education or volunteering",
         "Accessing and engaging in work, training, education or volunteering",
         "Can you take part in work, training, education or volunteering as you want to?",
         "Answer 'does not apply' if you do not want to do any of these.",
@@ -217,6 +228,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "community_services",
         "reg. 2(2)(i)",
+        "Getting out to the shops, the GP and other places",
         "Making use of necessary facilities or services in the local community",
         "Can you get out to the shops, the GP, public transport, and leisure and social places?",
         "Think about getting there, getting in, and getting home again.",
@@ -230,6 +242,7 @@ ADULT_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "caring_for_a_child",
         "reg. 2(2)(j)",
+        "Looking after a child you are responsible for",
         "Carrying out any caring responsibilities for a child",
         "Can you look after any child you are responsible for?",
         "Think about getting them to school, meals and bedtimes.",
@@ -244,6 +257,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "caring_for_a_child",
         "reg. 3(2)(b)(i)",
+        "Looking after a child you are responsible for",
         "Carrying out any caring responsibilities for a child",
         "Alongside caring, can you look after any child you are responsible for?",
         "Think about school runs, meals and time with them.",
@@ -254,6 +268,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "caring_for_others",
         "reg. 3(2)(b)(ii)",
+        "Caring for anyone else you look after",
         "Providing care to other persons for whom the carer provides care",
         "Can you also care for anyone else you look after?",
         "Answer 'does not apply' if you care for only one person.",
@@ -264,6 +279,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "habitable_home",
         "reg. 3(2)(b)(iii)",
+        "Keeping your own home clean, warm and safe",
         "Maintaining a habitable home environment in the carer's home",
         "Can you keep your own home clean, warm and safe to live in?",
         "Think about cleaning, heating, repairs and bills.",
@@ -273,6 +289,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "nutrition",
         "reg. 3(2)(b)(iv)",
+        "Eating properly yourself",
         "Managing and maintaining nutrition",
         "Do you have the time and energy to eat properly yourself?",
         "Think about skipping meals because of caring.",
@@ -282,6 +299,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "relationships",
         "reg. 3(2)(b)(v)",
+        "Keeping up your relationships with family and friends",
         "Developing and maintaining family or other personal relationships",
         "Can you keep up your relationships with family and friends?",
         "Think about whether caring leaves you cut off.",
@@ -291,6 +309,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "work_and_learning",
         "reg. 3(2)(b)(vi)",
+        "Work, training, study or volunteering",
         "Engaging in work, training, education or volunteering",
         "Can you work, train, study or volunteer as you want to?",
         "Answer 'does not apply' if you do not want to do any of these.",
@@ -301,6 +320,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "community_services",
         "reg. 3(2)(b)(vii)",
+        "Getting out to the shops, your GP and other services",
         "Making use of necessary facilities or services in the local community",
         "Can you get out to the shops, your GP and other services you need?",
         "Think about whether you can leave the person you care for.",
@@ -310,6 +330,7 @@ CARER_OUTCOMES: tuple[Outcome, ...] = (
     Outcome(
         "recreation",
         "reg. 3(2)(b)(viii)",
+        "Having time for things you enjoy",
         "Engaging in recreational activities",
         "Do you get time for things you enjoy?",
         "Think about hobbies, exercise and rest.",
@@ -586,16 +607,19 @@ def _judge(
     unsure: list[_Answer] = []
     struggling: list[_Answer] = []
     for answer in answers:
-        title = _lower_first(answer.outcome.title)
+        title = _lower_first(answer.outcome.plain)
+        ref = answer.outcome.regulation
         if answer.ability == "needs_help":
             unmet.append(answer)
-            reasons.append(f"Not achieved — {title}: you cannot do it without help ({unable}).")
+            reasons.append(
+                f"Not achieved — {title}: you cannot do it without help ({ref}; {unable})."
+            )
         elif answer.ability == "with_difficulty":
             counted = [effect for effect in answer.effects if effect in limbs]
             if counted:
                 unmet.append(answer)
                 why = "; ".join(
-                    f"{_EFFECT_REASONS[effect]} ({limbs[effect]})" for effect in counted
+                    f"{_EFFECT_REASONS[effect]} ({ref}; {limbs[effect]})" for effect in counted
                 )
                 reasons.append(f"Not achieved — {title}: you can do it, but {why}.")
             else:
@@ -603,17 +627,19 @@ def _judge(
                 if "takes_significantly_longer" in answer.effects:
                     reasons.append(
                         f"Achieved — {title}: for a carer, taking much longer than normal does "
-                        "not count as being unable to achieve an outcome (reg. 3(3) has no such "
-                        "limb)."
+                        f"not count as being unable to achieve an outcome ({ref}; reg. 3(3) has "
+                        "no such limb)."
                     )
                 else:
                     reasons.append(
                         f"Achieved — {title}: you can do it with some difficulty, but without "
-                        "the pain, distress, anxiety or risk the rules look for."
+                        f"the pain, distress, anxiety or risk the rules look for ({ref})."
                     )
         elif answer.ability == "not_sure":
             unsure.append(answer)
-            reasons.append(f"Not sure — {title}: an assessment would look at this with you.")
+            reasons.append(
+                f"Not sure — {title}: an assessment would look at this with you ({ref})."
+            )
     return unmet, unsure, struggling
 
 

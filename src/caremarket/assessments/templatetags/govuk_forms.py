@@ -134,3 +134,16 @@ VALUE_LABELS = {
 def detail_value(key: str, value: Any) -> Any:
     """A referral detail in words: coded answers by their label, others as given."""
     return VALUE_LABELS.get(key, {}).get(value, value) if isinstance(value, str) else value
+
+
+@register.filter
+def pounds(amount: Any) -> str:
+    """An amount of money as people write it: £1,234.50, and −£2.35 below zero."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return ""
+    sign = "−" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"

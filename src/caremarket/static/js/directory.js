@@ -41,20 +41,8 @@
     }
   }
 
-  // "Print your shortlist" only appears when it can work (its wrapper is hidden in HTML).
-  function enablePrint() {
-    var wrappers = document.querySelectorAll("[data-print]");
-    for (var i = 0; i < wrappers.length; i++) {
-      var button = wrappers[i].querySelector("button");
-      if (!button) continue;
-      wrappers[i].hidden = false;
-      button.addEventListener("click", function () { window.print(); });
-    }
-  }
-
   function start() {
     enhancePlaceBox();
-    enablePrint();
   }
 
   if (document.readyState === "loading") {

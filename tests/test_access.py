@@ -141,6 +141,8 @@ API_ACCESS: dict[str, set[str] | str] = {
     "GET /oruk/service_at_locations": ANYONE,
     "GET /oruk/service_at_locations/{id}": ANYONE,
     "GET /oruk/{path:rest}": ANYONE,
+    # outcomes: ASCOF from the council's Client Level Data (caremarket.outcomes.api)
+    "GET /outcomes/{council}/ascof": {"commissioner", "council_admin"},
 }
 
 

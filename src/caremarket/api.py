@@ -34,9 +34,11 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _add_routers() -> None:
     from caremarket.calc.api import router as calc_router
     from caremarket.directory.api import router as oruk_router
+    from caremarket.outcomes.api import router as outcomes_router
 
     api.add_router("/calc", calc_router)
     api.add_router("/oruk", oruk_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 _add_routers()

@@ -18,6 +18,7 @@ COMMANDS = {
     "check": "check the figures for totals, percentages and bands that do not add up",
     "calc": "run a calculator on JSON: caremarket calc sufficiency|charge [FILE]",
     "mps": "build or publish a Market Position Statement",
+    "ascof": "ASCOF from Client Level Data: caremarket ascof --council CODE --year 2024/25",
     "assessments": "residents' data: caremarket assessments purge|rotate-key",
     "directory": "keep the directory true: caremarket directory remind|forget-reporters",
     "createsuperuser": "create a site admin account",

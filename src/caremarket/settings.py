@@ -94,6 +94,42 @@ def _data_keys() -> list[str]:
 
 DATA_KEYS = _data_keys()
 
+
+def _pseudonym_key() -> bytes:
+    """The key that pseudonymises NHS numbers and local person ids in Client Level Data.
+
+    Kept beside the data keys but apart from them: `CAREMARKET_PSEUDONYM_KEY` (32 or more
+    url-safe base64 bytes), or generated once into var/pseudonym_key. It is never rotated with
+    the data keys, because the same person must keep the same pseudonym from file to file;
+    losing it means re-importing every CLD file.
+    """
+    import base64
+    import binascii
+    import secrets
+
+    raw = os.environ.get("CAREMARKET_PSEUDONYM_KEY", "").strip()
+    if not raw:
+        key_file = VAR_DIR / "pseudonym_key"
+        if key_file.exists():
+            raw = key_file.read_text(encoding="utf-8").strip()
+        else:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            raw = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+            key_file.write_text(raw, encoding="utf-8")
+            key_file.chmod(0o600)
+    try:
+        key = base64.urlsafe_b64decode(raw.encode("ascii"))
+    except (ValueError, binascii.Error, UnicodeEncodeError):
+        key = b""
+    if len(key) < 32:
+        raise ImproperlyConfigured(
+            "CAREMARKET_PSEUDONYM_KEY must be at least 32 url-safe base64 bytes"
+        )
+    return key
+
+
+PSEUDONYM_KEY = _pseudonym_key()
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("CAREMARKET_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -124,6 +160,7 @@ INSTALLED_APPS = [
     "caremarket.statements",
     "caremarket.directory",
     "caremarket.quality",
+    "caremarket.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from caremarket.imports.importers.ons_snpp import OnsSnppImporter
 from caremarket.imports.importers.onspd import OnspdImporter
 from caremarket.imports.importers.oruk import OrukImporter
 from caremarket.imports.importers.prevalence import PrevalenceImporter
+from caremarket.outcomes.cld_import import CldImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.format: importer
@@ -31,5 +32,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         PipelineImporter,
         SchemesImporter,
         OrukImporter,
+        CldImporter,
     )
 }

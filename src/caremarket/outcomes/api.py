@@ -1,0 +1,80 @@
+"""`GET /api/v1/outcomes/{council}/ascof?year=2024/25`: the council's ASCOF from its CLD.
+
+Council staff who prepare the council's figures only (commissioners and council admins of that
+council, and site admins), signed in as for the pages. A bad year, missing data or a missing
+population is a JSON 400 with one line per problem.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from caremarket.access import staff
+from caremarket.accounts.roles import Role
+from caremarket.outcomes.service import AscofInputError, ascof
+from caremarket.places.models import LocalAuthority
+
+router = Router(tags=["outcomes"])
+
+#: Who reads the council's ASCOF and the pseudonymised people behind it.
+ASCOF_ROLES = (Role.COMMISSIONER.value, Role.COUNCIL_ADMIN.value)
+
+ROW = {
+    "type": "object",
+    "required": ["group", "numerator", "denominator", "value"],
+    "properties": {
+        "part": {"enum": ["1a", "2a", "1b", "2b"]},
+        "cohort": {"enum": ["all", "learning disability"]},
+        "group": {"enum": ["18 to 64", "65 and above", "Total"]},
+        "gender": {"enum": ["Female", "Male", "Total"]},
+        "numerator": {"type": "integer"},
+        "denominator": {"type": "integer"},
+        "value": {"type": "number", "description": "Rounded to one decimal place, as DHSC"},
+    },
+}
+RESULT_SCHEMA = {
+    "type": "object",
+    "required": ["council", "year", "measures", "problems"],
+    "properties": {
+        "council": {"type": "string", "example": "E06000021"},
+        "year": {"type": "string", "example": "2024/25"},
+        "measures": {
+            "type": "object",
+            "properties": {
+                m: {"type": "array", "items": ROW} for m in ("2A", "2B", "2C", "2E", "3D")
+            },
+        },
+        "population": {"type": "object"},
+        "problems": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _json(body: object, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
+    )
+
+
+@router.get(
+    "/{council}/ascof",
+    summary="ASCOF 2A, 2B, 2C, 2E and 3D from the council's Client Level Data",
+    openapi_extra={
+        "responses": {
+            "200": {"content": {"application/json": {"schema": RESULT_SCHEMA}}},
+            "400": {"description": "One line per problem, as `errors`"},
+        }
+    },
+)
+@staff(*ASCOF_ROLES)
+def council_ascof(request: HttpRequest, council: str, year: str = "") -> HttpResponse:
+    """DHSC's method on the council's imported CLD, for a reporting year such as 2024/25."""
+    authority: LocalAuthority = council  # type: ignore[assignment]  # the staff rule resolves it
+    try:
+        result = ascof(authority.code, year)
+    except AscofInputError as error:
+        return _json({"errors": error.problems}, status=400)
+    return _json(result.as_json())

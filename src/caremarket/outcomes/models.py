@@ -1,0 +1,70 @@
+"""Client Level Data as a council submitted it, pseudonymised, with the import it came from.
+
+Only the columns DHSC's ASCOF method reads are kept. NHS numbers and local person ids (and the
+cared-for people's ids on carers' rows) are stored only as keyed hashes (`pseudonym`), dates of
+birth only as year and month, and postcodes not at all.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CldSubmission(models.Model):
+    """One submission: the rows of one import that state the same reporting period."""
+
+    local_authority = models.ForeignKey(
+        "places.LocalAuthority", on_delete=models.CASCADE, related_name="cld_submissions"
+    )
+    import_run = models.ForeignKey(
+        "imports.ImportRun", on_delete=models.PROTECT, related_name="cld_submissions"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["imported_at", "period_end", "period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_run", "period_start", "period_end"],
+                name="unique_cld_submission_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CLD {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+
+
+class CldEvent(models.Model):
+    """One row of a CLD file (one event of one person)."""
+
+    submission = models.ForeignKey(CldSubmission, on_delete=models.CASCADE, related_name="events")
+    source_row = models.PositiveIntegerField()
+    la_code = models.CharField(max_length=9)
+    nhs_pseudonym = models.CharField(max_length=64, blank=True)
+    local_pseudonym = models.CharField(max_length=64, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    date_of_death = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=200, blank=True)
+    client_type = models.CharField(max_length=200, blank=True)
+    primary_support_reason = models.CharField(max_length=200, blank=True)
+    accommodation_status = models.CharField(max_length=200, blank=True)
+    event_type = models.CharField(max_length=200, blank=True)
+    event_start = models.DateField(null=True, blank=True)
+    event_end = models.DateField(null=True, blank=True)
+    event_outcome = models.CharField(max_length=200, blank=True)
+    request_route = models.CharField(max_length=200, blank=True)
+    assessment_type = models.CharField(max_length=200, blank=True)
+    service_type = models.CharField(max_length=200, blank=True)
+    service_component = models.CharField(max_length=200, blank=True)
+    delivery_mechanism = models.CharField(max_length=200, blank=True)
+    linked_pseudonyms = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["submission", "source_row"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type or 'event'} on line {self.source_row}"

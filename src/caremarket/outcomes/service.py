@@ -1,0 +1,186 @@
+"""ASCOF for one council and year from its stored CLD and ONS population (rules.ascof does it).
+
+Shared by `caremarket ascof`, the API and the staff page: each turns `AscofInputError` into its
+own answer (exit 2, HTTP 400, a message on the page), one line per problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from caremarket.outcomes.models import CldEvent, CldSubmission
+from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.rules.ascof import AscofResult, RawRow, Submission, compute, reporting_year
+
+BANDS = {"18 to 64": (18, 64), "65 and above": (65, None)}
+
+
+class AscofInputError(Exception):
+    """The request cannot be answered; `problems` are plain sentences, one per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Ascof:
+    council: LocalAuthority
+    year: str
+    result: AscofResult
+    population: dict[str, int]
+    population_source: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Issue 17's JSON shape, plus the problems the method counted."""
+        return {
+            "council": self.council.code,
+            "year": self.year,
+            "measures": {
+                name: [row.as_dict() for row in rows] for name, rows in self.result.measures.items()
+            },
+            "population": {
+                "source": self.population_source,
+                **{band: value for band, value in self.population.items()},
+            },
+            "problems": self.result.problems.lines(),
+        }
+
+
+def _band_total(figures: Sequence[PopulationFigure], low: int, high: int | None) -> float | None:
+    """People aged low..high from single years and bands that tile it exactly, else None."""
+    rows = sorted(
+        (
+            f
+            for f in figures
+            if f.age_from >= low and (high is None or (f.age_to is not None and f.age_to <= high))
+        ),
+        key=lambda f: f.age_from,
+    )
+    expected: int | None = low
+    total = 0.0
+    for figure in rows:
+        if expected is None or figure.age_from != expected:
+            return None  # a gap, an overlap, or something after an open-ended band
+        total += figure.value
+        expected = None if figure.age_to is None else figure.age_to + 1
+    if high is None:
+        return total if rows and expected is None else None
+    return total if expected == high + 1 else None
+
+
+def population(council: LocalAuthority, year: int) -> tuple[dict[str, int], str]:
+    """The council's population aged 18 to 64 and 65 and over in a year (BC:160-175).
+
+    ONS mid-year estimates are used when imported, else ONS projections for that year.
+    """
+    figures = list(
+        PopulationFigure.objects.for_council(council).filter(
+            year=year, sex=PopulationFigure.Sex.ALL
+        )
+    )
+    for kind in (PopulationFigure.Kind.ESTIMATE, PopulationFigure.Kind.PROJECTION):
+        of_kind = [f for f in figures if f.kind == kind]
+        totals = {band: _band_total(of_kind, *ages) for band, ages in BANDS.items()}
+        if all(v is not None for v in totals.values()):
+            sources = sorted({f.source for f in of_kind if f.source})
+            label = f"ONS {kind.label.lower()}s for mid-{year}" + (
+                f" ({'; '.join(sources)})" if sources else ""
+            )
+            return {band: round(v or 0) for band, v in totals.items()}, label
+    raise AscofInputError(
+        [
+            f"No ONS population for {council.name} in {year} covering ages 18 to 64 and 65 "
+            f"and over: import ONS population figures for {year} by single year of age "
+            f"(caremarket import ons-snpp FILE)."
+        ]
+    )
+
+
+def raw_rows(events: Iterable[CldEvent]) -> list[RawRow]:
+    def text(value: str) -> str | None:
+        return value or None
+
+    return [
+        RawRow(
+            record_id=e.id,
+            submission=str(e.submission_id),
+            la_code=e.la_code,
+            period_start=e.submission.period_start,
+            period_end=e.submission.period_end,
+            nhs_id=text(e.nhs_pseudonym),
+            local_id=text(e.local_pseudonym),
+            birth_year=e.birth_year,
+            birth_month=e.birth_month,
+            date_of_death=e.date_of_death,
+            gender=text(e.gender),
+            client_type=text(e.client_type),
+            primary_support_reason=text(e.primary_support_reason),
+            accommodation_status=text(e.accommodation_status),
+            event_type=text(e.event_type),
+            event_start=e.event_start,
+            event_end=e.event_end,
+            event_outcome=text(e.event_outcome),
+            request_route=text(e.request_route),
+            assessment_type=text(e.assessment_type),
+            service_type=text(e.service_type),
+            service_component=text(e.service_component),
+            delivery_mechanism=text(e.delivery_mechanism),
+            linked_ids=tuple(e.linked_pseudonyms or ()),
+        )
+        for e in events
+    ]
+
+
+def ascof(council_code: str | None, year: str | None) -> Ascof:
+    """Every measure for a council (ONS code) and reporting year (``2024/25``)."""
+    problems: list[str] = []
+    council = None
+    if not council_code:
+        problems.append("Give the council's ONS code, for example E06000021.")
+    else:
+        council = LocalAuthority.objects.for_code(council_code)
+        if council is None:
+            problems.append(f"No council has the ONS code '{council_code}'.")
+    period: tuple[date, date] | None = None
+    if not year:
+        problems.append("Give the reporting year, for example 2024/25.")
+    else:
+        try:
+            period = reporting_year(year)
+        except ValueError as error:
+            problems.append(str(error))
+    if council is None or period is None or year is None:
+        raise AscofInputError(problems)
+    submissions = list(CldSubmission.objects.filter(local_authority=council))
+    if not submissions:
+        problems.append(
+            f"No Client Level Data has been imported for {council.name}: import it with "
+            f"caremarket import cld FILE --council {council.code}."
+        )
+    try:
+        pop, source = population(council, period[0].year)
+    except AscofInputError as error:
+        problems += error.problems
+    if problems:
+        raise AscofInputError(problems)
+    events = CldEvent.objects.filter(submission__in=submissions).select_related("submission")
+    result = compute(
+        raw_rows(events.iterator(chunk_size=5000)),
+        [
+            Submission(
+                str(s.id),
+                timezone.localtime(s.imported_at).replace(tzinfo=None),
+                (s.period_end, s.period_start),
+            )
+            for s in submissions
+        ],
+        period,
+        pop,
+    )
+    return Ascof(council, year, result, pop, source)

@@ -55,7 +55,7 @@ def test_invented_records_fill_the_dashboard_once(client: Client) -> None:
     page = client.get(reverse("quality:dashboard", kwargs={"council": "stoke-on-trent"}))
     text = page.content.decode()
     assert "concerns overdue" in text or "concern overdue" in text
-    assert "Invented demo record" in text and "Red" in text and "Green" in text
+    assert "made up for the demo" in text and "Red" in text and "Green" in text
 
 
 @pytest.mark.django_db

@@ -71,6 +71,9 @@ def test_overdue_is_by_the_clock(world: World) -> None:
     views = register.location_views(world.stoke, [world.home], LOGGED + timedelta(hours=25))
     assert views[0].rag == Rag.RED
     assert views[0].reasons[0] == "1 concern overdue"
+    assert "1 high-risk concern open" not in views[0].reasons  # counted once, as overdue
+    before = register.location_views(world.stoke, [world.home], LOGGED + timedelta(hours=1))
+    assert "1 high-risk concern open" in before[0].reasons
 
 
 def test_a_concern_ending_in_a_notice_issues_one_and_cannot_close_twice(world: World) -> None:

@@ -279,7 +279,7 @@ class CqcAndRiskTests(unittest.TestCase):
 
     def test_amber_and_each_red_on_its_own(self) -> None:
         self.assertEqual(
-            risk(RiskFacts(notice_open=True, actions_overdue=1)),
+            risk(RiskFacts(open_notice="Notice of concern", actions_overdue=1)),
             (Rag.AMBER, ["Notice of concern open", "1 action overdue"]),
         )
         self.assertEqual(risk(RiskFacts(cqc_downgraded=True))[0], Rag.AMBER)

@@ -38,6 +38,17 @@ class Day(forms.DateField):
         return day
 
 
+class QualityForm(GovukForm):
+    """Dates get a date-sized input."""
+
+    def _style(self) -> None:
+        self.widths = {
+            **self.widths,
+            **{name: "10" for name, field in self.fields.items() if isinstance(field, Day)},
+        }
+        super()._style()
+
+
 def people(queryset: Any, label: str, empty: str) -> forms.ModelChoiceField:
     field = forms.ModelChoiceField(
         queryset=queryset,
@@ -50,7 +61,7 @@ def people(queryset: Any, label: str, empty: str) -> forms.ModelChoiceField:
     return field
 
 
-class ConcernForm(GovukForm):
+class ConcernForm(QualityForm):
     location = forms.ModelChoiceField(
         queryset=None,  # set per council
         label="Location the concern is about",
@@ -83,7 +94,7 @@ class ConcernForm(GovukForm):
         self.fields["dealt_with_by"].queryset = officers  # type: ignore[attr-defined]
 
 
-class AssignForm(GovukForm):
+class AssignForm(QualityForm):
     dealt_with_by = people(None, "Who is dealing with it", "Nobody yet")
     shared_with_provider = forms.BooleanField(
         label="Share this concern with the provider", required=False
@@ -101,7 +112,7 @@ OUTCOMES = [
 ]
 
 
-class CloseConcernForm(GovukForm):
+class CloseConcernForm(QualityForm):
     outcome = radios(
         "What happened",
         OUTCOMES,
@@ -115,7 +126,7 @@ class CloseConcernForm(GovukForm):
     note = long_text("Outcome", hint="What was found and what was done.")
 
 
-class StopForm(GovukForm):
+class StopForm(QualityForm):
     scope = radios("Kind of stop", PlacementStop.Scope.choices, missing="Choose the kind of stop")
     partial_detail = text(
         "Placements it covers",
@@ -137,7 +148,7 @@ class StopForm(GovukForm):
         return data
 
 
-class StopChangeForm(GovukForm):
+class StopChangeForm(QualityForm):
     review_on = Day("New review date", required=False)
     lifted_on = Day("Date lifted", required=False)
     lift_note = long_text("Why it is lifted", required=False)
@@ -151,19 +162,19 @@ class StopChangeForm(GovukForm):
         return data
 
 
-class NoticeForm(GovukForm):
+class NoticeForm(QualityForm):
     kind = radios("Kind of notice", Notice.Kind.choices, missing="Choose the kind of notice")
     reason = long_text("Reason", hint="What the provider must put right.")
     issued_on = Day("Date issued")
     respond_by = Day("Respond by", required=False)
 
 
-class CloseNoticeForm(GovukForm):
+class CloseNoticeForm(QualityForm):
     closing_note = long_text("Why it is closed")
     closed_on = Day("Date closed")
 
 
-class ExitForm(GovukForm):
+class ExitForm(QualityForm):
     kind = radios("Kind of exit", Exit.Kind.choices, missing="Choose the kind of exit")
     exit_on = Day("Date of the exit or closure")
     people_affected = forms.IntegerField(
@@ -183,7 +194,7 @@ class ExitForm(GovukForm):
     widths = {"people_affected": "5"}
 
 
-class RecordForm(GovukForm):
+class RecordForm(QualityForm):
     officer = people(None, "Named contract and quality officer", "No one named")
     contracts = long_text("Contracts held", required=False, hint="One contract per line.")
     dspt = forms.ChoiceField(
@@ -205,11 +216,11 @@ class RecordForm(GovukForm):
         self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
 
 
-class StartAuditForm(GovukForm):
+class StartAuditForm(QualityForm):
     visit_date = Day("Date of the visit")
 
 
-class CommentsForm(GovukForm):
+class CommentsForm(QualityForm):
     comments = long_text(
         "Your comments on the factual accuracy of the draft",
         hint="Say which standard each comment is about.",

@@ -376,7 +376,7 @@ class LocationView:
     reasons: list[str]
     stop: PlacementStop | None
     overdue: int
-    open_concerns: int
+    open_concerns: int  # not yet overdue
     audit: Audit | None
     cqc_downgraded: bool
 
@@ -403,20 +403,26 @@ def location_views(
     high: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
     for location_id, risk, due_at in open_concerns:
-        counts[location_id] += 1
-        high[location_id] += risk == Concern.Risk.HIGH
-        overdue[location_id] += due_at < now
+        if due_at < now:
+            overdue[location_id] += 1
+        else:
+            counts[location_id] += 1
+            high[location_id] += risk == Concern.Risk.HIGH
     stops = {
         s.location_id: s
         for s in PlacementStop.objects.in_force().filter(
             local_authority=council, location_id__in=ids
         )
     }
-    notices = set(
-        Notice.objects.filter(
+    labels = dict(Notice.Kind.choices)
+    notices = {
+        location_id: labels[kind]
+        for location_id, kind in Notice.objects.filter(
             local_authority=council, location_id__in=ids, closed_on__isnull=True
-        ).values_list("location_id", flat=True)
-    )
+        )
+        .order_by("issued_on", "id")
+        .values_list("location_id", "kind")
+    }
     audits: dict[int, Audit] = {}
     for audit in Audit.objects.filter(
         local_authority=council, location_id__in=ids, status=Audit.Status.PUBLISHED
@@ -456,7 +462,7 @@ def location_views(
                 audit_rating=audit.rating if audit else "",
                 cqc_rating=loc.latest_rating,
                 cqc_downgraded=loc.pk in downgraded,
-                notice_open=loc.pk in notices,
+                open_notice=notices.get(loc.pk, ""),
                 actions_overdue=late_actions[loc.pk],
                 compliance_gaps=tuple(rec.compliance_gaps(today)) if rec else (),
             )

@@ -157,6 +157,7 @@ def dashboard(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         {
             "council": council,
             "rows": rows,
+            "any_invented": any(v.record is not None and v.record.invented for v in rows),
             "counts": counts,
             "overdue": overdue,
             "types": [(k, label) for k, (label, _) in SERVICE_TYPES.items()],

@@ -335,12 +335,14 @@ class RiskFacts:
 
     placement_stop: str = ""  # "" none, else "full" or "partial"
     overdue_concerns: int = 0
+    #: Open concerns not yet overdue (an overdue one is counted once, as overdue), and how
+    #: many of those are high risk.
     open_concerns: int = 0
     open_high_risk_concerns: int = 0
     audit_rating: str = ""
     cqc_rating: str = ""
     cqc_downgraded: bool = False
-    notice_open: bool = False
+    open_notice: str = ""  # the latest open notice's kind in words ("Notice of breach")
     actions_overdue: int = 0
     compliance_gaps: Sequence[str] = field(default_factory=tuple)
 
@@ -363,8 +365,8 @@ def risk(facts: RiskFacts) -> tuple[Rag, list[str]]:
         red.append("Council audit rated Poor")
     if facts.cqc_rating.lower() == "inadequate":
         red.append("CQC rated Inadequate")
-    if facts.notice_open:
-        amber.append("Notice of concern open")
+    if facts.open_notice:
+        amber.append(f"{facts.open_notice} open")
     if facts.open_high_risk_concerns:
         amber.append(
             _count(

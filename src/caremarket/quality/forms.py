@@ -91,6 +91,9 @@ class ConcernForm(QualityForm):
     def __init__(self, *args: Any, locations: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        self.fields["location"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda loc: f"{loc.name}, {loc.postcode}" if loc.postcode else loc.name
+        )
         self.fields["dealt_with_by"].queryset = officers  # type: ignore[attr-defined]
 
 

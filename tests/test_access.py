@@ -82,6 +82,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "assessments:settings": (COUNCIL, {"council_admin"}),
     "imports:imports": (COUNCIL, {"commissioner", "council_admin"}),
     "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "needs:findings": (COUNCIL, {"commissioner", "council_admin"}),
     # directory: public search, listings and shortlist (caremarket.directory.urls)
     "directory:search": ({}, ANYONE),
     "directory:places": ({}, ANYONE),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("caremarket.statements.urls")),
     path("", include("caremarket.planning.urls")),
     path("", include("caremarket.imports.urls")),
+    path("", include("caremarket.needs.urls")),
     path("", include("caremarket.directory.urls")),
     path("", include("caremarket.directory.editorial_urls")),
     path("", include("caremarket.quality.urls")),

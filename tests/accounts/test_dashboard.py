@@ -16,6 +16,7 @@ EXPECTED = {
         "Market Position Statements",
         "Sufficiency and gaps",
         "Data imports",
+        "Figure checks: what does not add up",
         "Directory changes to approve",
         "Directory listings due for review",
         "Reports of wrong directory information",
@@ -61,7 +62,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 12
+    assert len(offered) == 13
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

@@ -34,6 +34,14 @@ STORED = (
 )
 
 
+FIGURES_HEADER = "local_authority,period,measure,dimension,category,value,unit,source\n"
+
+
+def figures_csv(tmp_path: Path, rows: list[str], name: str = "figures.csv") -> Path:
+    """A tidy council-figures file of these rows (each a CSV line without its end)."""
+    return write(tmp_path, name, FIGURES_HEADER + "\n".join(rows) + "\n")
+
+
 def counts() -> dict[str, int]:
     """How many rows each importable table holds: equal before and after = nothing written."""
     return {model.__name__: model.objects.count() for model in STORED}

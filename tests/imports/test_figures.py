@@ -15,9 +15,9 @@ from caremarket.demo import load_councils
 from caremarket.imports.framework import ImportRefused
 from caremarket.imports.models import ImportRun
 from caremarket.needs.models import CouncilFigure
-from tests.imports.helpers import counts, run, write
+from tests.imports.helpers import FIGURES_HEADER, counts, figures_csv, run, write
 
-HEADER = "local_authority,period,measure,dimension,category,value,unit,source\n"
+HEADER = FIGURES_HEADER
 GOOD_ROWS = [
     "E06000021,2023/24,people_supported,age_band,18-64,100,people,Test MPS table 1",
     "E06000021,2023/24,people_supported,age_band,65+,200,people,Test MPS table 1",
@@ -25,8 +25,7 @@ GOOD_ROWS = [
 ]
 
 
-def figures_file(tmp_path: Path, rows: list[str], name: str = "figures.csv") -> Path:
-    return write(tmp_path, name, HEADER + "\n".join(rows) + "\n")
+figures_file = figures_csv
 
 
 def test_it_stores_figures_with_provenance_and_warns_of_checks(

@@ -53,3 +53,20 @@ def test_it_reports_on_one_council(councils: list, capsys: pytest.CaptureFixture
 def test_it_refuses_an_unknown_council(councils: list) -> None:
     with pytest.raises(CommandError, match="unknown council"):
         call_command("check", "--council", "E99999999")
+
+
+def test_it_shows_an_explanation_beside_its_finding(
+    councils: list, capsys: pytest.CaptureFixture
+) -> None:
+    from caremarket.accounts.models import User
+    from caremarket.needs.checks import explain
+
+    run("figures", EXAMPLES / "figures" / "coventry.csv")
+    coventry = LocalAuthority.objects.get(code="E08000026")
+    telecare = next(f for f in findings_for_council(coventry) if f.rule == "conflict")
+    explain(coventry, telecare.key, "Two dates in March 2024.", User.objects.create_user("al"))
+    capsys.readouterr()
+    call_command("check", "--council", "E08000026")
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "telecare" in x]
+    assert "2,359 and 2,370" in line and "Explained by al on " in line
+    assert line.endswith(": Two dates in March 2024.")

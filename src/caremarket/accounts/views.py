@@ -83,6 +83,7 @@ WORK_PAGES = (
     ("statements:staff_list", "Market Position Statements"),
     ("planning:sufficiency", "Sufficiency and gaps"),
     ("imports:imports", "Data imports"),
+    ("needs:findings", "Figure checks: what does not add up"),
     ("listings:staff_queue", "Directory changes to approve"),
     ("listings:staff_reviews", "Directory listings due for review"),
     ("listings:staff_reports", "Reports of wrong directory information"),

@@ -8,13 +8,32 @@ Each finding names the rule, the figures, their sources and the arithmetic, in w
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
 from caremarket.imports.models import ImportRun
-from caremarket.needs.models import CouncilFigure
+from caremarket.needs.models import CouncilFigure, ExplainedFinding
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.consistency import Figure, Finding, run_checks
 
-__all__ = ["Finding", "checked_figures", "findings_for_council", "findings_for_run"]
+__all__ = [
+    "CheckedFinding",
+    "ExplainError",
+    "Finding",
+    "checked_figures",
+    "council_findings",
+    "explain",
+    "findings_for_council",
+    "findings_for_run",
+    "withdraw",
+]
+
+#: Longest explanation kept: a paragraph, not a report.
+EXPLANATION_LIMIT = 2000
 
 
 def checked_figures(rows: Iterable[CouncilFigure]) -> list[Figure]:
@@ -56,3 +75,87 @@ def findings_for_run(run: ImportRun) -> list[Finding]:
             if any(w.startswith(f"{run.file_name} line ") for w in f.rows)
         ]
     return found
+
+
+@dataclass(frozen=True)
+class CheckedFinding:
+    """A finding on the council's current figures, and staff's explanation of it if any."""
+
+    finding: Finding
+    explained: ExplainedFinding | None
+
+    @property
+    def key(self) -> str:
+        return self.finding.key
+
+
+def council_findings(council: LocalAuthority) -> list[CheckedFinding]:
+    """Every current finding with its explanation: open ones first, then explained ones."""
+    findings = findings_for_council(council)
+    explained = {
+        e.key: e
+        for e in ExplainedFinding.objects.filter(
+            local_authority=council, key__in=[f.key for f in findings]
+        )
+    }
+    checked = [CheckedFinding(f, explained.get(f.key)) for f in findings]
+    return [c for c in checked if c.explained is None] + [c for c in checked if c.explained]
+
+
+class ExplainError(ValueError):
+    """An explanation that cannot be kept, in words for the person who gave it."""
+
+
+def explain(council: LocalAuthority, key: str, explanation: str, user: User) -> ExplainedFinding:
+    """Mark a current finding as explained (or change its explanation), and audit it."""
+    text = explanation.strip()
+    if not text:
+        raise ExplainError("Enter why these figures are right as published, or what is wrong")
+    if len(text) > EXPLANATION_LIMIT:
+        raise ExplainError(f"The explanation must be {EXPLANATION_LIMIT:,} characters or fewer")
+    finding = next((f for f in findings_for_council(council) if f.key == key), None)
+    if finding is None:
+        raise ExplainError(
+            "This finding is no longer raised: the figures may have changed since the page "
+            "was opened"
+        )
+    with transaction.atomic():
+        explained, _ = ExplainedFinding.objects.update_or_create(
+            local_authority=council,
+            key=key,
+            defaults={
+                "rule": finding.rule,
+                "measure": finding.measure,
+                "period": finding.period,
+                "finding": str(finding),
+                "explanation": text,
+                "explained_by": user,
+                "explained_by_name": user.get_username(),
+                "explained_at": timezone.now(),
+            },
+        )
+        record(
+            "finding_explained",
+            user=user,
+            local_authority=council,
+            obj=explained,
+            detail=f"{finding.title}: {finding.measure} {finding.period}",
+        )
+    return explained
+
+
+def withdraw(council: LocalAuthority, key: str, user: User) -> bool:
+    """Take an explanation back: the finding is open again. False when there was none."""
+    explained = ExplainedFinding.objects.filter(local_authority=council, key=key).first()
+    if explained is None:
+        return False
+    with transaction.atomic():
+        record(
+            "finding_explanation_withdrawn",
+            user=user,
+            local_authority=council,
+            obj=explained,
+            detail=f"{explained.rule}: {explained.measure} {explained.period}",
+        )
+        explained.delete()
+    return True

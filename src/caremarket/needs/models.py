@@ -106,3 +106,40 @@ class CouncilFigure(models.Model):
     def where(self) -> str:
         """Where the figure came from: file and line, for findings and tables."""
         return f"{self.import_run.file_name} line {self.source_row}"
+
+
+class ExplainedFinding(models.Model):
+    """Council staff's explanation of a check finding ("the ILS itself notes the age groups do
+    not sum to the census total"), with who gave it and when.
+
+    It is keyed on the finding's stable key (rule, council, measure, period and the figures
+    with their values; never row ids), so it stays explained when the same figures are
+    imported again and no longer applies once any of them changes.
+    """
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="explained_findings"
+    )
+    key = models.CharField(max_length=64)
+    rule = models.CharField(max_length=20)
+    measure = models.CharField(max_length=80)
+    period = models.CharField(max_length=20)
+    #: The finding's words when it was explained, kept for the record.
+    finding = models.TextField()
+    explanation = models.TextField()
+    explained_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    explained_by_name = models.CharField(max_length=150)
+    explained_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["local_authority", "-explained_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "key"], name="unique_explained_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.measure} {self.period}: explained"

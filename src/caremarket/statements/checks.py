@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from caremarket.needs.checks import findings_for_council
+from caremarket.needs.checks import CheckedFinding, council_findings
 from caremarket.places.models import LocalAuthority
 
 
-def figure_findings(council: LocalAuthority) -> list[tuple[str, str]]:
-    """(stable key, words) for each consistency finding on the council's figures."""
-    return [(f.key, str(f)) for f in findings_for_council(council)]
+def figure_findings(council: LocalAuthority) -> list[CheckedFinding]:
+    """Each consistency finding on the council's figures, with staff's explanation if any."""
+    return council_findings(council)

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from caremarket import csvfiles
 from caremarket.charts import Series, line_chart
+from caremarket.rules.consistency import period_words
 from caremarket.statements.data import build_block
 from caremarket.statements.formatting import format_cell
 from caremarket.statements.models import Edition
@@ -116,8 +117,16 @@ def document_context(edition: Edition) -> dict[str, Any]:
                 "expects_data": bool(section.data_key) and section.data_key != "sources",
             }
         )
+    recorded = edition.acknowledged_findings or []
+    explained = [
+        {**f, "explained_on": period_words(f.get("explained_on", ""))}
+        for f in recorded
+        if f.get("explanation")
+    ]
     return {"edition": edition, "statement": edition.statement, "council": edition.council,
-            "sections": sections, "sources": snapshot["sources"], "snapshot": snapshot}  # fmt: skip
+            "sections": sections, "sources": snapshot["sources"], "snapshot": snapshot,
+            "explained_findings": explained,
+            "acknowledged_findings": [f for f in recorded if not f.get("explanation")]}  # fmt: skip
 
 
 def render_document_html(edition: Edition) -> str:

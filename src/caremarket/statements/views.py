@@ -97,6 +97,8 @@ def draft(
         {
             **context,
             "findings": findings,
+            "to_acknowledge": [f for f in findings if not f.explained],
+            "explained_findings": [f for f in findings if f.explained],
             "can_approve": edition.status == Edition.Status.IN_REVIEW
             and edition.last_edited_by_id != request.user.pk,
             "scenarios": Scenario.objects.filter(local_authority=council),

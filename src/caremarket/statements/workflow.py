@@ -3,7 +3,9 @@
 - Commissioners edit a draft; each edit records who edited last.
 - A draft is sent for review; a second commissioner, never the last editor, approves it.
 - Publishing runs the consistency checks on the data the edition uses; every finding must be
-  acknowledged by the approver. It then freezes the snapshot, HTML and PDF.
+  acknowledged by the approver, except those staff have explained (figure checks page), which
+  the technical appendix lists with their explanations. It then freezes the snapshot, HTML
+  and PDF.
 - A new edition starts as a copy of the latest one.
 """
 
@@ -30,9 +32,19 @@ class WorkflowError(Exception):
 class Finding:
     code: str
     message: str
+    #: Staff's explanation (figure checks page) and its date, when the finding is explained.
+    explanation: str = ""
+    explained_on: str = ""
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.explanation)
 
     def as_json(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+        data = {"code": self.code, "message": self.message}
+        if self.explained:
+            data |= {"explanation": self.explanation, "explained_on": self.explained_on}
+        return data
 
 
 def create_statement(
@@ -137,7 +149,8 @@ def return_to_draft(edition: Edition, user: User) -> None:
 
 
 def findings_for(edition: Edition, snapshot: dict | None = None) -> list[Finding]:
-    """What the reviewer must acknowledge: figure checks and figures with no source."""
+    """What the reviewer must see: figures with no source and the figure checks' findings
+    (those staff have explained carry their explanation and need no acknowledgement)."""
     snapshot = snapshot if snapshot is not None else build_snapshot(edition)
     findings = []
     for block in snapshot["blocks"].values():
@@ -148,7 +161,16 @@ def findings_for(edition: Edition, snapshot: dict | None = None) -> list[Finding
                 )
     from caremarket.statements.checks import figure_findings
 
-    findings += [Finding(code, text) for code, text in figure_findings(edition.council)]
+    for checked in figure_findings(edition.council):
+        explained = checked.explained
+        findings.append(
+            Finding(
+                checked.key,
+                str(checked.finding),
+                explained.explanation if explained else "",
+                explained.explained_at.date().isoformat() if explained else "",
+            )
+        )
     return findings
 
 
@@ -160,7 +182,7 @@ def publish(edition: Edition, approver: User, acknowledged: set[str]) -> Edition
         raise WorkflowError("you edited this edition last: a second commissioner must approve it")
     snapshot = build_snapshot(edition)
     findings = findings_for(edition, snapshot)
-    missing = [f for f in findings if f.code not in acknowledged]
+    missing = [f for f in findings if not f.explained and f.code not in acknowledged]
     if missing:
         raise WorkflowError(
             f"acknowledge every finding before publishing ({len(missing)} not acknowledged)"

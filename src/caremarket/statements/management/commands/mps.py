@@ -149,7 +149,10 @@ class Command(BaseCommand):
         findings = workflow.findings_for(edition)
         acknowledged = {f.code for f in findings} if options["acknowledge_all"] else set()
         for finding in findings:
-            self.stdout.write(f"finding: {finding.message}")
+            if finding.explained:
+                self.stdout.write(f"explained: {finding.message} ({finding.explanation})")
+            else:
+                self.stdout.write(f"finding: {finding.message}")
         try:
             workflow.publish(edition, approver, acknowledged)
         except workflow.WorkflowError as error:

@@ -24,6 +24,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -31,6 +33,7 @@ from caremarket.assessments.crypto import EncryptedJSONField
 from caremarket.market.models import Location
 from caremarket.places.models import LocalAuthority
 from caremarket.rules import quality as rules
+from caremarket.rules.quality import MAX_CONCERN_HOURS
 
 User = settings.AUTH_USER_MODEL
 
@@ -41,15 +44,36 @@ class QualitySettings(models.Model):
     local_authority = models.OneToOneField(
         LocalAuthority, on_delete=models.CASCADE, related_name="quality_settings"
     )
-    high_risk_hours = models.PositiveSmallIntegerField(default=24)
-    other_hours = models.PositiveSmallIntegerField(default=72)
-    rating_scheme = models.JSONField(default=dict, blank=True)
+    high_risk_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(MAX_CONCERN_HOURS)]
+    )
+    other_hours = models.PositiveSmallIntegerField(
+        default=72, validators=[MinValueValidator(1), MaxValueValidator(MAX_CONCERN_HOURS)]
+    )
+    rating_scheme = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Empty for the default. Otherwise {"scale": [["Good", 3], …], '
+        '"thresholds": [["2.5", "Good"], …], "caps": [["Poor", "Requires improvement"]]}.',
+    )
+    #: What happened and who raised it are erased this long after a concern is closed
+    #: (`caremarket quality purge`); the rest of the record (dates, risk, outcome) stays.
+    concern_retention_days = models.PositiveIntegerField(
+        default=6 * 365, validators=[MinValueValidator(30), MaxValueValidator(100 * 365)]
+    )
 
     class Meta:
         verbose_name_plural = "quality settings"
 
     def __str__(self) -> str:
         return f"Quality settings for {self.local_authority}"
+
+    def clean(self) -> None:
+        try:
+            self.hours  # noqa: B018 - checks the clocks
+            self.scheme  # noqa: B018 - checks the rating scheme
+        except rules.QualityRuleError as error:
+            raise ValidationError(str(error)) from error
 
     @classmethod
     def for_council(cls, council: LocalAuthority) -> QualitySettings:
@@ -238,6 +262,10 @@ class Concern(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     shared_with_provider = models.BooleanField(default=False)
+    #: When the quality team was emailed that it is overdue (once per concern).
+    overdue_emailed_at = models.DateTimeField(null=True, blank=True)
+    #: When `details` were erased at the end of the council's retention period.
+    details_erased_at = models.DateTimeField(null=True, blank=True)
     invented = models.BooleanField(default=False, help_text="Made up for the demo.")
 
     class Meta:

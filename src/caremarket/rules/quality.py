@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_STANDARDS",
     "EXCELLENT",
     "GOOD",
+    "MAX_CONCERN_HOURS",
     "POOR",
     "PROVIDER_COMMENT_DAYS",
     "REAUDIT_MONTHS",

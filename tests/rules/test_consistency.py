@@ -440,3 +440,19 @@ def test_changes_rounded_from_their_figures_agree_and_moved_ones_do_not(
     moved = replace(rows[-1], value=round(printed + beyond * step, decimals))
     assume(evident(rows[:2]) == 1)
     assert [f.rule for f in run_checks([*rows[:2], moved])] == ["change"]
+
+
+def test_a_total_off_by_a_row_printed_with_an_extra_zero_says_so() -> None:
+    # Stoke's Local Account printed "£4,032,0000" and "£2,464,0000" among lines in £000s.
+    rows = [
+        fig("expenditure_gbp", "service", "residential", 30_871_000, unit="gbp"),
+        fig("expenditure_gbp", "service", "prevention", 40_320_000, unit="gbp"),
+        fig("expenditure_gbp", "service", "extra_care", 24_640_000, unit="gbp"),
+        fig("expenditure_gbp", "service", "Total", 37_367_000, unit="gbp"),
+    ]
+    (finding,) = run_checks(rows)
+    assert "these rows were printed with one zero too many" in finding.message
+    assert "£40,320,000 (perhaps £4,032,000)" in finding.message
+    assert "£24,640,000 (perhaps £2,464,000)" in finding.message
+    plain = run_checks([rows[0], replace(rows[3], value=40_000_000)])
+    assert "zero too many" not in plain[0].message

@@ -33,7 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise, product
+from itertools import combinations, pairwise, product
 
 from caremarket.rules.measures import is_additive, is_counted, measure
 
@@ -345,7 +345,7 @@ def total_findings(figures: Sequence[Figure], precision: Precision) -> Iterator[
                     f"the stated total is {shown(total)} but its {len(parts)} rows sum to "
                     f"{amount(summed, unit, decimals)}, a difference of "
                     f"{amount(total.value - summed, unit, decimals)} "
-                    f"({precision.about([total, *parts])}).",
+                    f"({precision.about([total, *parts])}).{_extra_digit(total, parts, precision)}",
                     [total, *parts],
                 )
             elif unit in ("people", "count") and measure(name).overlapping:
@@ -360,6 +360,27 @@ def total_findings(figures: Sequence[Figure], precision: Precision) -> Iterator[
                             f"{measure(name).note}, but none can exceed the total).",
                             [part, total],
                         )
+
+
+def _extra_digit(total: Figure, parts: list[Figure], precision: Precision) -> str:
+    """A likely misprint, in words: the fewest rows (one or two) that, with one zero fewer,
+    would make the rows add up (Stoke printed £4,032,000 as "£4,032,0000")."""
+    tens = [p for p in parts if p.value and float(p.value).is_integer() and p.value % 10 == 0]
+    for size in (1, 2):
+        for suspects in combinations(tens, size):
+            low, high = _interval_sum(
+                (b[0] - p.value * 0.9, b[1] - p.value * 0.9)
+                for p, b in ((p, precision.bounds(p)) for p in suspects)
+            )
+            rest = _interval_sum(precision.bounds(p) for p in parts if p not in suspects)
+            if overlaps(low + rest[0], high + rest[1], precision.bounds(total)):
+                named = " and ".join(
+                    f"{words(p.category)} {shown(p)} (perhaps {amount(p.value / 10, p.unit)})"
+                    for p in suspects
+                )
+                rows = "these rows were" if size > 1 else "this row was"
+                return f" The rows would add up if {rows} printed with one zero too many: {named}."
+    return ""
 
 
 def _key(f: Figure) -> tuple[str, str, str, str]:

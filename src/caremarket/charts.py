@@ -41,6 +41,17 @@ def format_tick(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def _opening(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
+    """The chart's <svg> tag with its title and description for screen readers."""
+    ident = escape(chart_id)
+    return [
+        f'<svg class="cm-chart" id="{ident}" role="img" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+    ]
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -64,13 +75,7 @@ def line_chart(
     def y(v: float) -> float:
         return top + plot_h * (1 - v / y_max)
 
-    parts = [
-        f'<svg class="cm-chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
-    ]
+    parts = _opening(chart_id, title, description, width, height)
     for k in range(5):
         value = y_max * k / 4
         parts.append(
@@ -107,5 +112,51 @@ def line_chart(
             f'y1="{legend_y - 4}" y2="{legend_y - 4}" stroke-width="3"{dash_attr}/>'
             f'<text {TEXT} x="{legend_x + 30:.1f}" y="{legend_y}">{escape(s.name)}</text>'
         )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: int = 640,
+) -> SafeString:
+    """Horizontal bars for each label, one panel per series side by side, each on its own scale
+    (counts and beds differ a hundredfold), with each bar's value written at its end."""
+    label_w, gap, top, row_h, bottom = 170, 16, 34, 20, 10
+    panel_w = (width - label_w - gap * len(series)) / max(len(series), 1)
+    height = top + row_h * len(labels) + bottom
+    parts = _opening(chart_id, title, description, width, height)
+    for i, label in enumerate(labels):
+        shown = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(
+            f'<text {TEXT} x="{label_w - 6}" y="{top + row_h * i + 14}" text-anchor="end">'
+            f"{escape(shown)}</text>"
+        )
+    for index, s in enumerate(series):
+        left = label_w + index * (panel_w + gap)
+        finite = [v for v in s.values if v is not None]
+        scale = (panel_w - 44) / nice_ceiling(max(finite, default=0))
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(
+            f'<text {TEXT} x="{left:.1f}" y="{top - 14}" font-weight="bold">{escape(s.name)}</text>'
+            f'<line stroke="#0b0c0c" x1="{left:.1f}" x2="{left:.1f}" y1="{top - 4}" '
+            f'y2="{top + row_h * len(labels)}"/>'
+        )
+        for i, value in enumerate(s.values):
+            y = top + row_h * i + 3
+            if value is None:
+                parts.append(f'<text {TEXT} x="{left + 4:.1f}" y="{y + 11}">–</text>')
+                continue
+            length = max(value * scale, 0)
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="{row_h - 6}" '
+                f'fill="{colour}"/><text {TEXT} x="{left + length + 4:.1f}" y="{y + 11}">'
+                f"{format_tick(value)}</text>"
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -51,7 +51,7 @@ class WorkflowTests(TestCase):
         )
 
     def test_it_creates_every_catalogue_section(self):
-        self.assertEqual(self.edition.sections.count(), 18)
+        self.assertEqual(self.edition.sections.count(), 19)
 
     def test_the_last_editor_cannot_approve(self):
         workflow.submit_for_review(self.edition, self.writer)
@@ -235,7 +235,7 @@ class AddSectionTests(TestCase):
         )
         response = self.client.post(url, {"action": "add_section", "title": "Housing with care"})
         section = edition.sections.get(key="housing-with-care")
-        self.assertEqual(section.position, 18)
+        self.assertEqual(section.position, 19)
         self.assertRedirects(
             response,
             reverse(

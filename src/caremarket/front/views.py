@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from caremarket.access import public
 from caremarket.charts import Series, line_chart
 from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.statements.data import build_block
+from caremarket.statements.render import prepare_table
 
 COHORTS = (65, 75, 85)
 
@@ -43,6 +45,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
             [Series(f"{age} and over", [totals[age].get(y) for y in years]) for age in COHORTS],
         )
     sources = sorted(set(projections.values_list("source", flat=True)))
+    provision = build_block("provision", authority, None)
     return render(
         request,
         "front/council.html",
@@ -52,6 +55,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
             "table": table,
             "chart": chart,
             "sources": sources,
+            "provision": [prepare_table(t) for t in provision["tables"]] if provision else [],
         },
     )
 

@@ -24,6 +24,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("prevalence", "Needs and prevalence", "prevalence"),
     SectionSpec("finances", "Finances and spend", "expenditure"),
     SectionSpec("supply", "Current supply", "supply"),
+    SectionSpec("provision", "Where provision sits", "provision"),
     SectionSpec("quality", "Quality expectations", "quality"),
     SectionSpec("demand", "Demand for care and support", "demand"),
     SectionSpec("sufficiency", "Sufficiency and gaps", "sufficiency"),

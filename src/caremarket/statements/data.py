@@ -412,3 +412,141 @@ def cqc_rating_profile(council: LocalAuthority) -> Table | None:
         ),
         notes=["Locations on the register at its last import; dormant locations are left out."],
     )
+
+
+def _runs(run_ids: set[int]) -> list[Any]:
+    from caremarket.imports.models import ImportRun
+
+    return list(ImportRun.objects.filter(pk__in=run_ids).order_by("publisher", "dataset", "pk"))
+
+
+def _run_source(run: Any) -> str:
+    edition = f", {run.edition}" if run.edition else ""
+    return f"{run.publisher or 'Imported file'}, {run.dataset}{edition} [{run.file_name}]"
+
+
+def os_attribution(runs: list[Any]) -> list[str]:
+    """The OS OpenData licence's words, owed wherever Code-Point Open positions are used."""
+    years = sorted({str(r.edition)[:4] for r in runs if r.publisher == "Ordnance Survey"})
+    return [
+        f"Contains OS data © Crown copyright and database right {year}. Contains Royal Mail "
+        f"data © Royal Mail copyright and database right {year}. Contains National Statistics "
+        f"data © Crown copyright and database right {year}."
+        for year in years
+        if year.isdigit()
+    ]
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
+
+
+PROVISION_COLUMNS = [
+    Column("Register locations"),
+    Column("Care homes"),
+    Column("Care home beds"),
+    Column("Directory services"),
+]
+
+
+@provider("provision")
+def provision_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """Register locations, care home beds and directory services by locality and by ward."""
+    from caremarket.places.provision import provision_by_area
+
+    found = provision_by_area(council)
+    if found is None:
+        return []
+    postcode_runs = _runs(found.postcode_runs)
+    area_runs = {w.import_run_id for w in found.wards if w.import_run_id} | {
+        w.parent.import_run_id for w in found.wards if w.parent and w.parent.import_run_id
+    }
+    sources = [
+        *(_run_source(run) for run in _runs(found.register_runs)),
+        *(_run_source(run) for run in postcode_runs),
+        *(_run_source(run) for run in _runs(area_runs)),
+        f"{council.name}'s directory of care and support, as listed in caremarket",
+    ]
+
+    def cells(wards: list[Any]) -> list[Any]:
+        total = found.total(wards)
+        return [total.locations, total.care_homes, total.known_beds, len(total.services)]
+
+    council_wide = found.total(found.wards)
+    notes = []
+    if council_wide.homes_without_beds:
+        notes.append(
+            f"{_count(council_wide.homes_without_beds, 'care home')} in the wards "
+            "have no bed count in the register files imported (CQC's monthly directory has "
+            "none), so their beds are not in the totals; – is a ward whose homes all lack one."
+        )
+    unplaced = (
+        (found.locations_unplaced, "register location", "with no postcode in the postcode list"),
+        (found.locations_outside, "register location", "in another council's ward"),
+        (found.services_without_address, "directory service", "with no address (council-wide, "
+         "by phone or online)"),
+        (found.services_unplaced, "directory service", "with an address in no ward of the council"),
+    )  # fmt: skip
+    notes += [f"{_count(n, thing)} {words}." for n, thing, words in unplaced if n]
+    notes.append(
+        "A place is in a ward by its postcode; a service meeting in several wards counts in "
+        "each, so the wards' services can add up to more than the council's. The chart draws "
+        "each measure on its own scale."
+    )
+    notes += os_attribution(postcode_runs)
+    series = [1, 3, 4] if council_wide.beds else [1, 4]
+    tables = []
+    groups = found.localities()
+    if any(locality is not None for locality, _ in groups):
+        tables.append(
+            Table(
+                id="provision-by-locality",
+                caption=f"Register locations, care home beds and directory services by locality "
+                f"in {council.name}",
+                columns=[Column("Locality", "text"), *PROVISION_COLUMNS],
+                rows=[
+                    [locality.name if locality else "Wards in no locality", *cells(wards)]
+                    for locality, wards in groups
+                ]
+                + [[f"All of {council.name}", *cells(found.wards)]],
+                sources=sources,
+                chart={
+                    "kind": "bar",
+                    "x": 0,
+                    "series": series,
+                    "without_last_row": True,
+                },
+                notes=notes,
+            )
+        )
+    with_locality = any(w.parent_id for w in found.wards)
+    tables.append(
+        Table(
+            id="provision-by-ward",
+            caption=f"Register locations, care home beds and directory services by ward in "
+            f"{council.name}",
+            columns=[
+                Column("Ward", "text"),
+                *([Column("Locality", "text")] if with_locality else []),
+                *PROVISION_COLUMNS,
+            ],
+            rows=[
+                [
+                    ward.name,
+                    *([ward.parent.name if ward.parent else "–"] if with_locality else []),
+                    *cells([ward]),
+                ]
+                for ward in found.wards
+            ]
+            + [[f"All of {council.name}", *([""] if with_locality else []), *cells(found.wards)]],
+            sources=sources,
+            chart={
+                "kind": "bar",
+                "x": 0,
+                "series": [i + (1 if with_locality else 0) for i in series],
+                "without_last_row": True,
+            },
+            notes=[] if tables else notes,
+        )
+    )
+    return tables

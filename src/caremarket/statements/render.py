@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from caremarket import csvfiles
-from caremarket.charts import Series, line_chart
+from caremarket.charts import Series, bar_chart, line_chart
 from caremarket.rules.consistency import period_words
 from caremarket.statements.data import build_block
 from caremarket.statements.formatting import format_cell
@@ -74,14 +74,15 @@ def snapshot_of(edition: Edition) -> dict[str, Any]:
 
 def _chart(table: dict[str, Any]) -> SafeString | None:
     spec = table.get("chart")
-    if not spec or not table["rows"]:
+    rows = table["rows"][:-1] if spec and spec.get("without_last_row") else table["rows"]
+    if not spec or not rows:
         return None
-    labels = [str(row[spec["x"]]) for row in table["rows"]]
+    labels = [str(row[spec["x"]]) for row in rows]
     series = [
-        Series(table["columns"][i]["label"], [row[i] for row in table["rows"]])
-        for i in spec["series"]
+        Series(table["columns"][i]["label"], [row[i] for row in rows]) for i in spec["series"]
     ]
-    return line_chart(
+    draw = bar_chart if spec.get("kind") == "bar" else line_chart
+    return draw(
         f"chart-{table['id']}",
         table["caption"],
         "The same figures are in the table that follows the chart.",
@@ -90,7 +91,9 @@ def _chart(table: dict[str, Any]) -> SafeString | None:
     )
 
 
-def _prepare_table(table: dict[str, Any]) -> dict[str, Any]:
+def prepare_table(table: dict[str, Any]) -> dict[str, Any]:
+    """A data block's table with its chart drawn and its cells formatted, for
+    `statements/_data_block.html`."""
     kinds = [c["kind"] for c in table["columns"]]
     return {
         **table,
@@ -112,7 +115,7 @@ def document_context(edition: Edition) -> dict[str, Any]:
                 "key": section.key,
                 "title": section.title,
                 "narrative": narrative_html(section.body) if section.body.strip() else "",
-                "tables": [_prepare_table(t) for t in block["tables"]] if block else [],
+                "tables": [prepare_table(t) for t in block["tables"]] if block else [],
                 "is_sources": section.data_key == "sources",
                 "expects_data": bool(section.data_key) and section.data_key != "sources",
             }

@@ -116,6 +116,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:notice": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:exits": (COUNCIL, QUALITY),
+    "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),
     "quality:provider_audit": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),

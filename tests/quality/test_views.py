@@ -331,3 +331,19 @@ def test_every_council_page_renders_with_real_records(client: Client, world: Wor
         response = client.get(page)
         assert response.status_code == 200, page
         assert words in response.content.decode(), page
+
+
+def test_the_public_sees_a_published_audit_only_and_never_its_evidence(
+    client: Client, world: World
+) -> None:
+    audit = shared_audit(world)
+    page = reverse("quality:public_audit", kwargs={"pk": audit.pk})
+    listing = reverse("directory:service", kwargs={"pk": world.service.pk})
+    assert client.get(page).status_code == 404  # a draft shared with the provider
+    assert "Council quality audits" not in client.get(listing).content.decode()
+    register.publish_audit(Who(world.officer), audit, date(2026, 11, 20))
+    text = client.get(page).content.decode()
+    assert "Requires improvement" in text and "Stoke-on-Trent quality audit" in text
+    assert "Care plans out of date" not in text and "Seen." not in text
+    shown = client.get(listing).content.decode()
+    assert "Council quality audits" in shown and page in shown

@@ -30,6 +30,7 @@ from caremarket.directory import search as engine
 from caremarket.directory.models import Schedule, Service, TaxonomyTerm
 from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
+from caremarket.quality.register import published_audits
 from caremarket.quality.views import stop_notices
 from caremarket.rules.directory import query_words
 
@@ -378,6 +379,7 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
             "shortlisted": str(listing.pk) in _shortlist(request),
             "back": _safe_next(request, request.GET.get("back", "")),
             "placement_stops": stop_notices(request.user, listing.cqc_location),
+            "council_audits": published_audits(listing.cqc_location),
         },
     )
 

@@ -246,6 +246,20 @@ def stops_in_force(location: Location, councils: Any) -> list[PlacementStop]:
     )
 
 
+def published_audits(location: Location | None) -> list[Audit]:
+    """Each council's latest published audit of a location (the public sees these only)."""
+    if location is None:
+        return []
+    latest: dict[int, Audit] = {}
+    for audit in (
+        Audit.objects.filter(location=location, status=Audit.Status.PUBLISHED)
+        .select_related("local_authority")
+        .order_by("published_on", "id")
+    ):
+        latest[audit.local_authority_id] = audit
+    return sorted(latest.values(), key=lambda a: a.local_authority.name)
+
+
 def record_exit(who: Who, council: LocalAuthority, location: Location, **fields: Any) -> Exit:
     watch(council, location, invented=fields.get("invented", False))
     exit_ = Exit.objects.create(

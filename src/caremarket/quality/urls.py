@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{council}/notices/<int:pk>/", views.notice, name="notice"),
     path(f"{council}/audits/<int:pk>/", views.audit, name="audit"),
     path(f"{council}/exits/", views.exits, name="exits"),
+    path("quality/audits/<int:pk>/", views.public_audit, name="public_audit"),
     path("quality/provider/", views.provider_home, name="provider_home"),
     path("quality/provider/audits/<int:pk>/", views.provider_audit, name="provider_audit"),
 ]

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from caremarket.access import staff
+from caremarket.access import public, staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
@@ -526,6 +526,22 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
             "errors": errors,
             "plan": getattr(item, "action_plan", None),
         },
+    )
+
+
+@public
+def public_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public summary of a published audit: ratings by standard, never the evidence notes
+    (they can name people). A draft or shared audit is a 404 to the public."""
+    item = get_object_or_404(
+        Audit.objects.select_related("location", "local_authority"),
+        pk=pk,
+        status=Audit.Status.PUBLISHED,
+    )
+    return render(
+        request,
+        "quality/public_audit.html",
+        {"audit": item, "scores": item.scores.select_related("standard__domain")},
     )
 
 

@@ -119,6 +119,12 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),
     "quality:provider_audit": ({"pk": "1"}, {"provider"}),
+    # outcomes: ASCOF from Client Level Data (caremarket.outcomes.urls)
+    "outcomes:ascof": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:ascof_people": (
+        {**COUNCIL, "measure": "2A", "index": "0"},
+        {"commissioner", "council_admin"},
+    ),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

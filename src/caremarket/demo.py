@@ -43,6 +43,8 @@ DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
     ("oruk", "directory/stoke-on-trent.json", "E06000021"),
     ("oruk", "directory/coventry.json", "E08000026"),
     ("oruk", "directory/bath-and-north-east-somerset.json", "E06000022"),
+    # invented people (the file name says so): the ASCOF page needs client level data
+    ("cld", "outcomes/stoke-on-trent-cld-INVENTED.csv", "E06000021"),
 )
 
 

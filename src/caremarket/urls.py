@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("caremarket.directory.urls")),
     path("", include("caremarket.directory.editorial_urls")),
     path("", include("caremarket.quality.urls")),
+    path("", include("caremarket.outcomes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

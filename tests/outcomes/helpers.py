@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from caremarket.outcomes.cld_import import LINKED, REQUIRED
+from caremarket.outcomes.pseudonym import nhs_number_from
 
 COLUMNS = [*REQUIRED, *LINKED, "Postcode", "Ethnicity"]
 STOKE = "E06000021"
@@ -14,13 +15,7 @@ STOKE = "E06000021"
 
 def nhs_number(prefix: int) -> str:
     """A 10-digit NHS number with a valid modulus 11 check digit, from a 9-digit prefix."""
-    while True:
-        digits = f"{prefix:09d}"
-        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(digits)) % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            return digits + str(check)
-        prefix += 1
+    return nhs_number_from(prefix)
 
 
 def cld_row(**values: str) -> dict[str, str]:

@@ -29,3 +29,14 @@ def nhs_number_problem(digits: str) -> str | None:
     if check == 10 or check != int(digits[9]):
         return "is not a valid NHS number (its check digit does not match)"
     return None
+
+
+def nhs_number_from(prefix: int) -> str:
+    """The first valid NHS number at or after a 9-digit prefix (for invented test people)."""
+    while True:
+        digits = f"{prefix:09d}"
+        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(digits)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return digits + str(check)
+        prefix += 1

@@ -35,6 +35,7 @@ class Ascof:
     result: AscofResult
     population: dict[str, int]
     population_source: str
+    population_problems: list[str]
 
     def as_json(self) -> dict[str, Any]:
         """Issue 17's JSON shape, plus the problems the method counted."""
@@ -48,7 +49,7 @@ class Ascof:
                 "source": self.population_source,
                 **{band: value for band, value in self.population.items()},
             },
-            "problems": self.result.problems.lines(),
+            "problems": self.population_problems + self.result.problems.lines(),
         }
 
 
@@ -74,32 +75,45 @@ def _band_total(figures: Sequence[PopulationFigure], low: int, high: int | None)
     return total if expected == high + 1 else None
 
 
-def population(council: LocalAuthority, year: int) -> tuple[dict[str, int], str]:
+def population(council: LocalAuthority, year: int) -> tuple[dict[str, int], str, list[str]]:
     """The council's population aged 18 to 64 and 65 and over in a year (BC:160-175).
 
-    ONS mid-year estimates are used when imported, else ONS projections for that year.
+    Each band comes from ONS mid-year estimates when imported, else ONS projections for that
+    year. Returns the bands found, where they came from, and a sentence per band missing.
     """
     figures = list(
         PopulationFigure.objects.for_council(council).filter(
             year=year, sex=PopulationFigure.Sex.ALL
         )
     )
-    for kind in (PopulationFigure.Kind.ESTIMATE, PopulationFigure.Kind.PROJECTION):
-        of_kind = [f for f in figures if f.kind == kind]
-        totals = {band: _band_total(of_kind, *ages) for band, ages in BANDS.items()}
-        if all(v is not None for v in totals.values()):
-            sources = sorted({f.source for f in of_kind if f.source})
-            label = f"ONS {kind.label.lower()}s for mid-{year}" + (
-                f" ({'; '.join(sources)})" if sources else ""
-            )
-            return {band: round(v or 0) for band, v in totals.items()}, label
-    raise AscofInputError(
-        [
+    found: dict[str, int] = {}
+    sources: set[str] = set()
+    for band, ages in BANDS.items():
+        for kind in (PopulationFigure.Kind.ESTIMATE, PopulationFigure.Kind.PROJECTION):
+            of_kind = [f for f in figures if f.kind == kind]
+            total = _band_total(of_kind, *ages)
+            if total is not None:
+                found[band] = round(total)
+                sources |= {
+                    f"ONS {kind.label.lower()}s for mid-{year}"
+                    + (f" ({f.source})" if f.source else "")
+                    for f in of_kind[:1]
+                }
+                break
+    missing = [
+        f"No ONS population for {council.name} in {year} covering ages "
+        f"{band.replace('above', 'over')}: import ONS population figures for {year} by "
+        f"single year of age (caremarket import ons-snpp FILE)."
+        for band in BANDS
+        if band not in found
+    ]
+    if len(missing) == len(BANDS):
+        missing = [
             f"No ONS population for {council.name} in {year} covering ages 18 to 64 and 65 "
             f"and over: import ONS population figures for {year} by single year of age "
             f"(caremarket import ons-snpp FILE)."
         ]
-    )
+    return found, "; ".join(sorted(sources)), missing
 
 
 def raw_rows(events: Iterable[CldEvent]) -> list[RawRow]:
@@ -137,8 +151,12 @@ def raw_rows(events: Iterable[CldEvent]) -> list[RawRow]:
     ]
 
 
-def ascof(council_code: str | None, year: str | None) -> Ascof:
-    """Every measure for a council (ONS code) and reporting year (``2024/25``)."""
+def ascof(council_code: str | None, year: str | None, *, strict: bool = True) -> Ascof:
+    """Every measure for a council (ONS code) and reporting year (``2024/25``).
+
+    A missing population is an error; with ``strict=False`` (the staff page) 2B or 2C is left
+    out instead and the reason kept in ``population_problems``.
+    """
     problems: list[str] = []
     council = None
     if not council_code:
@@ -163,10 +181,9 @@ def ascof(council_code: str | None, year: str | None) -> Ascof:
             f"No Client Level Data has been imported for {council.name}: import it with "
             f"caremarket import cld FILE --council {council.code}."
         )
-    try:
-        pop, source = population(council, period[0].year)
-    except AscofInputError as error:
-        problems += error.problems
+    pop, source, missing = population(council, period[0].year)
+    if strict:
+        problems += missing
     if problems:
         raise AscofInputError(problems)
     events = CldEvent.objects.filter(submission__in=submissions).select_related("submission")
@@ -183,4 +200,4 @@ def ascof(council_code: str | None, year: str | None) -> Ascof:
         period,
         pop,
     )
-    return Ascof(council, year, result, pop, source)
+    return Ascof(council, year, result, pop, source, missing)

@@ -392,10 +392,14 @@ class Problems:
                 f"{name.replace('_', ' ')} '{value}' is not a Release 2 value: "
                 f"{n} row(s) counted as 'Invalid and not mapped'."
             )
+        by_field: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for (name, value), n in sorted(self.unrecognised.items()):
+            by_field[name].append((value, n))
+        for name, values in by_field.items():
+            listed = ", ".join(f"'{v}' ({n})" for v, n in values)
             out.append(
-                f"{name.replace('_', ' ')} '{value}' is not one the method names: "
-                f"{n} row(s) kept as given."
+                f"{name.replace('_', ' ')}: values the method does not compare against, "
+                f"kept as given (rows): {listed}."
             )
         if self.no_person_id:
             out.append(
@@ -991,6 +995,8 @@ def measure_2bc(
             bands[min(new_bands)].add(pid)  # BC:135-139
     out = []
     for measure, band in (("2B", "18 to 64"), ("2C", "65 and above")):
+        if band not in population:
+            continue  # no denominator: the caller reports what to import
         n = len(bands[band])
         d = population[band]
         out.append(
@@ -1575,7 +1581,7 @@ def compute(
     """All five measures for one council and reporting year.
 
     ``population`` holds the council's population aged ``18 to 64`` and ``65 and above``
-    (BC:160-175).
+    (BC:160-175); a band left out leaves its measure (2B or 2C) out.
     """
     problems = Problems()
     events = joined_events(rows, submissions, period[1], problems)

@@ -1,0 +1,12 @@
+"""ASCOF from the council's Client Level Data, for the council's analysts."""
+
+from django.urls import path
+
+from caremarket.outcomes import views
+
+app_name = "outcomes"
+council = "staff/<slug:council>/outcomes"
+urlpatterns = [
+    path(f"{council}/ascof/", views.ascof_page, name="ascof"),
+    path(f"{council}/ascof/<str:measure>/<int:index>/", views.ascof_people, name="ascof_people"),
+]

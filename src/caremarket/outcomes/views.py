@@ -1,0 +1,212 @@
+"""The staff page that shows and explains the council's ASCOF from its Client Level Data.
+
+Each measure says in words what it counts, then shows numerator, denominator and value per
+group; an analyst opens the pseudonymised people (or reablement episodes) behind a count, and
+each such opening is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from caremarket.access import staff
+from caremarket.accounts.audit import record
+from caremarket.outcomes.api import ASCOF_ROLES
+from caremarket.outcomes.models import CldSubmission
+from caremarket.outcomes.service import Ascof, AscofInputError, ascof
+from caremarket.places.models import LocalAuthority
+from caremarket.rules.ascof import CLD_START, MeasureRow
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    code: str
+    title: str
+    numerator: str
+    denominator: str
+    per: str  # "%" or "per 100,000"
+
+
+MEASURES = (
+    MeasureText(
+        "2A",
+        "People who had reablement, who were not already receiving long-term support, and "
+        "needed no further ongoing support afterwards",
+        "Reablement episodes of new clients ending in the year that were followed by "
+        "short-term support only, or by no further support.",
+        "Reablement episodes of new clients (no long-term support in the 91 days before) "
+        "ending in the year, apart from those where the person died, went into hospital, or "
+        "what happened next could not be told. Episodes less than 8 days apart count as one.",
+        "%",
+    ),
+    MeasureText(
+        "2B",
+        "Adults aged 18 to 64 whose long-term needs are met by moving into a care home",
+        "People aged 18 to 64 who started long-term residential or nursing care in the year "
+        "and had no such care in the 12 months before it.",
+        "The council's population aged 18 to 64.",
+        "per 100,000",
+    ),
+    MeasureText(
+        "2C",
+        "Adults aged 65 and over whose long-term needs are met by moving into a care home",
+        "People aged 65 and over who started long-term residential or nursing care in the year "
+        "and had no such care in the 12 months before it.",
+        "The council's population aged 65 and over.",
+        "per 100,000",
+    ),
+    MeasureText(
+        "2E",
+        "People receiving long-term support who live in their own home or with family",
+        "People who had long-term support in the year and live in settled accommodation (their "
+        "own home, with family, supported living, Shared Lives, extra care), including those "
+        "whose home support shows they live at home.",
+        "Everyone who had long-term support in the year, including people whose accommodation "
+        "is not known. The learning disability figures count people aged 18 to 64 whose main "
+        "support is for a learning disability.",
+        "%",
+    ),
+    MeasureText(
+        "3D",
+        "People using services who direct their own support, and those who receive direct payments",
+        "Clients (parts 1a and 2a): people in long-term community support at the end of the "
+        "year with a direct payment or a personal budget the council manages (1a), or a "
+        "direct payment (2a). Carers (parts 1b and 2b): carers supported directly in the year "
+        "with a direct payment or personal budget (1b), or a direct payment (2b).",
+        "Clients: everyone in long-term community support at the end of the year (anyone also "
+        "in a care home counts there instead). Carers: carers supported directly in the year "
+        "by direct payment, personal budget or commissioned support.",
+        "%",
+    ),
+)
+PART_NAMES = {
+    "1a": "Clients who direct their own support",
+    "2a": "Clients who receive direct payments",
+    "1b": "Carers who direct their own support",
+    "2b": "Carers who receive direct payments",
+}
+GROUP_NAMES = {"18 to 64": "Aged 18 to 64", "65 and above": "Aged 65 and over", "Total": "All ages"}
+
+
+def _years(council: LocalAuthority) -> tuple[list[str], str]:
+    """Reporting years from the start of CLD to the one holding the latest submission's end,
+    newest first, and the one to show first: the latest the submissions cover to its end."""
+    latest = (
+        CldSubmission.objects.filter(local_authority=council)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    if latest is None:
+        return [], ""
+    last_start = latest.year if latest.month >= 4 else latest.year - 1
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(last_start, CLD_START.year - 1, -1)]
+    full = [y for y in years if date(int(y[:4]) + 1, 3, 31) <= latest]
+    return years, (full or years)[0]
+
+
+def _label(row: MeasureRow) -> str:
+    parts = []
+    if row.part:
+        parts.append(f"{PART_NAMES[row.part]} ({row.part})")
+    if row.cohort == "learning disability":
+        parts.append("Learning disability")
+    parts.append(GROUP_NAMES.get(row.group, row.group))
+    if row.gender and row.gender != "Total":
+        parts.append(row.gender)
+    return ", ".join(parts)
+
+
+def _compute(council: LocalAuthority, year: str) -> tuple[Ascof | None, list[str]]:
+    try:
+        return ascof(council.code, year, strict=False), []
+    except AscofInputError as error:
+        return None, error.problems
+
+
+@staff(*ASCOF_ROLES)
+def ascof_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    years, default = _years(council)
+    year = request.GET.get("year") or default
+    result, errors = _compute(council, year) if years else (None, [])
+    if not years:
+        errors = [
+            f"No Client Level Data has been imported for {council.name} yet. Import the "
+            "council's CLD file from Data imports (format: Client Level Data)."
+        ]
+    measures = []
+    if result is not None:
+        for text in MEASURES:
+            rows = result.result.measures[text.code]
+            measures.append(
+                {
+                    "text": text,
+                    "rows": [
+                        {"row": r, "label": _label(r), "index": i} for i, r in enumerate(rows)
+                    ],
+                }
+            )
+    return render(
+        request,
+        "outcomes/ascof.html",
+        {
+            "council": council,
+            "years": years,
+            "year": year,
+            "result": result,
+            "measures": measures,
+            "errors": errors,
+            "submissions": CldSubmission.objects.filter(local_authority=council)
+            .select_related("import_run")
+            .order_by("imported_at", "period_start"),
+        },
+    )
+
+
+@staff(*ASCOF_ROLES)
+def ascof_people(
+    request: HttpRequest, council: LocalAuthority, measure: str, index: int
+) -> HttpResponse:
+    """The pseudonymised people (or episodes) behind one figure; each opening is audited."""
+    year = request.GET.get("year", "")
+    result, _ = _compute(council, year)
+    if result is None or measure not in result.result.measures:
+        raise Http404("No such figure")
+    rows = result.result.measures[measure]
+    if not 0 <= index < len(rows):
+        raise Http404("No such figure")
+    row = rows[index]
+    record(
+        "viewed pseudonymised people behind an ASCOF figure",
+        request=request,
+        local_authority=council,
+        detail=f"ASCOF {measure} {year}: {_label(row)}",
+    )
+    outcomes = result.result.outcomes_2a if measure == "2A" else {}
+    people = [
+        {
+            "id": pid,
+            "short": pid.split("#")[0][-12:] if "#" in pid else pid[-12:],
+            "in_numerator": pid in row.numerator_ids,
+            "outcome": outcomes.get(pid, ("", "", ""))[0],
+        }
+        for pid in sorted(row.denominator_ids or row.numerator_ids)
+    ]
+    text = next(t for t in MEASURES if t.code == measure)
+    return render(
+        request,
+        "outcomes/ascof_people.html",
+        {
+            "council": council,
+            "year": year,
+            "text": text,
+            "row": row,
+            "label": _label(row),
+            "people": people,
+            "episodes": measure == "2A",
+        },
+    )

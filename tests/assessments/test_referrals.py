@@ -147,12 +147,12 @@ def test_triage_moves_through_the_states_with_timestamps(client, stoke, stoke_pr
         "assessments:referral",
         kwargs={"council": "stoke-on-trent", "reference": referral.reference},
     )
-    client.post(url, {"to_status": "screened", "note": "Called back"})
+    client.post(url, {"action": "move", "to_status": "screened", "note": "Called back"})
     referral.refresh_from_db()
     assert referral.status == "screened" and referral.screened_at is not None
-    response = client.post(url, {"to_status": "closed"})
+    response = client.post(url, {"action": "close"})
     assert "Select the reason for closing" in response.content.decode()
-    client.post(url, {"to_status": "closed", "close_reason": "no_longer_needed"})
+    client.post(url, {"action": "close", "close_reason": "no_longer_needed"})
     referral.refresh_from_db()
     assert referral.status == "closed" and referral.decided_at is not None
     assert referral.close_reason == "no_longer_needed"
@@ -160,9 +160,13 @@ def test_triage_moves_through_the_states_with_timestamps(client, stoke, stoke_pr
     assert referral.events.first().note == {"text": "Called back"}
     assert AuditEvent.objects.filter(action="triaged_referral").count() == 2
     # A closed referral cannot be reopened by a forged post.
-    response = client.post(url, {"to_status": "new"})
-    referral.refresh_from_db()
-    assert referral.status == "closed"
+    for forged in (
+        {"action": "move", "to_status": "new"},
+        {"action": "close", "close_reason": "x"},
+    ):
+        client.post(url, forged)
+        referral.refresh_from_db()
+        assert referral.status == "closed"
 
 
 def test_a_deletion_request_lets_the_team_delete(client, stoke, stoke_practitioner):
@@ -197,3 +201,81 @@ def test_a_practitioner_cannot_change_settings_or_figures(client, stoke, stoke_p
     client.force_login(stoke_practitioner)
     for name in ("assessments:settings", "assessments:charging_figures"):
         assert client.get(reverse(name, kwargs={"council": "stoke-on-trent"})).status_code == 403
+
+
+def referral_url(referral) -> str:
+    return reverse(
+        "assessments:referral",
+        kwargs={"council": referral.local_authority.slug, "reference": referral.reference},
+    )
+
+
+def test_reason_for_closing_is_asked_only_when_closing(client, stoke, stoke_practitioner):
+    referral = make_referral(stoke)
+    client.force_login(stoke_practitioner)
+    html = client.get(referral_url(referral)).content.decode()
+    triage = html.split('<h2 class="govuk-heading-m">Triage</h2>', 1)[1].split("</form>", 1)[0]
+    assert "Reason for closing" not in triage
+    assert 'value="closed"' not in triage
+    closing = html.split('id="close-referral"', 1)[1].split("</details>", 1)[0]
+    assert "Close this referral" in closing and "Reason for closing" in closing
+    # Moving on without closing asks for no reason; closing with "Other" needs a note.
+    response = client.post(referral_url(referral), {"action": "move", "to_status": "screened"})
+    assert response.status_code == 302
+    response = client.post(referral_url(referral), {"action": "close", "close_reason": "other"})
+    assert response.context["close_form"].errors["close_note"] == ["Say why the referral is closed"]
+    assert 'id="close-referral" open' in response.content.decode()
+    huge = client.post(referral_url(referral), {"action": "close", "close_reason": "x" * 5000})
+    assert huge.context["close_form"].errors["close_reason"] == ["Select the reason for closing"]
+    referral.refresh_from_db()
+    assert referral.status == "screened" and referral.close_reason == ""
+
+
+def test_a_referral_is_assigned_to_a_named_worker_of_the_council(
+    client, stoke, coventry, stoke_practitioner, stoke_admin, coventry_practitioner
+):
+    from tests.assessments.conftest import make_staff
+
+    stoke_practitioner.first_name, stoke_practitioner.last_name = "Mary", "Seacole"
+    stoke_practitioner.save()
+    provider = make_staff("stoke-provider", stoke, "provider")
+    referral = make_referral(stoke)
+    client.force_login(stoke_admin)
+    page = client.get(referral_url(referral))
+    choices = [label for _, label in page.context["assign_form"].fields["assigned_to"].choices]
+    assert "Mary Seacole" in choices and "stoke-admin" in choices
+    assert provider.username not in choices and "coventry-practitioner" not in choices
+    # Someone from another council, a provider, or nonsense cannot be given it.
+    for wrong in (coventry_practitioner.pk, provider.pk, "x" * 5000, "-1"):
+        response = client.post(referral_url(referral), {"action": "assign", "assigned_to": wrong})
+        assert response.status_code == 200
+        assert response.context["form"].errors["assigned_to"] == ["Choose someone from the list"]
+    response = client.post(
+        referral_url(referral), {"action": "assign", "assigned_to": stoke_practitioner.pk}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.assigned_to == stoke_practitioner and referral.assigned_at is not None
+    html = client.get(referral_url(referral)).content.decode()
+    assert "Mary Seacole (since" in html
+    assert "assigned to Mary Seacole by stoke-admin" in html
+    event = AuditEvent.objects.get(action="assigned_referral")
+    assert event.detail == f"to user {stoke_practitioner.pk}" and event.username == "stoke-admin"
+    assert "Mary" not in event.detail
+    # Unassigning is recorded too; assigning to the same person again is not a new step.
+    client.post(referral_url(referral), {"action": "assign", "assigned_to": stoke_practitioner.pk})
+    client.post(referral_url(referral), {"action": "assign", "assigned_to": ""})
+    referral.refresh_from_db()
+    assert referral.assigned_to is None
+    assert AuditEvent.objects.filter(action="assigned_referral").count() == 2
+    assert referral.status == "new"
+    # Another council's practitioner cannot see or assign it at all.
+    client.force_login(coventry_practitioner)
+    response = client.post(
+        reverse(
+            "assessments:referral",
+            kwargs={"council": "coventry", "reference": referral.reference},
+        ),
+        {"action": "assign", "assigned_to": coventry_practitioner.pk},
+    )
+    assert response.status_code == 404

@@ -50,7 +50,7 @@ def signed_in(client: Client, account: User) -> Client:
 def test_a_provider_sees_only_their_organisations_listings(client: Client, world: World) -> None:
     page = signed_in(client, world.provider).get(reverse("listings:manage")).content.decode()
     assert "Meir Lunch Club" in page and "Longton Coffee Morning" not in page
-    assert "Up to date" in page
+    assert "Not reviewed yet" in page and "Up to date" not in page
 
 
 def test_another_organisations_listing_is_a_404(client: Client, world: World) -> None:
@@ -384,3 +384,61 @@ def test_a_national_organisations_new_listing_names_its_council(
     assert response.status_code == 302
     change = ListingChange.objects.get()
     assert change.organization == national and change.local_authority == world.coventry
+
+
+def test_review_status_words_are_the_same_everywhere(client: Client, world: World) -> None:
+    """One set of words: no date or never reviewed is "Not reviewed yet", never up to date."""
+    today = timezone.localdate()
+    service = world.service
+    cases = [
+        ({"review_due": None, "last_reviewed": None}, "Not reviewed yet", "not been reviewed yet"),
+        (
+            {"review_due": today + timedelta(days=200), "last_reviewed": None},
+            "Not reviewed yet",
+            "not been reviewed yet",
+        ),
+        (
+            {"review_due": today - timedelta(days=1), "last_reviewed": today - timedelta(days=366)},
+            "Review overdue",
+            "was due for review",
+        ),
+        (
+            {
+                "review_due": today + timedelta(days=10),
+                "last_reviewed": today - timedelta(days=355),
+            },
+            "Review due soon",
+            "Next review due",
+        ),
+        (
+            {
+                "review_due": today + timedelta(days=300),
+                "last_reviewed": today - timedelta(days=65),
+            },
+            "Reviewed",
+            "Next review due",
+        ),
+    ]
+    signed_in(client, world.provider)
+    for fields, tag, sentence in cases:
+        Service.objects.filter(pk=service.pk).update(**fields)
+        listing_page = client.get(reverse("listings:manage")).content.decode()
+        row = listing_page.split("Meir Lunch Club", 1)[1].split("</tr>", 1)[0]
+        assert re.search(rf'govuk-tag[^"]*">{tag}</strong>', row), (fields, row)
+        assert "Up to date" not in row
+        if fields["review_due"] is None:
+            assert "No date yet" in row
+        form = client.get(reverse("listings:manage_edit", kwargs={"pk": service.pk}))
+        status = form.content.decode().split('id="review-status">', 1)[1].split("</p>", 1)[0]
+        assert sentence in status, (fields, status)
+
+
+def test_a_new_listing_does_not_promise_the_listing_as_it_is_now(
+    client: Client, world: World
+) -> None:
+    signed_in(client, world.provider)
+    new = client.get(reverse("listings:manage_new")).content.decode()
+    assert "as it is now" not in new
+    assert "once the council has approved it" in new
+    edit = client.get(reverse("listings:manage_edit", kwargs={"pk": world.service.pk}))
+    assert "residents see the listing as it is now" in edit.content.decode()

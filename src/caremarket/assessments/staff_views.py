@@ -51,7 +51,9 @@ def inbox(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     record(
         "viewed_referral_inbox", request=request, local_authority=council, detail=f"status={status}"
     )
-    page = Paginator(referrals.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(referrals.select_related("assigned_to").order_by("-created_at"), 50).get_page(
+        request.GET.get("page")
+    )
     counts = {
         s: Referral.objects.filter(local_authority=council, status=s).count()
         for s in Referral.Status.values
@@ -65,13 +67,9 @@ def inbox(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
 
 
 class TriageForm(GovukForm):
+    """Move a referral on (screened, passed, signposted); closing has its own form."""
+
     to_status = radios("Move this referral to", [], missing="Select what happens next")
-    close_reason = radios(
-        "Reason for closing",
-        list(Referral.CloseReason.choices),
-        required=False,
-        missing="Select the reason for closing",
-    )
     note = long_text(
         "Note", required=False, hint="Kept with the referral. Only the front door team can read it."
     )
@@ -79,54 +77,153 @@ class TriageForm(GovukForm):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Referral.Status.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in referral.allowed_next()]
+        self.fields["to_status"].choices = [
+            (s, labels[s]) for s in referral.allowed_next() if s != Referral.Status.CLOSED
+        ]
+
+
+class CloseForm(GovukForm):
+    """Close a referral: the reason is asked here, and only here."""
+
+    close_reason = radios(
+        "Reason for closing",
+        list(Referral.CloseReason.choices),
+        missing="Select the reason for closing",
+    )
+    close_note = long_text(
+        "Note",
+        required=False,
+        hint="Needed when the reason is ‘Other’. Only the front door team can read it.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("to_status") == Referral.Status.CLOSED and not data.get("close_reason"):
-            self.add_error("close_reason", "Select the reason for closing")
-        if data.get("close_reason") == Referral.CloseReason.OTHER and not data.get("note"):
-            self.add_error("note", "Say why the referral is closed")
+        if data.get("close_reason") == Referral.CloseReason.OTHER and not data.get("close_note"):
+            self.add_error("close_note", "Say why the referral is closed")
         return data
+
+
+def council_workers(council: LocalAuthority) -> Any:
+    """The people a referral can be assigned to: the council's practitioners and admins."""
+    from caremarket.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__local_authority=council,
+            memberships__role__in=TRIAGE_ROLES,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def worker_name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return worker_name(obj)
+
+
+class AssignForm(GovukForm):
+    assigned_to = WorkerChoiceField(
+        queryset=None,
+        label="Assign to",
+        required=False,
+        empty_label="Nobody (unassigned)",
+        help_text="A practitioner or council admin at this council.",
+        error_messages={"invalid_choice": "Choose someone from the list"},
+    )
+
+    def __init__(self, *args: Any, council: LocalAuthority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = council_workers(council)  # type: ignore[attr-defined]
+        self.fields["assigned_to"].widget.attrs["class"] = "govuk-select"
+
+
+def _move(request: HttpRequest, item: Referral, new: str, reason: str, note: str) -> None:
+    old = item.status
+    with transaction.atomic():
+        item.move_to(new, reason)
+        item.save()
+        ReferralEvent.objects.create(
+            referral=item,
+            user=request.user,
+            from_status=old,
+            to_status=new,
+            note={"text": note} if note else {},
+        )
+    record(
+        "triaged_referral",
+        request=request,
+        local_authority=item.local_authority,
+        obj=item,
+        detail=f"{old}->{new}",
+    )
+    messages.success(
+        request, f"Referral {item.reference} is now {item.get_status_display().lower()}."
+    )
+
+
+def _assign(request: HttpRequest, item: Referral, worker: Any) -> None:
+    if worker == item.assigned_to:
+        return
+    with transaction.atomic():
+        item.assigned_to = worker
+        item.assigned_at = timezone.now() if worker else None
+        item.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
+        ReferralEvent.objects.create(
+            referral=item,
+            user=request.user,
+            from_status=item.status,
+            to_status=item.status,
+            assigned_to=worker,
+        )
+    record(
+        "assigned_referral",
+        request=request,
+        local_authority=item.local_authority,
+        obj=item,
+        detail=f"to user {worker.pk}" if worker else "unassigned",
+    )
+    who = worker_name(worker) if worker else "nobody"
+    messages.success(request, f"Referral {item.reference} is assigned to {who}.")
 
 
 @staff(*TRIAGE_ROLES)
 def referral(request: HttpRequest, council: LocalAuthority, reference: str) -> HttpResponse:
     item = _get_referral_for_council(council, reference)
-    form = TriageForm(request.POST or None, referral=item)
-    if request.method == "POST":
-        if request.POST.get("action") == "delete":
-            if item.deletion_requested_at is None and item.status != Referral.Status.CLOSED:
-                messages.error(request, "Close the referral before deleting it.")
-                return redirect("assessments:referral", council=council.slug, reference=reference)
-            record("deleted_referral", request=request, local_authority=council, obj=item)
-            item.delete()
-            messages.success(request, f"Referral {reference} deleted.")
-            return redirect("assessments:inbox", council=council.slug)
-        if form.is_valid():
-            old = item.status
-            new = form.cleaned_data["to_status"]
-            with transaction.atomic():
-                item.move_to(new, form.cleaned_data.get("close_reason") or "")
-                item.save()
-                ReferralEvent.objects.create(
-                    referral=item,
-                    user=request.user,
-                    from_status=old,
-                    to_status=new,
-                    note={"text": form.cleaned_data["note"]} if form.cleaned_data["note"] else {},
-                )
-            record(
-                "triaged_referral",
-                request=request,
-                local_authority=council,
-                obj=item,
-                detail=f"{old}->{new}",
-            )
-            messages.success(
-                request, f"Referral {reference} is now {item.get_status_display().lower()}."
-            )
-            return redirect("assessments:referral", council=council.slug, reference=reference)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    data = request.POST if request.method == "POST" else None
+    form = TriageForm(data if action == "move" else None, referral=item)
+    close_form = CloseForm(data if action == "close" else None)
+    assign_form = AssignForm(
+        data if action == "assign" else None,
+        council=council,
+        initial={"assigned_to": item.assigned_to_id},
+    )
+    here = redirect("assessments:referral", council=council.slug, reference=reference)
+    if action == "delete":
+        if item.deletion_requested_at is None and item.status != Referral.Status.CLOSED:
+            messages.error(request, "Close the referral before deleting it.")
+            return here
+        record("deleted_referral", request=request, local_authority=council, obj=item)
+        item.delete()
+        messages.success(request, f"Referral {reference} deleted.")
+        return redirect("assessments:inbox", council=council.slug)
+    can_close = Referral.Status.CLOSED in item.allowed_next()
+    if action == "move" and form.is_valid():
+        _move(request, item, form.cleaned_data["to_status"], "", form.cleaned_data["note"])
+        return here
+    if action == "close" and can_close and close_form.is_valid():
+        data = close_form.cleaned_data
+        _move(request, item, Referral.Status.CLOSED, data["close_reason"], data["close_note"])
+        return here
+    if action == "assign" and assign_form.is_valid():
+        _assign(request, item, assign_form.cleaned_data["assigned_to"])
+        return here
     record("viewed_referral", request=request, local_authority=council, obj=item)
     return render(
         request,
@@ -135,8 +232,14 @@ def referral(request: HttpRequest, council: LocalAuthority, reference: str) -> H
             "council": council,
             "referral": item,
             "details": item.details,
-            "form": form,
-            "events": item.events.select_related("user"),
+            # `form` is the one sent, for the error summary and the page title.
+            "form": {"close": close_form, "assign": assign_form}.get(action, form),
+            "triage_form": form,
+            "close_form": close_form,
+            "assign_form": assign_form,
+            "can_close": can_close,
+            "assigned_name": worker_name(item.assigned_to) if item.assigned_to else "",
+            "events": item.events.select_related("user", "assigned_to"),
         },
     )
 

@@ -36,13 +36,19 @@ from caremarket.directory.forms import (
     ResolveForm,
     initial_from,
 )
-from caremarket.directory.models import InformationReport, ListingChange, Service
+from caremarket.directory.models import (
+    REVIEW_DUE_SOON,
+    REVIEW_STATUSES,
+    InformationReport,
+    ListingChange,
+    Service,
+)
 from caremarket.places.models import LocalAuthority
 
 #: Reports per address: enough for a person correcting several listings, not for a flood.
 REPORT_RATE = "10/h"
 #: Listings due within this many days show as "due soon" to staff and providers.
-DUE_SOON_DAYS = 28
+DUE_SOON_DAYS = REVIEW_DUE_SOON.days
 
 
 def _user(request: HttpRequest) -> User:
@@ -78,12 +84,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         {
             "service": s,
             "pending": pending.get(s.pk),
-            "lapsed": s.is_lapsed,
-            "due_soon": (
-                s.review_due is not None
-                and not s.is_lapsed
-                and s.review_due <= today + timedelta(days=DUE_SOON_DAYS)
-            ),
+            "review": REVIEW_STATUSES[s.review_status(today)],
         }
         for s in services
     ]

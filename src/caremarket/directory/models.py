@@ -30,6 +30,15 @@ from caremarket.places.models import LocalAuthority
 
 #: How long a listing stays current after its last review before it lapses.
 REVIEW_INTERVAL = timedelta(days=365)
+#: A review is "due soon" this many days before its date (the staff and provider pages).
+REVIEW_DUE_SOON = timedelta(days=28)
+#: The one set of words for where a listing's review stands, with its GOV.UK tag colour.
+REVIEW_STATUSES: dict[str, tuple[str, str]] = {
+    "not_reviewed": ("Not reviewed yet", "govuk-tag--grey"),
+    "overdue": ("Review overdue", "govuk-tag--red"),
+    "due_soon": ("Review due soon", "govuk-tag--yellow"),
+    "reviewed": ("Reviewed", "govuk-tag--green"),
+}
 
 
 class TaxonomyTerm(models.Model):
@@ -238,6 +247,20 @@ class Service(models.Model):
     @property
     def is_lapsed(self) -> bool:
         return self.review_due is not None and self.review_due < timezone.localdate()
+
+    def review_status(self, today: date | None = None) -> str:
+        """Where the review stands (a key of `REVIEW_STATUSES`): a listing with no review
+        date has not been reviewed, whatever else it has."""
+        today = today or timezone.localdate()
+        if self.review_due is None:
+            return "not_reviewed"
+        if self.review_due < today:
+            return "overdue"
+        if self.review_due <= today + REVIEW_DUE_SOON:
+            return "due_soon"
+        if self.last_reviewed is None:
+            return "not_reviewed"  # listed with a first review date, not yet reviewed
+        return "reviewed"
 
     @property
     def is_registered(self) -> bool:

@@ -115,6 +115,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:stop": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:notice": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:audit": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:shared_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:exits": (COUNCIL, QUALITY),
     "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),

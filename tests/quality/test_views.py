@@ -347,3 +347,33 @@ def test_the_public_sees_a_published_audit_only_and_never_its_evidence(
     assert "Care plans out of date" not in text and "Seen." not in text
     shown = client.get(listing).content.decode()
     assert "Council quality audits" in shown and page in shown
+
+
+def test_a_published_audit_shared_with_another_council(client: Client, world: World) -> None:
+    audit = shared_audit(world)
+    shared = reverse("quality:shared_audit", kwargs={"council": "coventry", "pk": audit.pk})
+    as_user(client, world.officer)
+    refused = client.post(
+        url("audit", world, pk=audit.pk),
+        {"action": "share_councils", "councils": [str(world.coventry.pk)]},
+    )
+    assert "Only a published audit can be shared" in refused.content.decode()
+    register.publish_audit(Who(world.officer), audit, date(2026, 11, 20))
+    client.post(
+        url("audit", world, pk=audit.pk),
+        {"action": "share_councils", "councils": [str(world.coventry.pk), str(world.stoke.pk)]},
+    )
+    assert list(audit.shared_with.all()) == [world.coventry]
+    as_user(client, world.coventry_officer)
+    text = client.get(shared).content.decode()
+    assert "Shared by Stoke-on-Trent" in text and "Requires improvement" in text
+    assert "Care plans out of date" not in text  # evidence notes stay with the auditing council
+    assert AuditEvent.objects.filter(action="viewed_shared_audit").exists()
+    assert client.get(url("audit", world, pk=audit.pk)).status_code == 403
+    register.watch(world.coventry, world.home)  # Coventry places people there too
+    dashboard = client.get(reverse("quality:dashboard", kwargs={"council": "coventry"}))
+    assert "by Stoke-on-Trent" in dashboard.content.decode()
+    as_user(client, world.officer)
+    client.post(url("audit", world, pk=audit.pk), {"action": "share_councils"})  # unshare
+    as_user(client, world.coventry_officer)
+    assert client.get(shared).status_code == 404

@@ -396,6 +396,11 @@ class Audit(models.Model):
     rating = models.CharField(max_length=40, blank=True)
     score = models.CharField(max_length=10, blank=True)
     reaudit_due = models.DateField(null=True, blank=True)
+    #: Other councils on the instance that may read this published audit (seed 004: the
+    #: provider is audited once, and every council commissioning it can rely on that).
+    shared_with = models.ManyToManyField(
+        LocalAuthority, blank=True, related_name="audits_shared_with"
+    )
     invented = models.BooleanField(default=False, help_text="Made up for the demo.")
 
     class Meta:

@@ -347,6 +347,17 @@ def publish_audit(who: Who, audit: Audit, on: date) -> rules.RatingResult:
     return result
 
 
+def share_with_councils(who: Who, audit: Audit, councils: list[LocalAuthority]) -> None:
+    """Let other councils read a published audit (never the council's own drafts)."""
+    if audit.status != Audit.Status.PUBLISHED:
+        raise QualityError("Only a published audit can be shared with other councils")
+    others = [c for c in councils if c.pk != audit.local_authority_id]
+    audit.shared_with.set(others)
+    _log(
+        who, "shared_audit_with_councils", audit.local_authority, audit, f"{len(others)} council(s)"
+    )
+
+
 def issues_of(audit: Audit) -> list[AuditScore]:
     """Standards rated below Good: each needs at least one action."""
     scheme = QualitySettings.for_council(audit.local_authority).scheme
@@ -438,10 +449,14 @@ def location_views(
         .values_list("location_id", "kind")
     }
     audits: dict[int, Audit] = {}
-    for audit in Audit.objects.filter(
-        local_authority=council, location_id__in=ids, status=Audit.Status.PUBLISHED
-    ).order_by("published_on", "id"):
-        audits[audit.location_id] = audit  # the latest wins
+    for audit in (
+        Audit.objects.filter(location_id__in=ids, status=Audit.Status.PUBLISHED)
+        .filter(models.Q(local_authority=council) | models.Q(shared_with=council))
+        .select_related("local_authority")
+        .distinct()
+        .order_by("published_on", "id")
+    ):
+        audits[audit.location_id] = audit  # the latest wins, the council's own or shared
     late_actions: Counter[int] = Counter(
         ActionPlan.objects.filter(
             audit__in=audits.values(), submitted_on__isnull=True, due_on__lt=today

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{council}/stops/<int:pk>/", views.stop, name="stop"),
     path(f"{council}/notices/<int:pk>/", views.notice, name="notice"),
     path(f"{council}/audits/<int:pk>/", views.audit, name="audit"),
+    path(f"{council}/shared-audits/<int:pk>/", views.shared_audit, name="shared_audit"),
     path(f"{council}/exits/", views.exits, name="exits"),
     path("quality/audits/<int:pk>/", views.public_audit, name="public_audit"),
     path("quality/provider/", views.provider_home, name="provider_home"),

@@ -218,6 +218,9 @@ def location(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
             "notices": Notice.objects.filter(local_authority=council, location=place),
             "stops": PlacementStop.objects.filter(local_authority=council, location=place),
             "audits": Audit.objects.filter(local_authority=council, location=place),
+            "shared_audits": Audit.objects.filter(
+                location=place, shared_with=council, status=Audit.Status.PUBLISHED
+            ).select_related("local_authority"),
             "exits": place.exits.filter(local_authority=council),
             "audit_form": qforms.StartAuditForm(initial={"visit_date": timezone.localdate()}),
             "now": _now(request),
@@ -489,7 +492,18 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
     item: Audit = _own(Audit, council, pk)
     scheme = QualitySettings.for_council(council).scheme
     errors: list[str] = []
-    if request.method == "POST" and item.status != Audit.Status.PUBLISHED:
+    others = LocalAuthority.objects.exclude(pk=council.pk).order_by("name")
+    if request.method == "POST" and request.POST.get("action") == "share_councils":
+        chosen = [c for c in others if str(c.pk) in request.POST.getlist("councils")]
+        try:
+            register.share_with_councils(_who(request), item, chosen)
+        except QualityError as error:
+            errors.append(str(error))
+        else:
+            names = ", ".join(c.name for c in chosen) or "no other council"
+            messages.success(request, f"The audit is shared with {names}.")
+            return redirect("quality:audit", council=council.slug, pk=item.pk)
+    elif request.method == "POST" and item.status != Audit.Status.PUBLISHED:
         scores, errors = _posted_scores(request, item)
         summary = request.POST.get("summary", "").strip()
         if len(summary) > MAX_EVIDENCE:
@@ -524,6 +538,30 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
             "ratings": scheme.ratings,
             "preview": preview,
             "errors": errors,
+            "plan": getattr(item, "action_plan", None),
+            "other_councils": others,
+            "shared_with": {c.pk for c in item.shared_with.all()},
+        },
+    )
+
+
+@staff(*QUALITY_ROLES)
+def shared_audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Another council's published audit, shared with this one: ratings, summary, plan."""
+    item = get_object_or_404(
+        Audit.objects.select_related("location", "local_authority"),
+        pk=pk,
+        status=Audit.Status.PUBLISHED,
+        shared_with=council,
+    )
+    record("viewed_shared_audit", request=request, local_authority=council, obj=item)
+    return render(
+        request,
+        "quality/shared_audit.html",
+        {
+            "council": council,
+            "audit": item,
+            "scores": item.scores.select_related("standard__domain"),
             "plan": getattr(item, "action_plan", None),
         },
     )

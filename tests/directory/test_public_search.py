@@ -71,7 +71,7 @@ def test_a_postcode_search_shows_miles_nearest_first(client, postcodes, stoke):
     assert "3 results within 5 miles of ST1 1AA" in html
     assert html.index("Burslem club") < html.index("Longton club") < html.index("Stoke helpline")
     assert "1.7 miles away" in html and "3.0 miles away" in html
-    assert "Covers Stoke-on-Trent" in html
+    assert "Covers all of Stoke-on-Trent" in html
 
 
 @pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_results_are_paged_with_govuk_pagination(client):
         make_service(f"Club {n:02d}")
     response = get(client, q="club", page="2")
     html = response.content.decode()
-    assert "Showing 21 to 40 of 45" in html
+    assert "Results 21 to 40 of 45" in html
     assert 'class="govuk-pagination"' in html
     assert 'aria-current="page">2<' in html
     assert "q=club&amp;page=3" in html and "q=club&amp;page=1" in html

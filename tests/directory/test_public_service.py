@@ -75,7 +75,7 @@ def test_the_page_shows_everything_the_listing_holds(client, stoke):
         "first Thursday of the month",
         "Meals and food",
         "?category=social-groups",
-        "Last checked 1 March 2026",
+        "Last checked on 1 March 2026",
         "Add to shortlist",
     ):
         assert text in html, text
@@ -96,7 +96,7 @@ def test_a_registered_care_home_shows_its_cqc_facts_and_vacancies(client, stoke)
     assert "Dementia" in html and "Physical disabilities" in html
     assert ">40<" in html  # beds
     reported = timezone.localdate() - timedelta(days=2)
-    assert f"Has vacancies as of {reported.day} {reported:%B %Y}" in html
+    assert f"3 vacancies reported on {reported.day} {reported:%B %Y}" in html
 
 
 @pytest.mark.django_db
@@ -104,7 +104,8 @@ def test_stale_vacancies_are_unknown(client, stoke):
     location = _register("Old Report House", "Good")
     service = make_service("Old Report House", kind=Service.Kind.CARE_HOME, cqc_location=location)
     _snapshot(location, stoke, timezone.localdate() - timedelta(days=30), 3)
-    assert "Vacancies unknown" in client.get(service.get_absolute_url()).content.decode()
+    html = client.get(service.get_absolute_url()).content.decode()
+    assert "Not known: the home has not reported its vacancies in the last 14 days" in html
 
 
 @pytest.mark.django_db

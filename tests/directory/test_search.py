@@ -336,11 +336,15 @@ def test_a_service_without_an_address_covers_its_council(postcodes, stoke, coven
 
 
 @pytest.mark.django_db
-def test_a_council_with_no_postcodes_lists_its_own_services(stoke):
+def test_a_council_with_no_postcodes_lists_its_own_services(stoke, coventry):
     make_service("Stoke helpline", council=stoke)
-    make_service("Elsewhere")
+    make_service("Coventry helpline", council=coventry)
+    make_service("National helpline")
     page = run(place=Place("Stoke-on-Trent", None, None, stoke))
-    assert names(page) == ["Stoke helpline"]
+    assert names(page) == ["Stoke helpline", "National helpline"]
+    local, national = page.results
+    assert (local.covers, local.national) == (stoke, False)
+    assert (national.covers, national.national) == (None, True)
 
 
 # --- Filters -------------------------------------------------------------------------------------

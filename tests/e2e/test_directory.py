@@ -97,7 +97,7 @@ def test_search_by_postcode_nearest_first_with_miles(page, directory):
     ]
     text = page.locator(".cm-results").inner_text()
     assert "1.7 miles away" in text and "3.0 miles away" in text
-    assert "Covers Stoke-on-Trent" in text
+    assert "Covers all of Stoke-on-Trent" in text
     assert "within 5 miles of ST1 1AA" in page.locator("#results-heading").inner_text()
     assert_accessible(page)
     assert not page.js_errors, page.js_errors

@@ -66,6 +66,8 @@ from caremarket.rules.directory import (
     VacancyStatus,
     bounding_box,
     closest_word,
+    edit_distance,
+    max_typo_distance,
     miles_between,
     normalise_postcode,
     postcode_kind,
@@ -86,16 +88,45 @@ CQC_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 @dataclass(frozen=True)
 class Place:
     """Where a resident searched from. No coordinates means a council with no postcodes held:
-    its own services are listed without distances."""
+    its own services are listed without distances.
+
+    `kind` says what the text matched (a postcode, an outward code, a ward, a locality, a
+    council) and `asked` is what was typed when it matched only with spelling tolerance or
+    as the start of a name, so the page can say what it searched near."""
 
     label: str
     latitude: float | None
     longitude: float | None
     council: LocalAuthority | None
+    kind: str = ""
+    asked: str = ""
 
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def description(self) -> str:
+        """What the place is, in words: "the postcode district ST4", "Burslem Park ward"."""
+        if self.kind == PlaceKind.OUTWARD:
+            return f"the middle of the {self.label} postcode district"
+        if self.kind == PlaceKind.WARD and self.council is not None:
+            name = self.label.removesuffix(f", {self.council.name}")
+            return f"the middle of {name} ward"
+        if self.kind == PlaceKind.COUNCIL:
+            return f"the middle of {self.label}"
+        if self.kind in (PlaceKind.LOCALITY, PlaceKind.ZONE):
+            return f"the middle of {self.label.partition(',')[0]}"
+        return self.label
+
+
+class PlaceKind:
+    POSTCODE = "postcode"
+    OUTWARD = "outward code"
+    WARD = Area.Kind.WARD.value
+    LOCALITY = Area.Kind.LOCALITY.value
+    ZONE = Area.Kind.ZONE.value
+    COUNCIL = "council"
 
 
 class PlaceNotFound(ValueError):
@@ -134,7 +165,11 @@ def resolve_postcode(text: str) -> Place | None:
                 "the first part of the postcode, like ST4"
             )
         return Place(
-            postcode, row.latitude, row.longitude, _council_for_code(row.local_authority_code)
+            postcode,
+            row.latitude,
+            row.longitude,
+            _council_for_code(row.local_authority_code),
+            PlaceKind.POSTCODE,
         )
     if kind is PostcodeKind.OUTWARD:
         outward = normalise_postcode(text)
@@ -144,36 +179,111 @@ def resolve_postcode(text: str) -> Place | None:
                 f"We could not find the postcode area {outward}. Check it, or enter a full "
                 "postcode or a town"
             )
-        return Place(outward, lat, lon, _council_for_code(code))
+        return Place(outward, lat, lon, _council_for_code(code), PlaceKind.OUTWARD)
     return None
 
 
+#: Which of several places with the same name is meant: a town before a council of that
+#: name, before a ward (Burslem the town, not Burslem ward).
+PLACE_PRIORITY = {
+    PlaceKind.LOCALITY: 0,
+    PlaceKind.COUNCIL: 1,
+    PlaceKind.WARD: 2,
+    PlaceKind.ZONE: 3,
+}
+
+
+def place_key(text: str) -> str:
+    """Names compared loosely: 'Hanley Park, Joiner's Square & Shelton Ward' →
+    'hanley park joiners square and shelton'."""
+    key = " ".join(words(text.replace("&", " and ").replace("-", " ")))
+    return key[: -len(" ward")] if key.endswith(" ward") else key
+
+
+@dataclass(frozen=True)
+class _Named:
+    key: str
+    kind: str
+    name: str
+    council: LocalAuthority
+    area: Area | None
+
+
+def _named_places(council_key: str = "") -> list[_Named]:
+    """Every council and every area we can place (it has a centroid), by loose name."""
+    councils = list(LocalAuthority.objects.all())
+    if council_key:
+        councils = [c for c in councils if place_key(c.name) == council_key] or councils
+    by_pk = {c.pk: c for c in councils}
+    found = [_Named(place_key(c.name), PlaceKind.COUNCIL, c.name, c, None) for c in councils]
+    areas = Area.objects.filter(latitude__isnull=False, local_authority__in=councils)
+    for area in areas.only("name", "kind", "latitude", "longitude", "local_authority"):
+        council = by_pk[area.local_authority_id]
+        found.append(_Named(place_key(area.name), area.kind, area.name, council, area))
+    return found
+
+
+def _best_named(text: str) -> tuple[_Named, bool] | None:
+    """The place the text names: exactly, else as the start of a name, else within a spelling
+    mistake or two; (place, True if not exact)."""
+    name, _, within = text.partition(",")
+    key = place_key(name)
+    if not key:
+        return None
+    candidates = _named_places(place_key(within))
+
+    def best(found: list[_Named]) -> _Named | None:
+        return min(found, key=lambda n: (PLACE_PRIORITY[n.kind], n.name)) if found else None
+
+    exact = best([n for n in candidates if n.key == key])
+    if exact is not None:
+        return exact, False
+    starts = best([n for n in candidates if n.key.startswith(key + " ")])
+    if starts is not None:
+        return starts, True
+    limit = max_typo_distance(key.replace(" ", ""))
+    if not limit:
+        return None
+    scored = [
+        (edit_distance(key, n.key, limit), PLACE_PRIORITY[n.kind], n.name, i)
+        for i, n in enumerate(candidates)
+        if abs(len(n.key) - len(key)) <= limit
+    ]
+    close = [s for s in scored if s[0] <= limit]
+    if not close:
+        return None
+    return candidates[min(close)[3]], True
+
+
 def resolve_place(text: str) -> Place:
-    """A postcode, an outward code, a council or an area name. Raises PlaceNotFound."""
+    """A postcode, an outward code, a locality, a ward or a council (its name, or a name
+    with a spelling mistake, or the start of one). Raises PlaceNotFound."""
     text = " ".join(text.split())[:100]
     place = resolve_postcode(text)
     if place is not None:
         return place
     slug = slugify(text)
     council = LocalAuthority.objects.filter(slug=slug).first() if slug else None
-    if council is not None:
-        lat, lon, _ = _centroid(Postcode.objects.filter(local_authority_code=council.code))
-        return Place(council.name, lat, lon, council)
-    area = (
-        Area.objects.filter(name__iexact=text, latitude__isnull=False)
-        .select_related("local_authority")
-        .first()
-    )
-    if area is not None:
-        return Place(
-            f"{area.name}, {area.local_authority.name}",
-            area.latitude,
-            area.longitude,
-            area.local_authority,
+    found = (_Named("", PlaceKind.COUNCIL, council.name, council, None), False) if council else None
+    found = found or _best_named(text)
+    if found is None:
+        raise PlaceNotFound(
+            f"We could not find “{text[:60]}”. Enter a postcode, like ST4 1AA, the first part "
+            "of one, like ST4, or the name of a town, ward or council"
         )
-    raise PlaceNotFound(
-        f"We could not find “{text[:60]}”. Enter a postcode, like ST4 1AA, or the name of a "
-        "town or council"
+    named, loose = found
+    asked = text if loose else ""
+    if named.area is None:
+        postcodes = Postcode.objects.filter(local_authority_code__in=named.council.all_codes)
+        lat, lon, _ = _centroid(postcodes)
+        return Place(named.name, lat, lon, named.council, PlaceKind.COUNCIL, asked)
+    return Place(
+        f"{named.name}, {named.council.name}",
+        named.area.latitude,
+        named.area.longitude,
+        named.council,
+        named.kind,
+        asked,
     )
 
 
@@ -235,10 +345,30 @@ class Result:
     miles: float | None = None
     covers: LocalAuthority | None = None
     vacancies: Vacancies = field(default_factory=lambda: Vacancies(VacancyStatus.UNKNOWN))
+    #: A service of no council with no address: a national helpline or website.
+    national: bool = False
 
     @property
     def lapsed(self) -> bool:
         return self.service.is_lapsed
+
+    @property
+    def place(self) -> ServiceLocation | None:
+        """The first of the service's places with an address or postcode (prefetched)."""
+        return next((p for p in self.service.locations.all() if p.address or p.postcode), None)
+
+    @property
+    def other_places(self) -> int:
+        return max(0, sum(1 for p in self.service.locations.all() if p.address or p.postcode) - 1)
+
+    @property
+    def phone(self) -> str:
+        register = self.service.cqc_location
+        return (
+            self.service.phone
+            or self.service.organization.phone
+            or (register.phone if register is not None else "")
+        )
 
 
 @dataclass
@@ -500,18 +630,21 @@ def _nearby(
     found: list[tuple[UUID, float | None]] = [
         (pk, distances[pk]) for pk in sorted(names, key=lambda pk: (distances[pk], names[pk]))
     ]
+    # Services with no located address that cover the place: the council's own (council-wide),
+    # then national ones (helplines). A register location whose postcode could not be placed
+    # is not one of them: it is somewhere, only not known where.
+    unplaced = services.filter(cqc_location__isnull=True).exclude(
+        Exists(ServiceLocation.objects.filter(service=OuterRef("pk"), latitude__isnull=False))
+    )
+    covering = unplaced.filter(local_authority__isnull=True)
     if place.council is not None:
-        covering = (
-            services.filter(local_authority=place.council)
-            .exclude(
-                Exists(
-                    ServiceLocation.objects.filter(service=OuterRef("pk"), latitude__isnull=False)
-                )
-            )
-            .order_by("name", "pk")
-            .values_list("pk", flat=True)
+        covering = unplaced.filter(
+            Q(local_authority=place.council) | Q(local_authority__isnull=True)
         )
-        found += [(pk, None) for pk in covering if pk not in names]
+    ordered = covering.order_by(
+        Coalesce("local_authority_id", Value(0)).desc(), "name", "pk"
+    ).values_list("pk", flat=True)
+    found += [(pk, None) for pk in ordered if pk not in names]
     return found
 
 
@@ -578,7 +711,7 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
 
     loaded = (
         Service.objects.filter(pk__in=ids)
-        .select_related("organization", "cqc_location", "local_authority")
+        .select_related("organization", "cqc_location__import_run", "local_authority")
         .prefetch_related("locations")
         .in_bulk()
     )
@@ -588,13 +721,14 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
     for service in page_services:
         miles = miles_by_id.get(service.pk)
         covers = None
-        if query.place is not None and miles is None:
+        if query.place is not None and miles is None and service.local_authority_id:
             covers = query.place.council
         results.append(
             Result(
                 service=service,
                 miles=miles,
                 covers=covers,
+                national=service.local_authority_id is None and service.cqc_location_id is None,
                 vacancies=vacancies.get(service.pk, Vacancies(VacancyStatus.UNKNOWN)),
             )
         )

@@ -29,6 +29,7 @@ from caremarket.access import public
 from caremarket.directory import search as engine
 from caremarket.directory.models import Schedule, Service, TaxonomyTerm
 from caremarket.emails import Email
+from caremarket.places.attribution import postcode_attribution
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.register import published_audits
 from caremarket.quality.views import stop_notices
@@ -264,6 +265,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "shortlist": _shortlist(request),
         "terms": TaxonomyTerm.objects.all(),
         "radius": read.chosen["radius"][0] if read.chosen["radius"] else str(engine.DEFAULT_RADIUS),
+        # How many filters are chosen: the "Filter results" control opens to show them.
+        "filtering": sum(len(v) for k, v in read.chosen.items() if k != "radius")
+        + bool(request.GET.get("age", "").strip()),
     }
     status = 400 if read.form.errors else 200
     if read.query is not None and read.asked:
@@ -274,6 +278,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 f"page{'s' if page.pages > 1 else ''} of results, so we show the last one."
             )
         context["page"] = page
+        if page.place is not None and page.place.has_point:
+            context["postcode_attribution"] = postcode_attribution()
         context["page_links"] = (
             page_links(request.GET, page.page, page.pages) if page.pages > 1 else []
         )
@@ -352,7 +358,7 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Everything the directory holds about one listed service."""
     listing = get_object_or_404(
         Service.objects.listed()
-        .select_related("organization", "cqc_location", "local_authority")
+        .select_related("organization", "cqc_location__import_run", "local_authority")
         .prefetch_related("categories", "locations", "schedules"),
         pk=pk,
     )
@@ -380,6 +386,9 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
             "back": _safe_next(request, request.GET.get("back", "")),
             "placement_stops": stop_notices(request.user, listing.cqc_location),
             "council_audits": published_audits(listing.cqc_location),
+            "postcode_attribution": postcode_attribution()
+            if any(place.latitude is not None for place in listing.locations.all())
+            else [],
         },
     )
 

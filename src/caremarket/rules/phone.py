@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PHONE_EXAMPLE", "is_phone_number", "phone_digits"]
+__all__ = ["PHONE_EXAMPLE", "is_phone_number", "phone_digits", "restore_leading_zero"]
 
 PHONE_EXAMPLE = "01632 960 001 or 07700 900 982"
 _SEPARATORS = re.compile(r"[\s\-.()\u00a0]")
@@ -35,3 +35,13 @@ def is_phone_number(text: str) -> bool:
         return False
     compact = phone_digits(text)
     return bool(_UK_NATIONAL.match(compact) or _INTERNATIONAL.match(compact))
+
+
+_ZERO_LOST = re.compile(r"^[1-9]\d{9}$")
+
+
+def restore_leading_zero(text: str) -> str:
+    """A UK number whose leading 0 a spreadsheet dropped ('1782815182', as CQC's 2016
+    directory holds them) gets it back: '01782815182'. Anything else is returned as it is."""
+    compact = text.strip()
+    return f"0{compact}" if _ZERO_LOST.match(compact) else text

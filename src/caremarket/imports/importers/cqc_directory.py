@@ -38,6 +38,7 @@ from caremarket.market.models import Location
 from caremarket.places.models import Area, Postcode
 from caremarket.quality.register import record_cqc_ratings
 from caremarket.rules.directory import normalise_postcode
+from caremarket.rules.phone import restore_leading_zero
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cqc_location_id": ("CQC Location ID (for office use only)", "CQC Location ID", "Location ID"),
@@ -188,7 +189,7 @@ class CqcDirectoryImporter(Importer):
                         "also_known_as": cells.get("also_known_as")[:300],
                         "address": cells.get("address")[:500],
                         "postcode": cells.get("postcode").upper()[:10],
-                        "phone": cells.get("phone")[:40],
+                        "phone": restore_leading_zero(cells.get("phone"))[:40],
                         "website": cells.get("website")[:300],
                         "service_types": types,
                         "specialisms": split_list(cells.get("specialisms")),

@@ -110,6 +110,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:issue_notice": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:record_exit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:start_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:open_enquiry": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:enquiry": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:log_concern": (COUNCIL, {"practitioner", "commissioner", *QUALITY}),
     "quality:concern": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:stop": ({**COUNCIL, "pk": "1"}, QUALITY),

@@ -17,6 +17,7 @@ from caremarket.quality.models import (
     Audit,
     Concern,
     CqcRating,
+    Enquiry,
     Exit,
     Notice,
     PlacementStop,
@@ -37,7 +38,7 @@ def test_invented_records_fill_the_dashboard_once(client: Client) -> None:
     assert invent(world.stoke, out) == WATCHED
     assert invent(world.stoke, out) == 0  # a second demo run adds nothing
     assert "invented quality records for 14 locations" in out.getvalue()
-    for model in (ProviderRecord, Concern, Audit, PlacementStop, Exit, Notice):
+    for model in (ProviderRecord, Concern, Audit, PlacementStop, Exit, Notice, Enquiry):
         rows = model.objects.all()
         assert rows.exists(), model
         assert all(r.invented for r in rows), model

@@ -320,6 +320,7 @@ def test_every_council_page_renders_with_real_records(client: Client, world: Wor
         url("issue_notice", world, pk=world.home.pk): "Issue a notice",
         url("record_exit", world, pk=world.home.pk): "Record an exit or closure",
         url("start_audit", world, pk=world.home.pk): "Start an audit",
+        url("open_enquiry", world, pk=world.home.pk): "Open a Large-Scale Enquiry",
         url("log_concern", world) + f"?location={world.home.pk}": "Log a concern",
         url("concern", world, pk=item.pk): item.reference,
         url("notice", world, pk=notice.pk): "Notice of breach",
@@ -377,3 +378,56 @@ def test_a_published_audit_shared_with_another_council(client: Client, world: Wo
     client.post(url("audit", world, pk=audit.pk), {"action": "share_councils"})  # unshare
     as_user(client, world.coventry_officer)
     assert client.get(shared).status_code == 404
+
+
+def test_a_large_scale_enquiry_from_opening_to_closure(client: Client, world: World) -> None:
+    as_user(client, world.officer)
+    client.post(
+        url("open_enquiry", world, pk=world.home.pk),
+        {"reason": "Several falls and a missed medicines round.", "opened_on": "2/11/2026"},
+    )
+    from caremarket.quality.models import Enquiry
+
+    item = Enquiry.objects.get()
+    page = url("enquiry", world, pk=item.pk)
+    again = client.post(
+        url("open_enquiry", world, pk=world.home.pk), {"reason": "x", "opened_on": "3/11/2026"}
+    )
+    assert "already open here" in again.content.decode()
+    view = register.location_views(world.stoke, [world.home])[0]
+    assert view.reasons[0] == "Large-Scale Enquiry open"
+    early = client.post(
+        page, {"action": "meeting", "kind": "strategy", "held_on": "1/11/2026", "notes": "x"}
+    )
+    assert "cannot be before the enquiry opened" in early.content.decode()
+    client.post(
+        page,
+        {"action": "meeting", "kind": "strategy", "held_on": "4/11/2026", "notes": "Agreed."},
+    )
+    missing = client.post(
+        page, {"action": "action", "owner": "Home manager", "due_on": "20/11/2026"}
+    )
+    assert "Enter action" in missing.content.decode()
+    assert not item.actions.exists()
+    client.post(
+        page,
+        {
+            "action": "action",
+            "what": "Falls audit",
+            "owner": "Home manager",
+            "due_on": "20/11/2026",
+        },
+    )
+    assert item.actions.get().action == "Falls audit"
+    refused = client.post(
+        page, {"action": "close", "outcome": "Assured.", "closed_on": "30/11/2026"}
+    )
+    assert "Mark every action done" in refused.content.decode()
+    client.post(page, {"action": "done", "id": str(item.actions.get().pk)})
+    client.post(page, {"action": "close", "outcome": "Assured.", "closed_on": "30/11/2026"})
+    item.refresh_from_db()
+    assert item.closed_by == world.officer and item.meetings.count() == 1
+    assert "Closed on 30 November 2026" in client.get(page).content.decode()
+    as_user(client, world.coventry_officer)
+    coventry = reverse("quality:enquiry", kwargs={"council": "coventry", "pk": item.pk})
+    assert client.get(coventry).status_code == 404

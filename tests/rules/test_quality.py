@@ -287,5 +287,8 @@ class CqcAndRiskTests(unittest.TestCase):
             risk(RiskFacts(placement_stop="full"))[1], ["Placement stop: no new placements"]
         )
         self.assertEqual(risk(RiskFacts(audit_rating=POOR))[0], Rag.RED)
+        self.assertEqual(
+            risk(RiskFacts(enquiry_open=True)), (Rag.RED, ["Large-Scale Enquiry open"])
+        )
         self.assertEqual(risk(RiskFacts(cqc_rating="Inadequate"))[0], Rag.RED)
         self.assertEqual(risk(RiskFacts(audit_rating=RI))[0], Rag.AMBER)

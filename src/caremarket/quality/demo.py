@@ -138,6 +138,30 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
                 review_on=today + timedelta(days=7),
                 invented=True,
             )
+        if story == 1 and i == 1:  # and, at one home, a Large-Scale Enquiry
+            enquiry = register.open_enquiry(
+                who,
+                council,
+                place,
+                reason="Several falls and missed medicines across both floors." + NOTE,
+                opened_on=today - timedelta(days=20),
+                lead=officer,
+                invented=True,
+            )
+            register.add_meeting(
+                who,
+                enquiry,
+                "strategy",
+                today - timedelta(days=18),
+                "Health, CQC and the council agreed visits twice a week." + NOTE,
+            )
+            register.add_action(
+                who,
+                enquiry,
+                "Falls audit of every resident." + NOTE,
+                "Home manager",
+                today + timedelta(days=7),
+            )
         if story == 4:  # a partial stop, and a rectification plan
             register.start_stop(
                 who,

@@ -10,7 +10,14 @@ from django import forms
 
 from caremarket.accounts.models import User
 from caremarket.assessments.forms import GovukForm, long_text, radios, text
-from caremarket.quality.models import Concern, Exit, Notice, PlacementStop, ProviderRecord
+from caremarket.quality.models import (
+    Concern,
+    EnquiryMeeting,
+    Exit,
+    Notice,
+    PlacementStop,
+    ProviderRecord,
+)
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
 #: Dates outside these years are typing slips, not quality records.
@@ -217,6 +224,36 @@ class RecordForm(QualityForm):
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+
+
+NO_NAMES = "About the service: no names of the people involved."
+
+
+class EnquiryForm(QualityForm):
+    reason = long_text("Why the enquiry is opened", hint=NO_NAMES)
+    opened_on = Day("Date opened")
+    lead = people(None, "Who leads it", "Not decided yet")
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = officers  # type: ignore[attr-defined]
+
+
+class MeetingForm(QualityForm):
+    kind = radios("Meeting", EnquiryMeeting.Kind.choices, missing="Choose the kind of meeting")
+    held_on = Day("Date of the meeting")
+    notes = long_text("What was agreed", hint=NO_NAMES)
+
+
+class EnquiryActionForm(QualityForm):
+    what = long_text("Action")
+    owner = text("Who owns it", hint="A role or organisation, for example: home manager")
+    due_on = Day("Due by")
+
+
+class CloseEnquiryForm(QualityForm):
+    outcome = long_text("Outcome", hint=NO_NAMES)
+    closed_on = Day("Date closed")
 
 
 class StartAuditForm(QualityForm):

@@ -467,6 +467,67 @@ class Action(models.Model):
         return self.action[:60]
 
 
+class Enquiry(models.Model):
+    """A Large-Scale Enquiry: a safeguarding enquiry into a whole service, with its meetings,
+    actions and closure. Notes are about the service, never named people."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="quality_enquiries"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="enquiries")
+    reason = models.TextField()
+    opened_on = models.DateField()
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.TextField(blank=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self) -> str:
+        return f"Large-Scale Enquiry at {self.location.name}"
+
+
+class EnquiryMeeting(models.Model):
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", "Strategy meeting"
+        REVIEW = "review", "Review meeting"
+        CLOSING = "closing", "Closing meeting"
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    held_on = models.DateField()
+    notes = models.TextField()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_on}"
+
+
+class EnquiryAction(models.Model):
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="actions")
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.action[:60]
+
+
 class Exit(models.Model):
     class Kind(models.TextChoices):
         PLANNED = "planned", "Planned exit"

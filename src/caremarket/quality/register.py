@@ -27,6 +27,9 @@ from caremarket.quality.models import (
     AuditScore,
     Concern,
     CqcRating,
+    Enquiry,
+    EnquiryAction,
+    EnquiryMeeting,
     Exit,
     Notice,
     PlacementStop,
@@ -260,6 +263,71 @@ def published_audits(location: Location | None) -> list[Audit]:
     return sorted(latest.values(), key=lambda a: a.local_authority.name)
 
 
+def open_enquiry(
+    who: Who,
+    council: LocalAuthority,
+    location: Location,
+    *,
+    reason: str,
+    opened_on: date,
+    lead: User | None = None,
+    invented: bool = False,
+) -> Enquiry:
+    if Enquiry.objects.filter(local_authority=council, location=location, closed_on=None).exists():
+        raise QualityError("A Large-Scale Enquiry is already open here")
+    watch(council, location, invented=invented)
+    enquiry = Enquiry.objects.create(
+        local_authority=council,
+        location=location,
+        reason=reason,
+        opened_on=opened_on,
+        opened_by=who.user,
+        lead=lead,
+        invented=invented,
+    )
+    _log(who, "opened_enquiry", council, enquiry)
+    return enquiry
+
+
+def _open(enquiry: Enquiry) -> None:
+    if enquiry.closed_on is not None:
+        raise QualityError("This enquiry is closed")
+
+
+def add_meeting(who: Who, enquiry: Enquiry, kind: str, held_on: date, notes: str) -> None:
+    _open(enquiry)
+    if held_on < enquiry.opened_on:
+        raise QualityError("A meeting cannot be before the enquiry opened")
+    meeting = EnquiryMeeting.objects.create(
+        enquiry=enquiry, kind=kind, held_on=held_on, notes=notes
+    )
+    _log(who, "recorded_enquiry_meeting", enquiry.local_authority, meeting)
+
+
+def add_action(who: Who, enquiry: Enquiry, action: str, owner: str, due_on: date) -> None:
+    _open(enquiry)
+    item = EnquiryAction.objects.create(enquiry=enquiry, action=action, owner=owner, due_on=due_on)
+    _log(who, "added_enquiry_action", enquiry.local_authority, item)
+
+
+def complete_action(who: Who, item: EnquiryAction, on: date) -> None:
+    _open(item.enquiry)
+    item.done_on = on
+    item.save(update_fields=["done_on"])
+    _log(who, "completed_enquiry_action", item.enquiry.local_authority, item)
+
+
+def close_enquiry(who: Who, enquiry: Enquiry, outcome: str, on: date) -> None:
+    _open(enquiry)
+    if on < enquiry.opened_on:
+        raise QualityError("An enquiry cannot close before it opened")
+    if enquiry.actions.filter(done_on=None).exists():
+        raise QualityError("Mark every action done before closing the enquiry")
+    enquiry.closed_on, enquiry.closed_by, enquiry.outcome = on, who.user, outcome
+    enquiry.save(update_fields=["closed_on", "closed_by", "outcome"])
+    _log(who, "closed_enquiry", enquiry.local_authority, enquiry)
+
+
 def record_exit(who: Who, council: LocalAuthority, location: Location, **fields: Any) -> Exit:
     watch(council, location, invented=fields.get("invented", False))
     exit_ = Exit.objects.create(
@@ -439,6 +507,11 @@ def location_views(
             local_authority=council, location_id__in=ids
         )
     }
+    enquiries = set(
+        Enquiry.objects.filter(
+            local_authority=council, location_id__in=ids, closed_on=None
+        ).values_list("location_id", flat=True)
+    )
     labels = dict(Notice.Kind.choices)
     notices = {
         location_id: labels[kind]
@@ -485,6 +558,7 @@ def location_views(
         rag, reasons = rules.risk(
             rules.RiskFacts(
                 placement_stop=stop.scope if stop else "",
+                enquiry_open=loc.pk in enquiries,
                 overdue_concerns=overdue[loc.pk],
                 open_concerns=counts[loc.pk],
                 open_high_risk_concerns=high[loc.pk],

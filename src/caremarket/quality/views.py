@@ -30,6 +30,8 @@ from caremarket.quality.models import (
     AuditScore,
     Concern,
     CqcRating,
+    Enquiry,
+    EnquiryAction,
     Notice,
     PlacementStop,
     ProviderRecord,
@@ -222,6 +224,7 @@ def location(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
                 location=place, shared_with=council, status=Audit.Status.PUBLISHED
             ).select_related("local_authority"),
             "exits": place.exits.filter(local_authority=council),
+            "enquiries": Enquiry.objects.filter(local_authority=council, location=place),
             "audit_form": qforms.StartAuditForm(initial={"visit_date": timezone.localdate()}),
             "now": _now(request),
         },
@@ -424,6 +427,86 @@ def notice(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespon
             return redirect("quality:notice", council=council.slug, pk=item.pk)
     return render(
         request, "quality/notice.html", {"council": council, "notice": item, "form": form}
+    )
+
+
+@staff(*QUALITY_ROLES)
+def open_enquiry(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    place = _location(council, pk)
+    form = qforms.EnquiryForm(
+        request.POST if request.method == "POST" else None,
+        initial={"opened_on": timezone.localdate()},
+        officers=qforms.quality_officers(council),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enquiry = register.open_enquiry(_who(request), council, place, **form.cleaned_data)
+        except QualityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"A Large-Scale Enquiry at {place.name} is open.")
+            return redirect("quality:enquiry", council=council.slug, pk=enquiry.pk)
+    return _form_page(
+        request,
+        council,
+        place,
+        form,
+        "Open a Large-Scale Enquiry",
+        "Open the enquiry",
+        "For concerns about the care of several people at one service. Record meetings, "
+        "actions and the outcome here; the safeguarding records stay in the case system.",
+    )
+
+
+#: The enquiry page's forms, by the `action` each posts.
+ENQUIRY_FORMS = {
+    "meeting": qforms.MeetingForm,
+    "action": qforms.EnquiryActionForm,
+    "close": qforms.CloseEnquiryForm,
+}
+
+
+@staff(*QUALITY_ROLES)
+def enquiry(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item: Enquiry = _own(Enquiry, council, pk)
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    today = timezone.localdate()
+    forms = {
+        name: form_class(
+            request.POST if posted == name else None,
+            initial={"held_on": today, "closed_on": today},
+        )
+        for name, form_class in ENQUIRY_FORMS.items()
+    }
+    who = _who(request)
+    try:
+        if posted == "done":
+            done = get_object_or_404(EnquiryAction, pk=request.POST.get("id", "0"), enquiry=item)
+            register.complete_action(who, done, today)
+            return redirect("quality:enquiry", council=council.slug, pk=item.pk)
+        form = forms.get(posted)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            if posted == "meeting":
+                register.add_meeting(who, item, data["kind"], data["held_on"], data["notes"])
+            elif posted == "action":
+                register.add_action(who, item, data["what"], data["owner"], data["due_on"])
+            else:
+                register.close_enquiry(who, item, data["outcome"], data["closed_on"])
+            messages.success(request, "Saved.")
+            return redirect("quality:enquiry", council=council.slug, pk=item.pk)
+    except QualityError as error:
+        target = forms.get(posted) or forms["close"]
+        target.add_error(None, str(error))
+    return render(
+        request,
+        "quality/enquiry.html",
+        {
+            "council": council,
+            "enquiry": item,
+            "forms": forms,
+            "form": forms.get(posted) or forms["meeting"],
+        },
     )
 
 

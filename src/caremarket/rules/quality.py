@@ -335,6 +335,7 @@ class RiskFacts:
     """What the register knows about one location, for its red/amber/green."""
 
     placement_stop: str = ""  # "" none, else "full" or "partial"
+    enquiry_open: bool = False  # a Large-Scale Enquiry
     overdue_concerns: int = 0
     #: Open concerns not yet overdue (an overdue one is counted once, as overdue), and how
     #: many of those are high risk.
@@ -360,6 +361,8 @@ def risk(facts: RiskFacts) -> tuple[Rag, list[str]]:
         red.append("Placement stop: no new placements")
     elif facts.placement_stop:
         red.append("Partial placement stop")
+    if facts.enquiry_open:
+        red.append("Large-Scale Enquiry open")
     if facts.overdue_concerns:
         red.append(_count(facts.overdue_concerns, "concern overdue", "concerns overdue"))
     if facts.audit_rating == POOR:

@@ -614,5 +614,52 @@ class Measure2A(unittest.TestCase):
         self.assertEqual(one(result, "2A", group="Total"), (5, 6, 83.3))
 
 
+class Sequels2A(unittest.TestCase):
+    def test_short_term_care_home_and_a_later_non_service_outcome(self) -> None:
+        """A2:562-598: 'Other short term' with a short-term residential component becomes
+        'Short term support: Residential or Nursing care' (denominator only, A2:971);
+        A2:650-665, A2:744-754, A2:797-810: with no service after it, a request's NFA outcome
+        (hierarchy 10) beats the ST-Max's unusable 'Continuation' (105) as source 2 (4b)."""
+        cld = Cld()
+        cld.service("strc", ST_MAX, D(2024, 7, 1), D(2024, 7, 20), outcome="NFA: Other")
+        cld.service(
+            "strc",
+            "Short term support: Other short term",
+            D(2024, 7, 22),
+            D(2024, 8, 20),
+            component="Short term residential care",
+        )
+        cld.service(
+            "later",
+            ST_MAX,
+            D(2024, 7, 1),
+            D(2024, 7, 20),
+            outcome="Continuation of support or services",
+        )
+        cld.add(
+            "later",
+            "Request",
+            D(2024, 7, 23),
+            D(2024, 7, 24),
+            outcome="NFA: Information and advice or signposting",
+        )
+        result = cld.run()
+        final = {k.split("#")[0]: v[:2] for k, v in result.outcomes_2a.items()}
+        self.assertEqual(final["strc"], ("Short term support: Residential or Nursing care", "3"))
+        self.assertEqual(final["later"], ("NFA: Information and advice or signposting", "4b"))
+        self.assertEqual(one(result, "2A", group="Total"), (1, 2, 50.0))
+
+    def test_nhs_number_and_local_id_rows_are_different_people(self) -> None:
+        """DF:101-105: the NHS number wins where present, so a row with only the local id is
+        another person (LA code_local id); A2:319 then sees no long-term support for the one
+        with the NHS number."""
+        cld = Cld()
+        cld.service("nhs", LTS_COMMUNITY, D(2023, 6, 1), None, local_id="L9")
+        cld.service(None, ST_MAX, D(2024, 5, 1), D(2024, 6, 1), local_id="L9",
+                    outcome="NFA: Support ended as planned")  # fmt: skip
+        result = cld.run()
+        self.assertEqual({k.split("#")[0] for k in result.outcomes_2a}, {f"{LA}_L9"})
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -64,8 +64,8 @@ def _json(body: object, status: int = 200) -> HttpResponse:
     summary="ASCOF 2A, 2B, 2C, 2E and 3D from the council's Client Level Data",
     openapi_extra={
         "responses": {
-            "200": {"content": {"application/json": {"schema": RESULT_SCHEMA}}},
-            "400": {"description": "One line per problem, as `errors`"},
+            200: {"description": "OK", "content": {"application/json": {"schema": RESULT_SCHEMA}}},
+            400: {"description": "One line per problem, as `errors`"},
         }
     },
 )

@@ -408,8 +408,8 @@ class Problems:
             )
         if self.end_before_start:
             out.append(
-                f"{self.end_before_start} event(s) end before they start and are left out "
-                "of the measures."
+                f"{self.end_before_start} event(s) end before they start: 2A, 2E and 3D leave "
+                "them out, as DHSC's method does (2B and 2C do not look at the end date)."
             )
         for name, n in sorted(self.conflicts.items()):
             out.append(f"{n} person(s) have conflicting {name}; the method's rule was applied.")

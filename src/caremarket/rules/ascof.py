@@ -106,6 +106,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 __all__ = [
     "CLD_START",
@@ -241,24 +242,37 @@ OUTCOME_HIERARCHY = {v.lower(): i for i, v in enumerate(EVENT_OUTCOMES, start=1)
 # ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _fold(value: str) -> str:
+    return value.rstrip().lower()
+
+
+_CANONICAL = {name: {_fold(v): v for v in values} for name, (values, _) in FIELD_VALUES.items()}
+
+
 def _key(value: str | None) -> str | None:
     """A value as the default collation compares it: case folded, trailing spaces ignored."""
     if value is None:
         return None
-    return value.rstrip().lower()
+    return _fold(value)
 
 
 def _eq(value: str | None, other: str) -> bool:
     """``value = other``; false when value is NULL."""
-    return value is not None and _key(value) == _key(other)
+    return value is not None and _fold(value) == _fold(other)
 
 
-def _in(value: str | None, options: Iterable[str]) -> bool:
+@lru_cache(maxsize=1024)
+def _folded(options: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_fold(o) for o in options)
+
+
+def _in(value: str | None, options: tuple[str, ...]) -> bool:
     """``value IN (...)``; false when value is NULL."""
-    return value is not None and any(_eq(value, o) for o in options)
+    return value is not None and _fold(value) in _folded(options)
 
 
-def _not_in(value: str | None, options: Iterable[str]) -> bool:
+def _not_in(value: str | None, options: tuple[str, ...]) -> bool:
     """``value NOT IN (...)``; also false when value is NULL (unknown is not true)."""
     return value is not None and not _in(value, options)
 
@@ -563,10 +577,10 @@ def _clean(name: str, value: str | None, problems: Problems) -> str | None:
     """Map a raw value to its Release 2 spelling (DF:107-119, DF:287-319)."""
     if value is None or value.strip() == "":
         return None
-    values, complete = FIELD_VALUES[name]
-    for v in values:
-        if _eq(value, v):
-            return v
+    canonical = _CANONICAL[name].get(_fold(value))
+    if canonical is not None:
+        return canonical
+    complete = FIELD_VALUES[name][1]
     if complete:
         problems.unmapped[(name, value)] += 1
         return INVALID

@@ -431,3 +431,23 @@ def test_a_large_scale_enquiry_from_opening_to_closure(client: Client, world: Wo
     as_user(client, world.coventry_officer)
     coventry = reverse("quality:enquiry", kwargs={"council": "coventry", "pk": item.pk})
     assert client.get(coventry).status_code == 404
+
+
+def test_the_dashboard_filters_by_ward_and_locality(client: Client, world: World) -> None:
+    from caremarket.places.models import Area
+
+    north = Area.objects.create(local_authority=world.stoke, kind="locality", name="North")
+    ward = Area.objects.create(local_authority=world.stoke, kind="ward", name="Meir", parent=north)
+    world.home.area = ward
+    world.home.save()
+    register.watch(world.stoke, world.home)
+    register.watch(world.stoke, world.other_home)
+    as_user(client, world.officer)
+    everything = watched(client, world)
+    assert "Meir Grange" in everything and "Longton Lodge" in everything
+    for area in (ward, north):
+        table = watched(client, world, f"?area={area.pk}")
+        assert "Meir Grange" in table and "Longton Lodge" not in table
+    assert "Longton Lodge" in watched(client, world, "?area=999999")  # unknown: no filter
+    page = client.get(url("dashboard", world)).content.decode()
+    assert "Meir (ward)" in page and "North (locality)" in page

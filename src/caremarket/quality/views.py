@@ -71,6 +71,26 @@ def _types(location: Location) -> set[str]:
     return {str(t).lower() for t in location.service_types or []}
 
 
+def _area_ids(location: Location) -> set[int]:
+    """The ward a location is in and the locality that ward belongs to."""
+    if location.area is None:
+        return set()
+    return {location.area.pk} | ({location.area.parent.pk} if location.area.parent else set())
+
+
+def _areas_of(locations: list[Location]) -> dict[int, str]:
+    """Areas (wards and their localities) that hold at least one of the locations, by id."""
+    found: dict[int, str] = {}
+    for loc in locations:
+        area = loc.area
+        if area is None:
+            continue
+        found[area.pk] = f"{area.name} ({area.get_kind_display().lower()})"
+        if area.parent is not None:
+            found[area.parent.pk] = f"{area.parent.name} ({area.parent.get_kind_display().lower()})"
+    return found
+
+
 def _who(request: HttpRequest) -> Who:
     return Who(request.user, request)  # type: ignore[arg-type]
 
@@ -133,12 +153,18 @@ def dashboard(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         return redirect("quality:location", council=council.slug, pk=int(opened))
     now = _now(request)
     watched = list(
-        Location.objects.filter(quality_records__local_authority=council).order_by("name")
+        Location.objects.filter(quality_records__local_authority=council)
+        .select_related("area__parent")
+        .order_by("name")
     )
+    areas = _areas_of(watched)
     kind = request.GET.get("type", "")
     if kind in SERVICE_TYPES:
         test = SERVICE_TYPES[kind][1]
         watched = [loc for loc in watched if test(loc)]
+    area = request.GET.get("area", "")
+    if area.isdigit() and int(area) in areas:
+        watched = [loc for loc in watched if int(area) in _area_ids(loc)]
     rag = request.GET.get("rag", "")
     order = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
     rows = sorted(
@@ -164,6 +190,8 @@ def dashboard(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "overdue": overdue,
             "types": [(k, label) for k, (label, _) in SERVICE_TYPES.items()],
             "type": kind,
+            "areas": sorted(areas.items(), key=lambda item: item[1]),
+            "area": int(area) if area.isdigit() else None,
             "rag": rag,
             "rags": [r.value for r in Rag],
             "locations": _council_locations(council).order_by("name").only("pk", "name"),

@@ -209,11 +209,27 @@ def test_carer_journey_with_the_keyboard(page, councils):
     assert "A break from caring" in page.content()
 
 
-def test_finance_journey_with_the_keyboard_and_save_and_return(page, councils):
+def at_both_widths(page) -> None:
+    """Axe and no sideways scrolling at desktop (1280 px) and phone (390 px) widths."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_finance_journey_with_the_keyboard_no_year_chosen_and_save_and_return(page, councils):
     start(page, "finance")
     type_into(page, "id_postcode", "ST4 1AA")
     press_continue(page)
-    choose_radio(page, "year", "2025/26")
+    # Only years with figures, newest first, the default already chosen: nobody has to choose.
+    labels = page.locator(".govuk-radios__label").all_inner_texts()
+    assert labels == sorted(labels, reverse=True) and "2025 to 2026" in labels
+    assert page.locator("input[name=year]:checked").count() == 1
+    at_both_widths(page)
     press_continue(page)
     choose_radio(page, "setting", "home")
     press_continue(page)
@@ -251,6 +267,10 @@ def test_finance_journey_with_the_keyboard_and_save_and_return(page, councils):
     assert "a week" in page.locator("h1").inner_text() or "pay" in page.locator("h1").inner_text()
     assert page.locator("#estimate-steps li").count() >= 3
     assert "This is an estimate, not a decision" in page.content()
+    assert "Estimate for 2025 to 2026" in page.locator(".govuk-caption-l").inner_text()
+    assert "Figure used: " in page.locator("#estimate-steps").inner_text()
+    assert page.get_by_role("button", name="Print your estimate").is_visible()
+    at_both_widths(page)
 
 
 def test_error_summary_is_accessible_and_keeps_values(page, councils):

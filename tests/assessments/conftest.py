@@ -67,3 +67,19 @@ def coventry_practitioner(coventry):
 @pytest.fixture
 def stoke_admin(stoke):
     return make_staff("stoke-admin", stoke, "council_admin")
+
+
+def listed_service(name: str, council: LocalAuthority, *codes: str, status: str = "active"):
+    """A directory service of `council` in the need categories `codes`."""
+    from caremarket.directory.models import Organization, Service, TaxonomyTerm
+
+    organization = Organization.objects.create(name=f"{name} Trust", local_authority=council)
+    service = Service.objects.create(
+        organization=organization,
+        local_authority=council,
+        kind=Service.Kind.COMMUNITY_GROUP,
+        name=name,
+        status=status,
+    )
+    service.categories.set(TaxonomyTerm.objects.filter(code__in=codes))
+    return service

@@ -198,21 +198,11 @@ def test_referral_needs_consent_and_a_way_to_contact(client, postcodes):
 def test_the_result_lists_the_councils_directory_services_for_the_needs(
     client, postcodes, stoke, coventry
 ):
-    from caremarket.directory.models import Organization, Service, TaxonomyTerm
-
-    memory = TaxonomyTerm.objects.get(code="memory-problems")
+    from caremarket.directory.models import Service
+    from tests.assessments.conftest import listed_service
 
     def listed(name, council, status=Service.Status.ACTIVE):
-        organization = Organization.objects.create(name=f"{name} Trust", local_authority=council)
-        service = Service.objects.create(
-            organization=organization,
-            local_authority=council,
-            kind=Service.Kind.COMMUNITY_GROUP,
-            name=name,
-            status=status,
-        )
-        service.categories.add(memory)
-        return service
+        return listed_service(name, council, "memory-problems", status=status)
 
     cafe = listed("Hanley Memory Cafe", stoke)
     listed("Coventry Memory Cafe", coventry)  # another council's

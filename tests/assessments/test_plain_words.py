@@ -14,6 +14,7 @@ from django.urls import reverse
 from caremarket.assessments.finance import year_offer
 from caremarket.assessments.models import Assessment, ChargingFigureOverride, Referral
 from caremarket.rules.figures_store import figure, figure_names, financial_year_of
+from tests.assessments.conftest import listed_service
 from tests.assessments.test_finance_journey import HOME_ANSWERS, answer_all, q
 from tests.assessments.test_referrals import ASK
 
@@ -307,30 +308,17 @@ def test_changing_an_answer_does_not_change_the_count_of_a_part(client, postcode
 # --- Services suggested for the needs a person gave ----------------------------------------
 
 
-def listed(name, council, *codes):
-    from caremarket.directory.models import Organization, Service, TaxonomyTerm
-
-    organization = Organization.objects.create(name=f"{name} Trust", local_authority=council)
-    service = Service.objects.create(
-        organization=organization,
-        local_authority=council,
-        kind=Service.Kind.COMMUNITY_GROUP,
-        name=name,
-        status=Service.Status.ACTIVE,
-    )
-    service.categories.set(TaxonomyTerm.objects.filter(code__in=codes))
-    return service
-
-
 def test_a_carer_is_offered_services_for_the_needs_they_gave_best_first(
     client, postcodes, coventry
 ):
     from tests.assessments.test_needs_journey import carer_answers, finish, walk
 
-    listed("Drug and alcohol service", coventry, "mental-health")
-    listed("Aardvark carers' centre", coventry, "carers-support")
-    listed("Zebra parents and carers group", coventry, "carers-support", "support-for-parents")
-    listed("Lunch club", coventry, "meals-and-food")
+    listed_service("Drug and alcohol service", coventry, "mental-health")
+    listed_service("Aardvark carers' centre", coventry, "carers-support")
+    listed_service(
+        "Zebra parents and carers group", coventry, "carers-support", "support-for-parents"
+    )
+    listed_service("Lunch club", coventry, "meals-and-food")
     answers = [
         (s, {"health_deteriorating": "yes"}) if s == "health" else (s, d)
         for s, d in carer_answers()
@@ -350,8 +338,10 @@ def test_suggestions_are_a_short_list_of_the_best_matches(client, postcodes, sto
     from tests.assessments.test_needs_journey import adult_answers, finish, walk
 
     for n in range(SUGGESTED_SERVICES + 5):
-        listed(f"Meals service {n:02d}", stoke, "meals-and-food")
-    best = listed("Zz meals, memory and help at home", stoke, "meals-and-food", "help-at-home")
+        listed_service(f"Meals service {n:02d}", stoke, "meals-and-food")
+    best = listed_service(
+        "Zz meals, memory and help at home", stoke, "meals-and-food", "help-at-home"
+    )
     walk(client, "needs", adult_answers(needs_help=1))
     services = finish(client, "needs").context["services"]
     assert len(services) == SUGGESTED_SERVICES

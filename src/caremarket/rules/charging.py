@@ -36,6 +36,7 @@ from caremarket.rules.figures_store import (
     figures_source,
     financial_year_start,
     load_figures,
+    year_label_in_words,
 )
 
 __all__ = [
@@ -739,8 +740,8 @@ def _income(inp: _Input, book: _Book, say: Say) -> _IncomeResult:
             rate = book.get(published)
             if not book.missing and amount != rate and amount > 0:
                 say(
-                    f"(The published {label} for {inp.year} is {_gbp(rate)} a week; we used "
-                    f"the {_gbp(amount)} you entered.)",
+                    f"(The published {label} for {year_label_in_words(inp.year)} is "
+                    f"{_gbp(rate)} a week; we used the {_gbp(amount)} you entered.)",
                     None,
                     (published,),
                 )
@@ -879,7 +880,7 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
     policy = inp.policy
     at_home = inp.setting == "home"
     say_head(
-        f"This is an estimate for {inp.year}, using the figures in force on "
+        f"This is an estimate for {year_label_in_words(inp.year)}, using the figures in force on "
         f"{_long_date(inp.day)}. Only the council's financial assessment decides what you pay."
     )
     if inp.couple:
@@ -1069,9 +1070,9 @@ def _calculate(inp: _Input, book: _Book, problems: list[str]) -> dict[str, Any]:
             for name, amount in book.derived.items()
         )
         say_end(
-            f"Some of the {inp.year} figures used are worked out from the usual yearly rise and "
-            f"not yet checked against the government's circular ({listed}), so the estimate "
-            "may change slightly."
+            f"Some of the {year_label_in_words(inp.year)} figures used are worked out from the "
+            "usual yearly rise and not yet checked against the government's circular "
+            f"({listed}), so the estimate may change slightly."
         )
     return {
         "financial_year": inp.year,

@@ -237,7 +237,9 @@ def council_key(name: str) -> str:
     key = re.sub(r"^(city of|county of) ", "", key)
     key = re.sub(r" (city of|county of)$", "", key)  # ONS's "Bristol, City of"
     key = re.sub(r" (city|county|borough|metropolitan borough|district)? ?council$", "", key)
-    return key.replace(" ", "")
+    # CQC's 2016 directory abbreviates compass points: "Bath & N E Somerset".
+    points = {"n": "north", "e": "east", "s": "south", "w": "west"}
+    return "".join(points.get(word, word) for word in key.split())
 
 
 class Cells:

@@ -79,6 +79,20 @@ def test_no_nhs_number_local_id_postcode_or_birth_date_is_stored_in_clear(
     assert [s for s in secrets if s in dump] == []
 
 
+def test_bad_rows_kept_in_the_run_report_do_not_repeat_personal_values(
+    stoke: object, tmp_path: Path
+) -> None:
+    rows = [
+        *sample_rows(),
+        cld_row(NHS_Number="9434765918", Date_of_Birth="14/13/1950", Date_of_Death="1.2.2024"),
+    ]
+    report = run("cld", write_cld(tmp_path, rows), council=STOKE, skip_bad_rows=True)
+    assert report.written and report.error_count == 3
+    stored = str(ImportRun.objects.get().report)
+    assert "line 8, column Date_of_Birth: is not a date" in stored
+    assert "9434765918" not in stored and "14/13/1950" not in stored and "1.2.2024" not in stored
+
+
 def test_it_changes_nothing_when_the_same_file_comes_again(stoke: object, tmp_path: Path) -> None:
     path = write_cld(tmp_path, sample_rows())
     run("cld", path, council=STOKE)

@@ -18,6 +18,7 @@ COUNCIL_FORMATS = (
     "capacity-tracker",
     "ons-snpp",
     "oruk",
+    "cld",
 )
 #: Large enough for a council's HSCA extract or a national CQC directory, small enough that
 #: an upload cannot fill the disk; the command line has no limit.

@@ -134,7 +134,8 @@ class CldImporter(Importer):
             try:
                 dates[column] = parse_date(text)
             except ValueError:
-                bad(column, f"{text!r} is not a date (use 2024-04-01)")
+                # the value is not repeated: a report of bad rows is kept with the run
+                bad(column, "is not a date (use 2024-04-01)")
                 dates[column] = None
         start, end = (
             dates["Reporting_Period_Start_Date"],

@@ -41,6 +41,18 @@ def format_tick(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def label_positions(count: int, step: int) -> list[int]:
+    """Which of `count` axis labels to print: every `step`th and the last, never two closer
+    than `step` (else the last two run together: "20462047")."""
+    if count <= 0:
+        return []
+    shown = list(range(0, count, step))
+    last = count - 1
+    if shown[-1] != last:
+        shown = [i for i in shown if last - i >= step] + [last]
+    return shown
+
+
 def _opening(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
     """The chart's <svg> tag with its title and description for screen readers."""
     ident = escape(chart_id)
@@ -84,13 +96,14 @@ def line_chart(
             f'<text {TEXT} x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
             f"{format_tick(value)}</text>"
         )
-    step = max(1, math.ceil(len(labels) / 10))
-    for i, label in enumerate(labels):
-        if i % step == 0 or i == len(labels) - 1:
-            parts.append(
-                f'<text {TEXT} x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
-                f"{escape(label)}</text>"
-            )
+    # About 7 px a character at 13 px Arial, and a gap: as many labels as fit, evenly.
+    widest = max((len(label) for label in labels), default=1) * 7 + 12
+    fit = max(1, int(plot_w // widest))
+    for i in label_positions(len(labels), max(1, math.ceil(len(labels) / fit))):
+        parts.append(
+            f'<text {TEXT} x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
+            f"{escape(labels[i])}</text>"
+        )
     parts.append(
         f'<line stroke="#0b0c0c" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
         f'y2="{top + plot_h}"/><line stroke="#0b0c0c" x1="{left}" x2="{left}" y1="{top}" '

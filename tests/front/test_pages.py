@@ -31,7 +31,8 @@ class CouncilPageTests(TestCase):
         # 65+ in 2024 = 1000 + 600 + 200; 75+ = 800; 85+ = 200
         self.assertContains(response, "1,800")
         self.assertContains(response, "2,400")  # 65+ in 2034
-        self.assertContains(response, "Source: ONS 2022-based SNPP (test.csv)")
+        self.assertContains(response, "Source: ONS 2022-based SNPP")
+        self.assertNotContains(response, "test.csv")
         self.assertContains(response, '<caption class="govuk-table__caption')
 
     def test_an_unknown_council_gets_the_styled_404(self):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from caremarket.access import public
 from caremarket.charts import Series, line_chart
+from caremarket.needs import tables as figure_tables
+from caremarket.needs.models import CouncilFigure
 from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.rules import measures as catalogue
 from caremarket.statements.data import build_block
-from caremarket.statements.render import prepare_table
+from caremarket.statements.models import Edition
+from caremarket.statements.render import prepare_table, table_csv
 
 COHORTS = (65, 75, 85)
 
@@ -44,8 +50,19 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
             [str(y) for y in years],
             [Series(f"{age} and over", [totals[age].get(y) for y in years]) for age in COHORTS],
         )
-    sources = sorted(set(projections.values_list("source", flat=True)))
+    sources = sorted(
+        {figure_tables.source_words(s) for s in projections.values_list("source", flat=True)}
+    )
     provision = build_block("provision", authority, None)
+    themes = figure_tables.by_theme(authority)
+    shared = _measures_held_elsewhere(authority)
+    published = (
+        Edition.objects.filter(
+            statement__local_authority=authority, status=Edition.Status.PUBLISHED
+        )
+        .order_by("-published_at")
+        .first()
+    )
     return render(
         request,
         "front/council.html",
@@ -56,7 +73,88 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
             "chart": chart,
             "sources": sources,
             "provision": [prepare_table(t) for t in provision["tables"]] if provision else [],
+            "themes": [
+                {
+                    "key": section.key,
+                    "title": section.title,
+                    "tables": [
+                        {**prepare_table(t.as_json()), "links": True} for t in section.tables
+                    ],
+                    "compare": [
+                        (name, catalogue.measure_label(name))
+                        for name in section.measures
+                        if name in shared
+                    ],
+                }
+                for section in themes
+            ],
+            "published": published,
+            "table_links": True,
         },
+    )
+
+
+def _measures_held_elsewhere(council: LocalAuthority) -> set[str]:
+    """The council's measures that at least one other council holds too."""
+    mine = set(CouncilFigure.objects.for_council(council).values_list("measure", flat=True))
+    others = (
+        CouncilFigure.objects.exclude(local_authority=council)
+        .filter(measure__in=mine)
+        .values_list("measure", flat=True)
+    )
+    return set(others)
+
+
+def _council_table(council: str, table: str) -> tuple[LocalAuthority, dict]:
+    authority = get_object_or_404(LocalAuthority, slug=council)
+    for section in figure_tables.by_theme(authority):
+        for found in section.tables:
+            if found.id == table:
+                return authority, found.as_json()
+    raise Http404("no such table")
+
+
+@public
+def council_table_csv(request: HttpRequest, council: str, table: str) -> HttpResponse:
+    """One of the council page's tables as CSV: values as published, sources last."""
+    authority, found = _council_table(council, table)
+    response = HttpResponse(table_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{authority.slug}-{table}.csv"'
+    return response
+
+
+@public
+def council_table_json(request: HttpRequest, council: str, table: str) -> HttpResponse:
+    """One of the council page's tables as JSON: caption, columns, raw values and sources."""
+    authority, found = _council_table(council, table)
+    body = {"council": authority.name, **{k: v for k, v in found.items() if k != "chart"}}
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+
+
+@public
+def measure_compare(request: HttpRequest, measure: str) -> HttpResponse:
+    """One measure as every council on the service publishes it, side by side."""
+    held = (
+        CouncilFigure.objects.filter(measure=measure)
+        .values_list("local_authority", flat=True)
+        .distinct()
+    )
+    councils = list(LocalAuthority.objects.filter(pk__in=held).order_by("name"))
+    if not councils:
+        raise Http404("no council holds this measure")
+    info = catalogue.measure(measure)
+    columns = []
+    for authority in councils:
+        found = figure_tables.measure_tables(figure_tables.council_figures(authority, [measure]))
+        columns.append(
+            {"council": authority, "tables": [prepare_table(t.as_json()) for t in found]}
+        )
+    return render(
+        request,
+        "front/measure_compare.html",
+        {"measure": info, "columns": columns},
     )
 
 

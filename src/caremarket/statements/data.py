@@ -259,53 +259,16 @@ SECTION_MEASURES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-UNIT_KINDS = {"gbp": "gbp", "pct": "pct", "gbp_per_week": "gbp_pence", "gbp_per_visit": "gbp_pence"}
-
-
-def _words(name: str) -> str:
-    text = name.replace("|", ", ").replace("_", " ").replace(" pct", " (%)").replace(" gbp", " (£)")
-    return text[:1].upper() + text[1:]
-
-
-def _period_key(period: str) -> tuple[str, int, str]:
-    return (period[:4], len(period), period)
-
 
 def figure_tables(council: LocalAuthority, measures: tuple[str, ...]) -> list[Table]:
-    """One table per measure and breakdown: categories down, periods across, as published."""
-    from caremarket.needs.models import CouncilFigure
+    """One table per measure, breakdown and unit, in the section's order, with the catalogue's
+    labels, order and precision and sources in words (caremarket.needs.tables)."""
+    from caremarket.needs.tables import council_figures, measure_tables
 
-    figures = list(
-        CouncilFigure.objects.for_council(council).measure(*measures).select_related("import_run")
-    )
-    tables = []
+    figures = council_figures(council, measures)
+    tables: list[Table] = []
     for measure in measures:
-        mine = [f for f in figures if f.measure == measure]
-        for dimension in dict.fromkeys(f.dimension for f in mine):
-            group = [f for f in mine if f.dimension == dimension]
-            periods = sorted({f.period for f in group}, key=_period_key)
-            categories = list(dict.fromkeys(f.category for f in group if not f.is_total))
-            categories += list(dict.fromkeys(f.category for f in group if f.is_total))
-            cells = {(f.category, f.period): f.value for f in group}
-            unit = group[0].unit
-            kind = UNIT_KINDS.get(unit, "int")
-            if kind == "int" and any(not f.value.is_integer() for f in group):
-                kind = "decimal1"
-            first = "Total" if dimension == "all" else _words(dimension)
-            tables.append(
-                Table(
-                    id=f"{measure}-{dimension}".replace("|", "-").replace("_", "-"),
-                    caption=f"{_words(measure)}"
-                    + ("" if dimension == "all" else f" by {_words(dimension).lower()}"),
-                    columns=[Column(first, "text")] + [Column(p, kind) for p in periods],
-                    rows=[
-                        [_words(c) if c != "Total" else "Total"]
-                        + [cells.get((c, p)) for p in periods]
-                        for c in categories
-                    ],
-                    sources=sorted({f"{f.source} [{f.import_run.file_name}]" for f in group}),
-                )
-            )
+        tables += measure_tables(f for f in figures if f.measure == measure)
     return tables
 
 

@@ -9,12 +9,20 @@ FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def format_cell(value: Any, kind: str) -> str:
-    """`kind` is int, decimal1, gbp, gbp_pence, pct, or text."""
+    """`kind` is int, decimal1, gbp, gbp_pence, pct, text, or a kind with its decimal places
+    from the catalogue of measures: "number:2", "pct:0", "gbp:2"."""
     if value is None or value == "":
         return "–"
     if kind == "text" or isinstance(value, str):
         return str(value)
     number = float(value)
+    if ":" in kind:
+        base, _, places = kind.partition(":")
+        digits = int(places) if places.isdigit() else 0
+        sign = "-" if number < 0 else ""
+        if base == "gbp":
+            return f"{sign}£{abs(number):,.{digits}f}"
+        return f"{number:,.{digits}f}" + ("%" if base == "pct" else "")
     if kind == "gbp":
         sign = "-" if number < 0 else ""
         return f"{sign}£{abs(number):,.0f}"

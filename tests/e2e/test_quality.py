@@ -1,6 +1,8 @@
-"""A high-risk concern is logged, shows overdue a day later (frozen clock), is escalated to a
-placement stop that staff see on the directory listing, and the stop is lifted. axe checks each
-kind of page on the way. Runs once, on SQLite: the PostgreSQL run covers the same views."""
+"""Two quality flows in a browser, with axe on each kind of page. A high-risk concern is
+logged, shows overdue a day later (frozen clock), is escalated to a placement stop that staff
+see on the directory listing, and the stop is lifted. An audit is drafted, commented on by the
+provider, published as "Requires improvement", and the provider sends its action plan.
+Run once, on SQLite: the PostgreSQL run covers the same views."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from caremarket.quality import views
-from caremarket.quality.models import Concern, PlacementStop
+from caremarket.quality.models import Audit, Concern, PlacementStop
 from tests.e2e.conftest import assert_accessible
 from tests.quality.helpers import World, make_world
 
@@ -84,3 +86,50 @@ def test_concern_overdue_stop_seen_in_the_directory_and_lifted(
     assert "Lifted on 6 November 2026 by stoke-quality" in page.locator("#status").inner_text()
     page.goto(listing)
     assert page.locator("#placement-stop").count() == 0
+
+
+def test_audit_drafted_commented_published_and_action_plan_sent(page, world: World) -> None:
+    sign_in(page, "stoke-quality")
+    page.goto(
+        reverse("quality:start_audit", kwargs={"council": "stoke-on-trent", "pk": world.home.pk})
+    )
+    page.fill("#id_visit_date", "3/11/2026")
+    page.get_by_role("button", name="Start the audit").click()
+    audit = Audit.objects.get()
+    standards = list(audit.scores.values_list("standard_id", flat=True))
+    for n, standard in enumerate(standards):
+        page.check(f"input[name='rating-{standard}'][value='{'Poor' if n == 0 else 'Good'}']")
+    page.fill(f"#evidence-{standards[0]}", "Two care plans not reviewed since spring.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Share the draft with the provider").click()
+    assert "comments due by" in page.locator("#status").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "grange-provider")
+    page.get_by_role("link", name="Quality records about your services").click()
+    page.get_by_role("link", name="Meir Grange, visit on 3 November 2026").click()
+    assert_accessible(page)
+    page.fill("#id_comments", "Both care plans were reviewed in September; copies attached.")
+    page.get_by_role("button", name="Send comments").click()
+    assert "your comments are sent" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "stoke-quality")
+    page.goto(reverse("quality:audit", kwargs={"council": "stoke-on-trent", "pk": audit.pk}))
+    assert "reviewed in September" in page.locator("#provider-comments").inner_text()
+    page.get_by_role("button", name="Publish").click()
+    # 15 Good and one Poor: 2.90 is Good by score, but a Poor standard holds it down.
+    assert page.locator("#rating").inner_text().startswith("Requires improvement")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "grange-provider")
+    page.goto(reverse("quality:provider_audit", kwargs={"pk": audit.pk}))
+    issue = audit.scores.get(standard_id=standards[0])
+    page.get_by_role("button", name="Send the action plan").click()  # nothing filled in
+    assert "Enter an action for" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.fill(f"#action-{issue.pk}", "Review every care plan monthly; the deputy checks.")
+    page.fill(f"#owner-{issue.pk}", "Registered manager")
+    page.fill(f"#by-{issue.pk}", "1/12/2026")
+    page.get_by_role("button", name="Send the action plan").click()
+    assert "Sent on" in page.locator("#plan-status").inner_text()

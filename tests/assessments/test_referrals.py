@@ -279,3 +279,15 @@ def test_a_referral_is_assigned_to_a_named_worker_of_the_council(
         {"action": "assign", "assigned_to": coventry_practitioner.pk},
     )
     assert response.status_code == 404
+
+
+def test_a_council_with_nobody_to_assign_says_so(client, coventry):
+    from caremarket.accounts.models import User
+
+    site_admin = User.objects.create_superuser("site-admin", password="a-long-password-1")
+    referral = make_referral(coventry)
+    client.force_login(site_admin)
+    html = client.get(referral_url(referral)).content.decode()
+    assert 'id="no-workers"' in html and 'name="assigned_to"' not in html
+    response = client.post(referral_url(referral), {"action": "assign", "assigned_to": "1"})
+    assert response.context["form"].errors["assigned_to"] == ["Choose someone from the list"]

@@ -223,3 +223,25 @@ def test_any_file_is_stored_whole_or_not_at_all_and_never_in_clear(
             digits = "".join(row["NHS_Number"].split())
             if len(digits) == 10:
                 assert digits not in values
+
+
+def test_purge_deletes_only_data_past_the_councils_retention(stoke: object, tmp_path: Path) -> None:
+    from caremarket.accounts.models import AuditEvent
+    from caremarket.outcomes.housekeeping import purge
+    from caremarket.outcomes.models import OutcomesSettings
+
+    rows = sample_rows()
+    rows.append(cld_row(NHS_Number=nhs_number(333444555), Reporting_Period_Start_Date="2025-04-01",
+                        Event_Type="Request", Event_Start_Date="2025-04-02",
+                        Event_End_Date="2025-04-03"))  # fmt: skip
+    run("cld", write_cld(tmp_path, rows), council=STOKE)
+    # default 48 months: on 1 July 2029 the period ending 30 June 2025 is kept, a day later not
+    assert purge(today=date(2029, 6, 30)) == (0, 0)
+    assert purge(today=date(2029, 7, 1), dry_run=True) == (2, 7)
+    assert CldEvent.objects.count() == 7
+    OutcomesSettings.objects.create(local_authority=stoke, cld_retention_months=27)
+    assert purge(today=date(2027, 10, 1)) == (2, 7)
+    assert CldEvent.objects.count() == 0 and CldSubmission.objects.count() == 0
+    assert ImportRun.objects.count() == 1  # provenance stays
+    event = AuditEvent.objects.get(action="purged client level data")
+    assert event.detail == "2 submission(s), 7 event(s) past retention"

@@ -7,7 +7,33 @@ birth only as year and month, and postcodes not at all.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+#: Shortest retention that still lets a year be measured: 12 months before it (2B and 2C look
+#: back a year), the year, and 3 months after it (2A's sequels).
+MIN_RETENTION_MONTHS = 27
+
+
+class OutcomesSettings(models.Model):
+    """One council's choices for its Client Level Data; a council without a row uses defaults."""
+
+    local_authority = models.OneToOneField(
+        "places.LocalAuthority", on_delete=models.CASCADE, related_name="outcomes_settings"
+    )
+    #: `caremarket outcomes purge` deletes submissions whose period ended longer ago than this.
+    cld_retention_months = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MinValueValidator(MIN_RETENTION_MONTHS), MaxValueValidator(1200)],
+        help_text="Client Level Data is deleted this many months after its reporting period "
+        f"ends (at least {MIN_RETENTION_MONTHS}, so a year can still be measured).",
+    )
+
+    class Meta:
+        verbose_name_plural = "outcomes settings"
+
+    def __str__(self) -> str:
+        return f"Outcomes settings for {self.local_authority}"
 
 
 class CldSubmission(models.Model):

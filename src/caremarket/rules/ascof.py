@@ -108,6 +108,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from caremarket.rules.quality import add_months
+
 __all__ = [
     "CLD_START",
     "FIELD_VALUES",
@@ -331,12 +333,6 @@ def _month_end(d: date) -> date:
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
-def _add_months(d: date, months: int) -> date:
-    total = d.year * 12 + d.month - 1 + months
-    year, month = divmod(total, 12)
-    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
-
-
 # ---------------------------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------------------------
@@ -472,11 +468,11 @@ def quarters(start: date, end: date) -> list[tuple[date, date]]:
     """The reference periods: quarters from ``start`` while they end by ``end`` (MT:40-102)."""
     out = []
     q_start = start
-    q_end = _add_months(q_start, 3) - timedelta(days=1)
+    q_end = add_months(q_start, 3) - timedelta(days=1)
     while q_end <= end:
         out.append((q_start, q_end))
-        q_start = _add_months(q_start, 3)
-        q_end = _add_months(q_start, 3) - timedelta(days=1)
+        q_start = add_months(q_start, 3)
+        q_end = add_months(q_start, 3) - timedelta(days=1)
     return out
 
 

@@ -96,7 +96,15 @@ class _Councils:
         return self.counties[code]
 
 
-class WardsImporter(Importer):
+class _AreasImporter(Importer):
+    """Both formats end by placing the areas they touched (their postcodes' centroids)."""
+
+    def finish(self, run: ImportRun) -> list[str]:
+        refresh_centroids()
+        return []
+
+
+class WardsImporter(_AreasImporter):
     format = "wards"
     publisher = "Ordnance Survey / Office for National Statistics"
     dataset = "Electoral wards (code, name and council)"
@@ -186,12 +194,8 @@ class WardsImporter(Importer):
                 changed += 1
         return changed
 
-    def finish(self, run: ImportRun) -> list[str]:
-        refresh_centroids()
-        return []
 
-
-class LocalitiesImporter(Importer):
+class LocalitiesImporter(_AreasImporter):
     format = "localities"
     publisher = "The council"
     dataset = "Localities made of wards"
@@ -275,7 +279,3 @@ class LocalitiesImporter(Importer):
             elif created:
                 changed += 1
         return changed
-
-    def finish(self, run: ImportRun) -> list[str]:
-        refresh_centroids()
-        return []

@@ -195,6 +195,12 @@ def test_a_council_admin_sets_retention_periods(client, stoke, stoke_admin):
     client.post(url, {"assessment_retention_days": "14", "referral_retention_days": "90"})
     saved = FrontDoorSettings.objects.get(local_authority=stoke)
     assert (saved.assessment_retention_days, saved.referral_retention_days) == (14, 90)
+    days = {"assessment_retention_days": "14", "referral_retention_days": "90"}
+    for wrong in ("abc", "999", "0" * 41):
+        response = client.post(url, {**days, "out_of_hours_phone": wrong})
+        assert response.context["form"].errors["out_of_hours_phone"], wrong
+    client.post(url, {**days, "out_of_hours_phone": " 01782 234234 "})
+    assert FrontDoorSettings.objects.get(local_authority=stoke).out_of_hours_phone == "01782 234234"
 
 
 def test_a_practitioner_cannot_change_settings_or_figures(client, stoke, stoke_practitioner):

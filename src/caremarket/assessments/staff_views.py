@@ -425,6 +425,14 @@ class SettingsForm(forms.ModelForm):
             if name in self.fields and name not in POLICY_FLAGS:
                 self.fields[name].widget.attrs["class"] += " govuk-input--error"
 
+    def clean_out_of_hours_phone(self) -> str:
+        from caremarket.rules.phone import PHONE_EXAMPLE, is_phone_number
+
+        value = str(self.cleaned_data.get("out_of_hours_phone") or "").strip()
+        if value and not is_phone_number(value):
+            raise forms.ValidationError(f"Enter a phone number, like {PHONE_EXAMPLE}")
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name in POLICY_AMOUNTS:

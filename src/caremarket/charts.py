@@ -37,8 +37,61 @@ def nice_ceiling(value: float) -> float:
     return 10 * power
 
 
+def axis_range(values: Sequence[float]) -> tuple[float, float, float]:
+    """(low, high, step) of a value axis with four round steps that holds every value and zero:
+    a surplus (a negative gap) sits below the zero line, inside the plot."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    if low >= 0:
+        top = nice_ceiling(high)
+        return 0.0, top, top / 4
+    if high <= 0:
+        bottom = nice_ceiling(-low)
+        return -bottom, 0.0, bottom / 4
+    step = nice_ceiling((high - low) / 4)
+    while math.ceil(high / step) + math.ceil(-low / step) > 4:
+        step = nice_ceiling(step * 1.01)
+    below = math.ceil(-low / step)
+    return -below * step, (4 - below) * step, step
+
+
 def format_tick(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
+
+
+def text_width(text: str) -> float:
+    """Roughly how wide `text` is in 13px Arial: enough to keep labels from running together."""
+    return sum(
+        4.0 if c in " .,:;il1|'" else 9.5 if c.isupper() or c in "mwMW" else 7.2 for c in text
+    )
+
+
+def _legend(series: Sequence[Series], left: float, width: float, top: float) -> list[str]:
+    """Legend entries laid out in rows by their measured width, never overlapping."""
+    parts, x, y = [], left, top
+    for index, s in enumerate(series):
+        needed = 30 + text_width(s.name) + 18
+        if x > left and x + needed > left + width:
+            x, y = left, y + 18
+        dash = DASHES[index % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(
+            f'<line stroke="{colour}" x1="{x:.1f}" x2="{x + 24:.1f}" y1="{y - 4}" '
+            f'y2="{y - 4}" stroke-width="3"{dash_attr}/>'
+            f'<text {TEXT} x="{x + 30:.1f}" y="{y}">{escape(s.name)}</text>'
+        )
+        x += needed
+    return parts
+
+
+def legend_rows(series: Sequence[Series], width: float) -> int:
+    rows, x = 1, 0.0
+    for s in series:
+        needed = 30 + text_width(s.name) + 18
+        if x > 0 and x + needed > width:
+            rows, x = rows + 1, 0.0
+        x += needed
+    return rows
 
 
 def label_positions(count: int, step: int) -> list[int]:
@@ -74,30 +127,34 @@ def line_chart(
     width: int = 640,
     height: int = 320,
 ) -> SafeString:
-    """A line chart of `series` against the category `labels`."""
-    left, right, top, bottom = 70, 20, 20, 70
-    plot_w, plot_h = width - left - right, height - top - bottom
+    """A line chart of `series` against the category `labels`. Negative values (a surplus) are
+    drawn below a zero line inside the plot; the legend sits under the axis labels in rows
+    measured to fit, so it grows the chart rather than overlapping."""
+    left, right, top = 70, 20, 20
+    plot_w = width - left - right
+    legend_height = 18 * legend_rows(series, plot_w)
+    plot_h = height - top - 50 - legend_height + 18
     finite = [v for s in series for v in s.values if v is not None]
-    y_max = nice_ceiling(max(finite, default=0))
+    low, high, _ = axis_range(finite)
     n = max(len(labels), 2)
 
     def x(i: int) -> float:
         return left + plot_w * i / (n - 1)
 
     def y(v: float) -> float:
-        return top + plot_h * (1 - v / y_max)
+        return top + plot_h * (high - v) / (high - low)
 
     parts = _opening(chart_id, title, description, width, height)
     for k in range(5):
-        value = y_max * k / 4
+        value = low + (high - low) * k / 4
         parts.append(
             f'<line stroke="#b1b4b6" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
             f'y2="{y(value):.1f}"/>'
             f'<text {TEXT} x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
             f"{format_tick(value)}</text>"
         )
-    # About 7 px a character at 13 px Arial, and a gap: as many labels as fit, evenly.
-    widest = max((len(label) for label in labels), default=1) * 7 + 12
+    # As many labels as fit at their measured width and a gap, evenly.
+    widest = max((text_width(label) for label in labels), default=7) + 12
     fit = max(1, int(plot_w // widest))
     for i in label_positions(len(labels), max(1, math.ceil(len(labels) / fit))):
         parts.append(
@@ -105,8 +162,8 @@ def line_chart(
             f"{escape(labels[i])}</text>"
         )
     parts.append(
-        f'<line stroke="#0b0c0c" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" '
-        f'y2="{top + plot_h}"/><line stroke="#0b0c0c" x1="{left}" x2="{left}" y1="{top}" '
+        f'<line stroke="#0b0c0c" x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" '
+        f'y2="{y(0):.1f}"/><line stroke="#0b0c0c" x1="{left}" x2="{left}" y1="{top}" '
         f'y2="{top + plot_h}"/>'
     )
     for index, s in enumerate(series):
@@ -118,13 +175,7 @@ def line_chart(
             f'<polyline fill="none" stroke="{colour}" stroke-width="3" '
             f'points="{points}"{dash_attr}/>'
         )
-        legend_x = left + (index % 4) * (plot_w / 4)
-        legend_y = height - 24 + (index // 4) * 16
-        parts.append(
-            f'<line stroke="{colour}" x1="{legend_x:.1f}" x2="{legend_x + 24:.1f}" '
-            f'y1="{legend_y - 4}" y2="{legend_y - 4}" stroke-width="3"{dash_attr}/>'
-            f'<text {TEXT} x="{legend_x + 30:.1f}" y="{legend_y}">{escape(s.name)}</text>'
-        )
+    parts += _legend(series, left, plot_w, top + plot_h + 44)
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -153,22 +204,32 @@ def bar_chart(
     for index, s in enumerate(series):
         left = label_w + index * (panel_w + gap)
         finite = [v for v in s.values if v is not None]
-        scale = (panel_w - 44) / nice_ceiling(max(finite, default=0))
+        low, high, _ = axis_range(finite)
+        # Room for the value written beside each bar, on whichever side it grows.
+        room_left = 44 if low < 0 else 0
+        scale = (panel_w - 44 - room_left) / (high - low)
+        zero = left + room_left + (-low) * scale
         colour = COLOURS[index % len(COLOURS)]
         parts.append(
             f'<text {TEXT} x="{left:.1f}" y="{top - 14}" font-weight="bold">{escape(s.name)}</text>'
-            f'<line stroke="#0b0c0c" x1="{left:.1f}" x2="{left:.1f}" y1="{top - 4}" '
+            f'<line stroke="#0b0c0c" x1="{zero:.1f}" x2="{zero:.1f}" y1="{top - 4}" '
             f'y2="{top + row_h * len(labels)}"/>'
         )
         for i, value in enumerate(s.values):
             y = top + row_h * i + 3
             if value is None:
-                parts.append(f'<text {TEXT} x="{left + 4:.1f}" y="{y + 11}">–</text>')
+                parts.append(f'<text {TEXT} x="{zero + 4:.1f}" y="{y + 11}">–</text>')
                 continue
-            length = max(value * scale, 0)
+            length = abs(value) * scale
+            start = zero if value >= 0 else zero - length
+            written = (
+                f'x="{zero + length + 4:.1f}"'
+                if value >= 0
+                else f'x="{start - 4:.1f}" text-anchor="end"'
+            )
             parts.append(
-                f'<rect x="{left:.1f}" y="{y}" width="{length:.1f}" height="{row_h - 6}" '
-                f'fill="{colour}"/><text {TEXT} x="{left + length + 4:.1f}" y="{y + 11}">'
+                f'<rect x="{start:.1f}" y="{y}" width="{length:.1f}" height="{row_h - 6}" '
+                f'fill="{colour}"/><text {TEXT} {written} y="{y + 11}">'
                 f"{format_tick(value)}</text>"
             )
     parts.append("</svg>")

@@ -18,6 +18,7 @@ from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location
 from caremarket.needs.models import TOTAL, CouncilFigure
 from caremarket.places.models import LocalAuthority
+from caremarket.rules.consistency import period_words
 
 #: engine service → (measure, categories that count as that service for older people)
 DECLARED_SUPPLY = {
@@ -78,6 +79,9 @@ def register_supply(council: LocalAuthority) -> dict[str, Any]:
         chosen = [f for f in figures if period_order(f.period) == latest]
         found[service] = {
             "supply": sum(f.value for f in chosen),
-            "source": "; ".join(f"{measure} {f.category} {f.period} ({f.where()})" for f in chosen),
+            # The council's document in words, then the file and line for the appendix.
+            "source": "; ".join(
+                f"{f.source}, {period_words(f.period)} [{f.where()}]" for f in chosen
+            ),
         }
     return found

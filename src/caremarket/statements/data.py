@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.rules.consistency import period_words, words
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Table:
     sources: list[str]
     chart: dict[str, Any] | None = None  # {"kind": "line", "x": 0, "series": [1, 2]}
     notes: list[str] = field(default_factory=list)
+    appendix: bool = False  # printed in the document's appendix, not its section
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +48,7 @@ class Table:
             "sources": self.sources,
             "chart": self.chart,
             "notes": self.notes,
+            "appendix": self.appendix,
         }
 
 
@@ -167,6 +173,15 @@ def sufficiency_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
             ],
             rows=rows,
             sources=sorted(set(sources)),
+            chart={
+                "kind": "pivot",
+                "group": 0,
+                "x": 1,
+                "value": 4,
+                "description": "The gap (demand minus supply) by service and year: above zero "
+                "is a shortfall, below zero a surplus. The table that follows holds the same "
+                "figures.",
+            },
             notes=[
                 "A positive gap is a shortfall: more is needed than the council's records show."
             ],
@@ -284,8 +299,30 @@ for _key in SECTION_MEASURES:
         PROVIDERS[_key] = _figures_provider(_key)
 
 
+def _date_words(value: Any) -> str | None:
+    """A date as councils print it, "31 March 2026"."""
+    return period_words(value.isoformat()) if value else None
+
+
+def _services_words(codes: str) -> str:
+    """ "residential_care; nursing_care" → "Residential care, nursing care"."""
+    named = ", ".join(words(code.strip()) for code in codes.split(";") if code.strip())
+    return named[:1].upper() + named[1:]
+
+
+PIPELINE_COLUMNS = [
+    Column("Contract", "text"),
+    Column("Services", "text"),
+    Column("Recommissioning from", "text"),
+    Column("Current contract ends", "text"),
+    Column("Estimated value", "gbp"),
+    Column("Status", "text"),
+]
+
+
 @provider("pipeline")
 def pipeline_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """Contracts running now or to come; those that ended before today in the appendix."""
     from caremarket.market.models import CommissioningContract
 
     contracts = list(
@@ -293,32 +330,59 @@ def pipeline_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
     )
     if not contracts:
         return []
-    return [
-        Table(
-            id="commissioning-pipeline",
-            caption="Commissioning pipeline: contracts to be re-tendered",
-            columns=[
-                Column("Contract", "text"),
-                Column("Service", "text"),
-                Column("Recommissioning from", "text"),
-                Column("Current contract ends", "text"),
-                Column("Estimated value", "gbp"),
-                Column("Status", "text"),
-            ],
-            rows=[
-                [
-                    c.contract,
-                    c.service.replace("_", " "),
-                    c.recommissioning_date.isoformat() if c.recommissioning_date else None,
-                    c.current_end_date.isoformat() if c.current_end_date else None,
-                    c.estimated_value_gbp,
-                    c.status,
-                ]
-                for c in contracts
-            ],
-            sources=sorted({f"{c.source} [{c.import_run.file_name}]" for c in contracts}),
+    today = timezone.localdate()
+
+    def ended(contract: Any) -> bool:
+        latest = max(
+            (d for d in (contract.current_end_date, contract.recommissioning_date) if d),
+            default=None,
         )
-    ]
+        return contract.current_end_date is not None and latest is not None and latest < today
+
+    def rows(chosen: list[Any]) -> list[list[Any]]:
+        chosen.sort(
+            key=lambda c: (c.recommissioning_date or c.current_end_date or date.max, c.contract)
+        )
+        return [
+            [
+                c.contract,
+                _services_words(c.service),
+                _date_words(c.recommissioning_date),
+                _date_words(c.current_end_date),
+                c.estimated_value_gbp,
+                c.status[:1].upper() + c.status[1:],
+            ]
+            for c in chosen
+        ]
+
+    def sources(chosen: list[Any]) -> list[str]:
+        return sorted({f"{c.source} [{c.import_run.file_name}]" for c in chosen})
+
+    current = [c for c in contracts if not ended(c)]
+    past = [c for c in contracts if ended(c)]
+    tables = []
+    if current:
+        tables.append(
+            Table(
+                id="commissioning-pipeline",
+                caption="Commissioning pipeline: contracts running now or to be commissioned",
+                columns=PIPELINE_COLUMNS,
+                rows=rows(current),
+                sources=sources(current),
+            )
+        )
+    if past:
+        tables.append(
+            Table(
+                id="commissioning-pipeline-ended",
+                caption=f"Contracts that had ended by {_date_words(today)}",
+                columns=PIPELINE_COLUMNS,
+                rows=rows(past),
+                sources=sources(past),
+                appendix=True,
+            )
+        )
+    return tables
 
 
 #: CQC's overall ratings, best first, as the register spells them.

@@ -7,6 +7,8 @@ Markdown, sanitised with nh3 so a commissioner's text cannot carry script into t
 from __future__ import annotations
 
 import io
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from caremarket import csvfiles
-from caremarket.charts import Series, bar_chart, line_chart
+from caremarket.charts import COLOURS, Series, bar_chart, line_chart
 from caremarket.rules.consistency import period_words
 from caremarket.statements.data import build_block
 from caremarket.statements.formatting import format_cell
@@ -30,9 +32,30 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+\S")
+
+
+def loosen_lists(text: str) -> str:
+    """A blank line before a list that follows a paragraph line, as people type lists
+    ("The priorities are:" then "- more prevention"); Markdown would run them into the line."""
+    lines: list[str] = []
+    in_list = False
+    for line in text.splitlines():
+        if LIST_ITEM.match(line):
+            if lines and lines[-1].strip() and not in_list:
+                lines.append("")
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def narrative_html(text: str) -> SafeString:
     """Markdown to sanitised HTML with GOV.UK classes; headings start at h3 under the h2."""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = markdown.markdown(
+        loosen_lists(text), extensions=["tables", "sane_lists"], output_format="html"
+    )
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
     clean = nh3.clean(
@@ -72,10 +95,34 @@ def snapshot_of(edition: Edition) -> dict[str, Any]:
     )
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _pivot_chart(table: dict[str, Any], spec: dict[str, Any]) -> SafeString | None:
+    """Rows of (group, x, value): a line per group, such as the gap by service and year."""
+    groups = list(dict.fromkeys(str(r[spec["group"]]) for r in table["rows"]))
+    xs = sorted({str(r[spec["x"]]) for r in table["rows"]})
+    cells = {(str(r[spec["group"]]), str(r[spec["x"]])): r[spec["value"]] for r in table["rows"]}
+    if len(xs) < 2 or len(groups) > len(COLOURS) * 2:
+        return None
+    return line_chart(
+        f"chart-{table['id']}",
+        table["caption"],
+        spec.get("description", "The same figures are in the table that follows the chart."),
+        xs,
+        [Series(g, [cells.get((g, x)) for x in xs]) for g in groups],
+    )
+
+
 def _chart(table: dict[str, Any]) -> SafeString | None:
     spec = table.get("chart")
-    rows = table["rows"][:-1] if spec and spec.get("without_last_row") else table["rows"]
-    if not spec or not rows:
+    if not spec or not table["rows"]:
+        return None
+    if spec.get("kind") == "pivot":
+        return _pivot_chart(table, spec)
+    rows = table["rows"][:-1] if spec.get("without_last_row") else table["rows"]
+    if not rows:
         return None
     labels = [str(row[spec["x"]]) for row in rows]
     series = [
@@ -91,31 +138,62 @@ def _chart(table: dict[str, Any]) -> SafeString | None:
     )
 
 
+def shown_columns(table: dict[str, Any]) -> list[int]:
+    """The columns a reader sees: the first, and every other with at least one figure."""
+    return [0] + [
+        i
+        for i in range(1, len(table["columns"]))
+        if any(not _empty(row[i]) for row in table["rows"])
+    ]
+
+
+def formatted_rows(table: dict[str, Any]) -> list[list[tuple[str, bool]]]:
+    """Each row's cells as printed, with whether each is a number (for alignment)."""
+    keep = shown_columns(table)
+    kinds = [table["columns"][i]["kind"] for i in keep]
+    return [
+        [(format_cell(row[i], kind), kind != "text") for i, kind in zip(keep, kinds, strict=True)]
+        for row in table["rows"]
+    ]
+
+
+FILE_NOTE = re.compile(
+    r"\s*(?:\[[^\]]*\]|\([^()]*\.(?:csv|json|xlsx|ods)\b[^()]*\))", re.IGNORECASE
+)
+
+
+def source_words(sources: list[str]) -> list[str]:
+    """Sources as a reader cites them: the document and section, without the file names and
+    line numbers that the technical appendix keeps."""
+    return list(dict.fromkeys(FILE_NOTE.sub("", source).strip() for source in sources))
+
+
 def prepare_table(table: dict[str, Any]) -> dict[str, Any]:
-    """A data block's table with its chart drawn and its cells formatted, for
-    `statements/_data_block.html`."""
-    kinds = [c["kind"] for c in table["columns"]]
+    """A data block's table with its chart drawn, its cells formatted and its empty columns left
+    out, for `statements/_data_block.html`."""
     return {
         **table,
         "chart_svg": _chart(table),
-        "formatted_rows": [
-            [(format_cell(v, k), k != "text") for v, k in zip(row, kinds, strict=True)]
-            for row in table["rows"]
-        ],
+        "public_sources": source_words(table["sources"]),
+        "columns": [table["columns"][i] for i in shown_columns(table)],
+        "formatted_rows": formatted_rows(table),
     }
 
 
 def document_context(edition: Edition) -> dict[str, Any]:
     snapshot = snapshot_of(edition)
     sections = []
+    appendix: list[dict[str, Any]] = []
     for section in edition.sections.filter(hidden=False):
         block = snapshot["blocks"].get(section.data_key) if section.data_key else None
+        tables = block["tables"] if block else []
+        appendix += [prepare_table(t) for t in tables if t.get("appendix")]
         sections.append(
             {
                 "key": section.key,
                 "title": section.title,
                 "narrative": narrative_html(section.body) if section.body.strip() else "",
-                "tables": [prepare_table(t) for t in block["tables"]] if block else [],
+                "tables": [prepare_table(t) for t in tables if not t.get("appendix")],
                 "is_sources": section.data_key == "sources",
                 "expects_data": bool(section.data_key) and section.data_key != "sources",
             }
@@ -128,6 +206,8 @@ def document_context(edition: Edition) -> dict[str, Any]:
     ]
     return {"edition": edition, "statement": edition.statement, "council": edition.council,
             "sections": sections, "sources": snapshot["sources"], "snapshot": snapshot,
+            "appendix_tables": appendix,
+            "built_on": datetime.fromisoformat(snapshot["built_at"]),
             "explained_findings": explained,
             "acknowledged_findings": [f for f in recorded if not f.get("explanation")]}  # fmt: skip
 
@@ -141,15 +221,21 @@ def render_pdf(edition: Edition, html: str | None = None) -> bytes:
     from weasyprint import CSS, HTML
 
     html = html if html is not None else render_document_html(edition)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    # PDF/UA-1: tagged structure, the document's <title> as its title (shown by readers), and
+    # its language from <html lang>.
+    return HTML(string=html).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1"
+    )
 
 
 def table_csv(table: dict[str, Any]) -> str:
-    """One table as CSV: raw values (not formatted), a header row, and its sources at the end."""
+    """One table as CSV, as a person sees it on the page: the same columns and the same cell
+    text (an empty cell for "–"), a header row, and its sources at the end."""
     out = io.StringIO()
     writer = csvfiles.writer(out)
-    writer.writerow([c["label"] for c in table["columns"]])
-    writer.writerows(table["rows"])
+    writer.writerow([table["columns"][i]["label"] for i in shown_columns(table)])
+    for row in formatted_rows(table):
+        writer.writerow(["" if text == "–" else text for text, _ in row])
     for source in table["sources"]:
         writer.writerow([f"Source: {source}"])
     return out.getvalue()

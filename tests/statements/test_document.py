@@ -255,10 +255,9 @@ class PublishedDocumentTests(TestCase):
                    if kind == "/Figure"]  # fmt: skip
         for caption in (
             "People aged 65+, 75+ and 85+ in Stoke-on-Trent, 2024 to 2034",  # population
-            "Qof prevalence (%) by condition",  # a breakdown
-            "Expenditure (£)",  # a time series
-            "Home care hours per week",  # one figure, two dates
-            "Workforce filled posts",
+            "Recorded prevalence of health conditions (GP registers) by condition",  # breakdown
+            "Expenditure",  # a time series
+            "Filled posts in adult social care",
             "Demand, supply and gap by service, 2024 to 2034",
         ):
             self.assertTrue(any(alt.startswith(caption) for alt in figures), (caption, figures))

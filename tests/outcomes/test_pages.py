@@ -40,7 +40,7 @@ def test_each_measure_is_explained_with_its_figures(analyst: User, client, tmp_p
     assert "2.2 per 100,000" in page and "100.0%" in page
     assert "Clients who receive direct payments (2a), Aged 18 to 64" in page
     assert "from cld.csv imported" in page
-    assert "No submission covers 1 April 2023 to 30 June 2023" in page
+    assert "No submission covers 1 April 2023 to 31 March 2024" in page
 
 
 def test_without_a_population_the_other_measures_still_show(

@@ -213,6 +213,8 @@ class ReportingPeriods(unittest.TestCase):
         self.assertEqual(refs, {"A": (D(2023, 4, 1), D(2023, 6, 30))})
         self.assertEqual(problems.uncovered_quarters, [(D(2023, 7, 1), D(2023, 9, 30))])
         self.assertIn("No submission covers 1 July 2023 to 30 September 2023", problems.lines()[0])
+        problems.uncovered_quarters.append((D(2023, 10, 1), D(2023, 12, 31)))
+        self.assertIn("covers 1 July 2023 to 31 December 2023: no", problems.lines()[0])
 
     def test_a_submission_imported_before_the_quarter_ends_is_not_chosen(self) -> None:
         """GS:151: ImportDate must be after the reference period's end."""

@@ -79,6 +79,8 @@ SQL Server behaviour the method depends on, reproduced here
 
 Where caremarket has to choose (the SQL cannot be followed literally)
 ---------------------------------------------------------------------
+- A council file may hold several submissions: rows stating the same reporting period are
+  one submission (DHSC receives one file per submission, SUB:38-49).
 - ``ImportDate`` and NHS England's traced NHS number, conversation flag and record id are not
   in a council file. A submission's import time is when caremarket imported it, and
   submissions imported together are ordered by their stated reporting period end then start
@@ -423,7 +425,13 @@ class Problems:
             )
         for name, n in sorted(self.conflicts.items()):
             out.append(f"{n} person(s) have conflicting {name}; the method's rule was applied.")
-        for start, end in self.uncovered_quarters:
+        spans: list[tuple[date, date]] = []
+        for start, end in sorted(self.uncovered_quarters):  # consecutive quarters as one span
+            if spans and spans[-1][1] + timedelta(days=1) == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        for start, end in spans:
             out.append(
                 f"No submission covers {start:%-d %B %Y} to {end:%-d %B %Y}: "
                 "no events are counted from that quarter."

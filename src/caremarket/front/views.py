@@ -12,6 +12,7 @@ from caremarket.charts import Series, line_chart
 from caremarket.needs import tables as figure_tables
 from caremarket.needs.models import CouncilFigure
 from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.quality.figures import register_tables
 from caremarket.rules import measures as catalogue
 from caremarket.statements.data import build_block
 from caremarket.statements.models import Edition
@@ -89,6 +90,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
                 for section in themes
             ],
             "published": published,
+            "quality": [prepare_table(t.as_json()) for t in register_tables(authority)],
             "table_links": True,
         },
     )

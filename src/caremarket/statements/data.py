@@ -391,10 +391,13 @@ CQC_RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 
 @provider("quality")
 def quality_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
-    """The council's published quality figures, then the CQC rating profile of its register."""
+    """The council's published quality figures, the CQC rating profile of its register, then
+    its own quality register: audits by rating and provider exits (`quality.figures`)."""
+    from caremarket.quality.figures import register_tables
+
     tables = figure_tables(council, SECTION_MEASURES["quality"])
     profile = cqc_rating_profile(council)
-    return tables + ([profile] if profile else [])
+    return tables + ([profile] if profile else []) + register_tables(council)
 
 
 def cqc_rating_profile(council: LocalAuthority) -> Table | None:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BIN = Path(sys.executable).parent / "caremarket"
 
 
@@ -64,3 +66,66 @@ def test_demo_loads_the_three_councils_and_prints_a_login(tmp_path):
     # Re-importing the same files changes nothing.
     assert "0 written" in again.stdout
     assert not re.search(r"\b[1-9]\d* written", again.stdout), again.stdout
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_served_logs_hold_no_carry_on_token_and_long_api_addresses_get_json(tmp_path, pytestconfig):
+    """`caremarket serve` for real: gunicorn's log and Django's, read back after requests."""
+    if pytestconfig.getoption("--postgresql"):
+        pytest.skip("uses no database: once, on the SQLite run, is enough")
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    environment = {**os.environ, "CAREMARKET_VAR_DIR": str(tmp_path)}
+    environment.update(CAREMARKET_STATIC_ROOT=str(tmp_path / "static"))
+    environment.update(CAREMARKET_MANIFEST_STATIC="false", CAREMARKET_LOG_LEVEL="INFO")
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(BIN), "serve", "--port", str(port), "--workers", "1"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    base = f"http://127.0.0.1:{port}"
+    token = "eyJhIjo0Mn0SECRET-token-7f3a9c:1tXYZ:abcdefSIGNATURE"
+
+    def get(path: str) -> tuple[int, dict[str, str], bytes]:
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    try:
+        for _ in range(300):
+            try:
+                get("/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        status, _, _ = get(f"/help/return/{token}/")
+        assert status == 404
+        status, headers, _ = get("/api/v1/oruk/services?search=" + "x" * 7000)
+        assert status in (400, 414) and headers["Content-Type"] == "application/json"
+        assert headers["Access-Control-Allow-Origin"] == "*"
+        status, headers, _ = get("/api/v1/oruk/services?search=" + "x" * 8100)
+        assert status == 414 and headers["Content-Type"] == "application/json"
+        assert headers["Access-Control-Allow-Origin"] == "*"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert "/help/return/[link]/" in text  # the request was logged, without its token
+    assert "SECRET" not in text
+    assert "emails are not sent but written to" in text

@@ -172,9 +172,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads it in process_view, after every __call__).
+    "caremarket.requestlimits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Requests are refused before they are read when larger than these (caremarket.requestlimits):
+# a body over CAREMARKET_MAX_REQUEST_KB, except a signed-in member of staff's data file on the
+# upload page, up to CAREMARKET_MAX_UPLOAD_MB; an address longer than MAX_URL_LENGTH, which stays
+# under gunicorn's 8190-byte request line so Django, not gunicorn, answers.
+MAX_REQUEST_BYTES = envint("CAREMARKET_MAX_REQUEST_KB", 2560) * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # Django's own check when the body is read
+MAX_UPLOAD_BYTES = envint("CAREMARKET_MAX_UPLOAD_MB", 50) * 1024 * 1024
+MAX_URL_LENGTH = 8000
+if MAX_REQUEST_BYTES <= 0 or MAX_UPLOAD_BYTES <= 0:
+    raise ImproperlyConfigured("CAREMARKET_MAX_REQUEST_KB and CAREMARKET_MAX_UPLOAD_MB must be > 0")
 
 ROOT_URLCONF = "caremarket.urls"
 WSGI_APPLICATION = "caremarket.wsgi.application"
@@ -344,10 +357,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGGING = {
-    # Logs carry request paths and errors, never form contents: personal data stays out.
+    # Logs carry request paths and errors, never form contents: personal data stays out, and
+    # secrets in paths (the carry-on link's token) are rewritten by caremarket.logs.
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secrets": {"()": "caremarket.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("CAREMARKET_LOG_LEVEL", "WARNING")},
 }
 
@@ -377,11 +392,23 @@ COUNCILS = council_codes("CAREMARKET_COUNCILS")
 EXAMPLES_DIR = Path(os.environ.get("CAREMARKET_EXAMPLES_DIR", PROJECT_DIR / "examples"))
 CSRF_FAILURE_VIEW = "caremarket.front.views.csrf_failure"
 
-# Email: the console in the demo; a council sets an SMTP host. Tests use locmem.
-EMAIL_BACKEND = os.environ.get(
-    "CAREMARKET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Email: an SMTP server when CAREMARKET_EMAIL_HOST is set. Without one, emails are written as
+# files to var/sent-email/ (readable by the owner only), never to the log: they carry residents'
+# addresses and their carry-on links. The console backend would print them, so it is refused.
+# Tests use Django's in-memory backend.
+EMAIL_HOST = os.environ.get("CAREMARKET_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get("CAREMARKET_EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "caremarket.emails.PrivateFileBackend"
 )
-EMAIL_HOST = os.environ.get("CAREMARKET_EMAIL_HOST", "localhost")
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend" and not DEBUG:
+    raise ImproperlyConfigured(
+        "CAREMARKET_EMAIL_BACKEND must not be the console backend: it writes residents' email "
+        "addresses and links into the server log (set CAREMARKET_EMAIL_HOST to send email)"
+    )
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_FILE_PATH = str(VAR_DIR / "sent-email")
 EMAIL_PORT = envint("CAREMARKET_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("CAREMARKET_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("CAREMARKET_EMAIL_PASSWORD", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from caremarket.imports.importers.registry import IMPORTERS
 
@@ -22,7 +23,8 @@ COUNCIL_FORMATS = (
 )
 #: Large enough for a council's HSCA extract or a national CQC directory, small enough that
 #: an upload cannot fill the disk; the command line has no limit.
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: CAREMARKET_MAX_UPLOAD_MB (default 50) sets it.
+MAX_UPLOAD_BYTES: int = settings.MAX_UPLOAD_BYTES
 
 
 class UploadForm(forms.Form):
@@ -34,7 +36,8 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="File",
-        help_text="CSV saved as UTF-8 (or .xlsx for the CQC care directory), up to 50 MB",
+        help_text="CSV saved as UTF-8 (or .xlsx for the CQC care directory), up to "
+        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         error_messages={
             "required": "Select a file to import",
             "empty": "The selected file is empty",

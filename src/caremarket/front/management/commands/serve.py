@@ -12,8 +12,12 @@ import shutil
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+#: gunicorn's maximum; settings.MAX_URL_LENGTH stays below it so Django answers first.
+GUNICORN_REQUEST_LINE = 8190
 
 
 class Command(BaseCommand):
@@ -38,20 +42,36 @@ class Command(BaseCommand):
             raise CommandError("gunicorn is not installed in this environment")
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Serving on http://{bind}/ with {options['workers']} worker(s)")
+        if settings.EMAIL_BACKEND == "caremarket.emails.PrivateFileBackend":
+            self.stdout.write(
+                "No CAREMARKET_EMAIL_HOST: emails are not sent but written to "
+                f"{settings.EMAIL_FILE_PATH}"
+            )
         self.stdout.flush()
-        argv = [
-            gunicorn,
-            "caremarket.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(options["workers"]),
-            "--timeout",
-            str(options["timeout"]),
-            "--access-logfile",
-            "-",
-            # Query strings can hold search words: log the path only.
-            "--access-logformat",
-            '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
-        ]
+        argv = gunicorn_argv(gunicorn, bind, options["workers"], options["timeout"])
         os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with the server
+
+
+def gunicorn_argv(gunicorn: str, bind: str, workers: int, timeout: int) -> list[str]:
+    return [
+        gunicorn,
+        "caremarket.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--timeout",
+        str(timeout),
+        # gunicorn's largest request line, so an over-long address reaches Django, which
+        # refuses it with its own page (JSON with CORS on the API) from MAX_URL_LENGTH.
+        "--limit-request-line",
+        str(GUNICORN_REQUEST_LINE),
+        "--access-logfile",
+        "-",
+        # Query strings can hold search words: log the path only, with secrets in paths
+        # (the carry-on link's token) rewritten by caremarket.logs.
+        "--access-logformat",
+        '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        "--logger-class",
+        "caremarket.logs.GunicornLogger",
+    ]

@@ -82,9 +82,54 @@ def test_save_and_return_by_email_link_keeps_no_address(client, postcodes, mailo
     assessment = Assessment.objects.get()
     assert "ada@example.com" not in str(assessment.answers)
     client.cookies.clear()
-    response = client.get(link.replace("http://testserver", ""))
+    path = link.replace("http://testserver", "")
+    assert "Continue" in client.get(path).content.decode()
+    response = client.post(path)
     assert response["Location"] == q("finance", "year")
     assert client.get("/help/return/forged-token/").status_code == 404
+
+
+def email_link(client, mailoutbox) -> str:
+    client.post(
+        reverse("assessments:saved", kwargs={"journey": "finance"}), {"email": "ada@example.com"}
+    )
+    body = mailoutbox[-1].body
+    return next(w for w in body.split() if "/help/return/" in w).replace("http://testserver", "")
+
+
+def test_a_carry_on_link_works_only_once(client, postcodes, mailoutbox):
+    client.post(q("finance", "where"), {"postcode": "ST4 1AA"})
+    link = email_link(client, mailoutbox)
+    assert "works once, for 7 days" in mailoutbox[-1].body
+    assert "works once, for 7 days" in mailoutbox[-1].alternatives[0][0]
+    client.cookies.clear()
+    assert client.get(link).status_code == 200  # a mail scanner's look does not spend it
+    assert client.post(link)["Location"] == q("finance", "year")
+    client.cookies.clear()
+    assert client.post(link).status_code == 404
+    again = client.get(link)
+    assert again.status_code == 404
+    assert "works once, for 7 days" in again.content.decode()
+
+
+def test_a_carry_on_link_stops_working_after_7_days(client, postcodes, mailoutbox):
+    import time_machine
+
+    client.post(q("finance", "where"), {"postcode": "ST4 1AA"})
+    link = email_link(client, mailoutbox)
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        assert client.get(link).status_code == 404
+        assert client.post(link).status_code == 404
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        assert client.get(link).status_code == 200
+
+
+def test_a_newer_carry_on_email_replaces_the_older_link(client, postcodes, mailoutbox):
+    client.post(q("finance", "where"), {"postcode": "ST4 1AA"})
+    first = email_link(client, mailoutbox)
+    second = email_link(client, mailoutbox)
+    assert client.get(first).status_code == 404
+    assert client.post(second).status_code == 302
 
 
 def test_a_person_deletes_their_answers_by_reference(client, postcodes):
@@ -163,3 +208,72 @@ def test_key_rotation_reencrypts_with_the_new_key(settings, stoke):
     settings.DATA_KEYS = [old_key]
     with pytest.raises(ValueError, match="cannot be read"):
         Referral.objects.get()
+
+
+def referral_from(assessment: Assessment, council, **extra) -> Referral:
+    return Referral.objects.create(
+        local_authority=council,
+        kind="resident",
+        source="needs",
+        consent=True,
+        details={"name": "Ada"},
+        assessment=assessment,
+        **extra,
+    )
+
+
+def test_deleting_by_the_assessment_reference_flags_every_referral_made_from_it(
+    client, stoke, stoke_practitioner
+):
+    assessment = Assessment.objects.create(journey="needs", local_authority=stoke)
+    first, second = referral_from(assessment, stoke), referral_from(assessment, stoke)
+    other = referral_from(None, stoke)
+    response = client.post(
+        reverse("assessments:delete"), {"reference": assessment.reference, "confirm": "on"}
+    )
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    for referral in (first, second):
+        referral.refresh_from_db()
+        assert referral.deletion_requested_at is not None
+    other.refresh_from_db()
+    assert other.deletion_requested_at is None
+    page = response.content.decode()
+    assert "Your answers have been deleted" in page
+    assert "What happens next" in page
+    assert "We have asked Stoke-on-Trent's adult social care team to delete" in page
+    assert AuditEvent.objects.filter(action="referral_deletion_requested").count() == 2
+    client.force_login(stoke_practitioner)
+    inbox = client.get(reverse("assessments:inbox", kwargs={"council": "stoke-on-trent"}))
+    assert inbox.content.decode().count("Deletion requested") == 2
+
+
+def test_deleting_by_the_referral_reference_deletes_the_assessment_too(client, stoke):
+    assessment = Assessment.objects.create(journey="needs", local_authority=stoke)
+    referral = referral_from(assessment, stoke)
+    response = client.post(
+        reverse("assessments:delete"), {"reference": referral.reference, "confirm": "on"}
+    )
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    referral.refresh_from_db()
+    assert referral.deletion_requested_at is not None
+    assert "What happens next" in response.content.decode()
+
+
+def test_deleting_from_the_result_page_flags_the_referral_too(client, postcodes, stoke):
+    client.post(q("needs", "where"), {"postcode": "ST4 1AA"})
+    assessment = Assessment.objects.get()
+    referral = referral_from(assessment, stoke)
+    response = client.post(reverse("assessments:forget", kwargs={"journey": "needs"}))
+    assert not Assessment.objects.exists()
+    referral.refresh_from_db()
+    assert referral.deletion_requested_at is not None
+    assert "What happens next" in response.content.decode()
+
+
+def test_deleting_answers_never_sent_says_only_that_they_are_gone(client, stoke):
+    assessment = Assessment.objects.create(journey="needs", local_authority=stoke)
+    response = client.post(
+        reverse("assessments:delete"), {"reference": assessment.reference, "confirm": "on"}
+    )
+    page = response.content.decode()
+    assert "Your answers have been deleted" in page and "What happens next" not in page

@@ -175,6 +175,9 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The one emailed carry-on link that still works (its random id, inside the signed token);
+    # blank once it has been used. Each new email replaces it.
+    return_link_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-updated_at"]

@@ -6,6 +6,8 @@ Every page is public: residents have no accounts.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +32,8 @@ from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 
 RETURN_SALT = "caremarket.assessments.return"
+#: How long an emailed carry-on link works (once); the email says so.
+RETURN_LINK_DAYS = 7
 LOOKUP_RATE = "30/h"
 
 
@@ -267,7 +271,11 @@ def result(request: HttpRequest, journey: str) -> HttpResponse:
 
 
 def return_link(request: HttpRequest, assessment: Assessment) -> str:
-    token = signing.dumps({"a": assessment.pk}, salt=RETURN_SALT, compress=True)
+    """A new carry-on link for the email: it works once, for RETURN_LINK_DAYS, and replaces any
+    link sent before. (`update` leaves `updated_at`, which the retention period runs from.)"""
+    link_id = secrets.token_urlsafe(16)
+    Assessment.objects.filter(pk=assessment.pk).update(return_link_id=link_id)
+    token = signing.dumps({"a": assessment.pk, "n": link_id}, salt=RETURN_SALT, compress=True)
     return request.build_absolute_uri(reverse("assessments:return_link", args=[token]))
 
 
@@ -289,6 +297,7 @@ def saved(request: HttpRequest, journey: str) -> HttpResponse:
                 "days": FrontDoorSettings.for_council(
                     assessment.local_authority
                 ).assessment_retention_days,
+                "link_days": RETURN_LINK_DAYS,
                 "service_name": settings.SERVICE_NAME,
             }
             Email.render("emails/assessment_saved", context).send([form.cleaned_data["email"]])
@@ -335,17 +344,42 @@ def return_to(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/return.html", {"form": form})
 
 
+def _link_assessment(token: str) -> tuple[Assessment, str] | None:
+    """The assessment a carry-on link opens and the link's id, or None when the link is forged,
+    older than RETURN_LINK_DAYS, used, replaced by a newer one, or its answers are gone."""
+    try:
+        data = signing.loads(token, salt=RETURN_SALT, max_age=RETURN_LINK_DAYS * 24 * 60 * 60)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("n"), str) or not data["n"]:
+        return None
+    assessment = Assessment.objects.filter(pk=data.get("a"), return_link_id=data["n"]).first()
+    if assessment is None or _expired(assessment):
+        return None
+    return assessment, data["n"]
+
+
 @public
 def return_link_view(request: HttpRequest, token: str) -> HttpResponse:
-    max_age = 366 * 24 * 60 * 60
-    try:
-        data = signing.loads(token, salt=RETURN_SALT, max_age=max_age)
-    except signing.BadSignature:
-        data = None
-    assessment = Assessment.objects.filter(pk=data.get("a")).first() if data else None
-    if assessment is None or _expired(assessment):
-        return render(request, "assessments/link_expired.html", status=404)
-    return _resume(request, assessment)
+    """The emailed link. Opening it shows a button; only pressing it uses the link up, so a mail
+    scanner that fetches links before the person clicks does not spend it."""
+    found = _link_assessment(token)
+    if found is None:
+        return render(
+            request, "assessments/link_expired.html", {"days": RETURN_LINK_DAYS}, status=404
+        )
+    assessment, link_id = found
+    if request.method == "POST":
+        used = Assessment.objects.filter(pk=assessment.pk, return_link_id=link_id).update(
+            return_link_id=""
+        )
+        if not used:  # another request used it a moment ago
+            return render(
+                request, "assessments/link_expired.html", {"days": RETURN_LINK_DAYS}, status=404
+            )
+        return _resume(request, assessment)
+    flow = flow_for(assessment.journey)
+    return render(request, "assessments/return_link.html", {"title": flow.title})
 
 
 # --- Deletion by reference -------------------------------------------------------------------
@@ -365,35 +399,9 @@ def delete_request(request: HttpRequest) -> HttpResponse:
             )
         reference = form.cleaned_data["reference"]
         assessment = Assessment.objects.filter(reference=reference).first()
-        referral = Referral.objects.filter(reference=reference).first()
-        if assessment is not None:
-            council = assessment.local_authority
-            record(
-                "assessment_deleted_by_person",
-                request=request,
-                local_authority=council,
-                obj=assessment,
-            )
-            for key in list(request.session.keys()):
-                if request.session.get(key) == assessment.pk and key.startswith("assessment:"):
-                    del request.session[key]
-            assessment.delete()
-            return render(request, "assessments/deleted.html", {"kind": "assessment"})
-        if referral is not None:
-            if referral.deletion_requested_at is None:
-                referral.deletion_requested_at = timezone.now()
-                referral.save(update_fields=["deletion_requested_at", "updated_at"])
-            record(
-                "referral_deletion_requested",
-                request=request,
-                local_authority=referral.local_authority,
-                obj=referral,
-            )
-            return render(
-                request,
-                "assessments/deleted.html",
-                {"kind": "referral", "council": referral.local_authority},
-            )
+        referral = Referral.objects.filter(reference=reference).select_related("assessment").first()
+        if assessment is not None or referral is not None:
+            return _deleted_page(request, _delete_for_person(request, assessment, referral))
         form.add_error(
             "reference", "We cannot find anything with this reference. Check it and try again"
         )
@@ -407,6 +415,37 @@ def delete_request(request: HttpRequest) -> HttpResponse:
 def forget(request: HttpRequest, journey: str) -> HttpResponse:
     """Delete my answers now, from the result or check page."""
     assessment = current_assessment(request, journey)
+    request.session.pop(session_key(journey), None)
+    return _deleted_page(request, _delete_for_person(request, assessment, None))
+
+
+@dataclass
+class Deletion:
+    answers_deleted: bool
+    councils: list[LocalAuthority]  # asked to delete a request sent to them
+
+
+def _delete_for_person(
+    request: HttpRequest, assessment: Assessment | None, referral: Referral | None
+) -> Deletion:
+    """Deleting by either reference reaches both: the self-assessment goes at once, and every
+    referral made from it (or the one named) is flagged for deletion in its council's inbox."""
+    if assessment is None and referral is not None:
+        assessment = referral.assessment
+    referrals = {referral.pk: referral} if referral is not None else {}
+    if assessment is not None:
+        referrals.update((r.pk, r) for r in assessment.referrals.all())
+    now = timezone.now()
+    for flagged in referrals.values():
+        if flagged.deletion_requested_at is None:
+            flagged.deletion_requested_at = now
+            flagged.save(update_fields=["deletion_requested_at", "updated_at"])
+        record(
+            "referral_deletion_requested",
+            request=request,
+            local_authority=flagged.local_authority,
+            obj=flagged,
+        )
     if assessment is not None:
         record(
             "assessment_deleted_by_person",
@@ -414,9 +453,16 @@ def forget(request: HttpRequest, journey: str) -> HttpResponse:
             local_authority=assessment.local_authority,
             obj=assessment,
         )
+        for key in list(request.session.keys()):
+            if key.startswith("assessment:") and request.session.get(key) == assessment.pk:
+                del request.session[key]
         assessment.delete()
-    request.session.pop(session_key(journey), None)
-    return render(request, "assessments/deleted.html", {"kind": "assessment"})
+    councils = {r.local_authority.pk: r.local_authority for r in referrals.values()}
+    return Deletion(assessment is not None, sorted(councils.values(), key=lambda c: c.name))
+
+
+def _deleted_page(request: HttpRequest, deletion: Deletion) -> HttpResponse:
+    return render(request, "assessments/deleted.html", {"deletion": deletion})
 
 
 @public

@@ -102,11 +102,75 @@ def table_rows(
     return given or header, rows()
 
 
+#: A workbook's parts may inflate to this much in all: a council's or CQC's largest extract is
+#: well under it; a "zip bomb" (1 MB that inflates to 1 GiB) is refused before it is parsed.
+MAX_XLSX_INFLATED = 512 * 1024 * 1024
+#: Parts other than worksheets (shared strings, styles) are held in memory while reading.
+MAX_XLSX_PART_IN_MEMORY = 128 * 1024 * 1024
+#: Bytes of one cell's text (or one tag) in the XML: a spreadsheet cell holds at most 32,767
+#: characters, which with UTF-8 and XML escapes stays well under this.
+MAX_XLSX_RUN = 256 * 1024
+XLSX_SCAN_CHUNK = 1024 * 1024
+_LONG_RUN = re.compile(rb"[^<>]{%d}" % (MAX_XLSX_RUN + 1))
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a workbook that would inflate too far, or hold a cell too large or an XML entity
+    declaration, before openpyxl parses any of it. The sizes come from the zip's directory
+    (zipfile never inflates a part past its declared size: a lie fails its checksum), and
+    every part is then inflated in 1 MB pieces and scanned, never held whole."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            total = sum(part.file_size for part in parts)
+            if total > MAX_XLSX_INFLATED:
+                raise ImportRefused(
+                    f"the spreadsheet would unpack to {_mib(total)}, more than the "
+                    f"{_mib(MAX_XLSX_INFLATED)} allowed: save it as CSV, or split it"
+                )
+            for part in parts:
+                in_memory = not part.filename.startswith("xl/worksheets/")
+                if in_memory and part.file_size > MAX_XLSX_PART_IN_MEMORY:
+                    raise ImportRefused(
+                        f"the spreadsheet's part {part.filename} would unpack to "
+                        f"{_mib(part.file_size)}, more than the "
+                        f"{_mib(MAX_XLSX_PART_IN_MEMORY)} allowed: save it as CSV"
+                    )
+                if part.filename.endswith((".xml", ".rels")):
+                    with archive.open(part) as stream:
+                        _scan_xml(stream, part.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as error:
+        raise ImportRefused(f"the spreadsheet cannot be read ({error}); is it truncated?") from None
+
+
+def _scan_xml(stream: Any, name: str) -> None:
+    run = 0  # bytes since the last < or > at the end of the previous piece
+    tail = b""  # the previous piece's end, so a declaration split between pieces is seen
+    while chunk := stream.read(XLSX_SCAN_CHUNK):
+        window = tail + chunk
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            raise ImportRefused(f"the spreadsheet's part {name} declares XML entities: refused")
+        tail = chunk[-16:]
+        cut = [i for i in (chunk.find(b"<"), chunk.find(b">")) if i >= 0]
+        if run + (min(cut) if cut else len(chunk)) > MAX_XLSX_RUN or _LONG_RUN.search(chunk):
+            raise ImportRefused(
+                f"a cell in the spreadsheet ({name}) is larger than a spreadsheet cell can be "
+                "(32,767 characters): refused"
+            )
+        last = max(chunk.rfind(b"<"), chunk.rfind(b">"))
+        run = len(chunk) - last - 1 if last >= 0 else run + len(chunk)
+
+
 def _xlsx_rows(
     path: Path, key_column: str
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]] | RowError]]:
     from openpyxl import load_workbook
 
+    check_xlsx(path)
     key = normalise(key_column)
     try:
         book = load_workbook(path, read_only=True, data_only=True)

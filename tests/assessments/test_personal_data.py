@@ -277,3 +277,21 @@ def test_deleting_answers_never_sent_says_only_that_they_are_gone(client, stoke)
     )
     page = response.content.decode()
     assert "Your answers have been deleted" in page and "What happens next" not in page
+
+
+def test_purge_deletes_unsent_email_files_once_their_links_have_stopped_working(
+    db, settings, tmp_path
+):
+    import os
+
+    settings.EMAIL_BACKEND = "caremarket.emails.PrivateFileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("To: ada@example.com")
+    new.write_text("To: bob@example.com")
+    eight_days_ago = (timezone.now() - timedelta(days=8)).timestamp()
+    os.utime(old, (eight_days_ago, eight_days_ago))
+    assert purge(dry_run=True).email_files == 1 and old.exists()
+    report = purge()
+    assert report.email_files == 1 and "1 unsent email file" in report.summary()
+    assert not old.exists() and new.exists()

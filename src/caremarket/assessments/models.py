@@ -157,6 +157,10 @@ class Journey(models.TextChoices):
     FINANCE = "finance", "Financial self-assessment"
 
 
+#: How long an emailed carry-on link works (once); the email says so.
+RETURN_LINK_DAYS = 7
+
+
 class Assessment(models.Model):
     """One person's answers to one self-assessment, held server-side and encrypted."""
 

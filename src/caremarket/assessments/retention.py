@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from caremarket.assessments.crypto import EncryptedJSONField
-from caremarket.assessments.models import Assessment, FrontDoorSettings, Referral, ReferralEvent
+from caremarket.assessments.models import (
+    RETURN_LINK_DAYS,
+    Assessment,
+    FrontDoorSettings,
+    Referral,
+    ReferralEvent,
+)
 from caremarket.places.models import LocalAuthority
 
 DONE = (Referral.Status.PASSED, Referral.Status.SIGNPOSTED, Referral.Status.CLOSED)
@@ -20,12 +28,16 @@ DONE = (Referral.Status.PASSED, Referral.Status.SIGNPOSTED, Referral.Status.CLOS
 class PurgeReport:
     assessments: int = 0
     referrals: int = 0
+    email_files: int = 0
 
     def summary(self) -> str:
-        return (
+        text = (
             f"deleted {self.assessments} self-assessment{'s' if self.assessments != 1 else ''} "
             f"and {self.referrals} referral{'s' if self.referrals != 1 else ''}"
         )
+        if self.email_files:
+            text += f", and {self.email_files} unsent email file(s)"
+        return text
 
 
 def _periods() -> list[tuple[LocalAuthority | None, FrontDoorSettings]]:
@@ -55,7 +67,24 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
             report.referrals += done.count()
             if not dry_run:
                 done.delete()
+    report.email_files = purge_email_files(now, dry_run)
     return report
+
+
+def purge_email_files(now: datetime, dry_run: bool = False) -> int:
+    """Emails written to var/sent-email/ when no mail server is set carry residents' addresses
+    and carry-on links: they go once the links in them have stopped working."""
+    if settings.EMAIL_BACKEND != "caremarket.emails.PrivateFileBackend":
+        return 0
+    folder = Path(settings.EMAIL_FILE_PATH)
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - timedelta(days=RETURN_LINK_DAYS)).timestamp()
+    old = [f for f in folder.glob("*.txt") if f.is_file() and f.stat().st_mtime < cutoff]
+    if not dry_run:
+        for file in old:
+            file.unlink(missing_ok=True)
+    return len(old)
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:

@@ -26,14 +26,18 @@ from caremarket.assessments import results
 from caremarket.assessments.flow import Flow, Step, to_stored
 from caremarket.assessments.forms import DeleteRequestForm, EmailLinkForm, ReferenceForm
 from caremarket.assessments.journeys import flow_for, urgent_risks
-from caremarket.assessments.models import Assessment, FrontDoorSettings, Journey, Referral
+from caremarket.assessments.models import (
+    RETURN_LINK_DAYS,
+    Assessment,
+    FrontDoorSettings,
+    Journey,
+    Referral,
+)
 from caremarket.assessments.privacy import NOTICES
 from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 
 RETURN_SALT = "caremarket.assessments.return"
-#: How long an emailed carry-on link works (once); the email says so.
-RETURN_LINK_DAYS = 7
 LOOKUP_RATE = "30/h"
 
 

@@ -217,9 +217,7 @@ class MarketOpportunitiesPageTests(TestCase):
         self.assertContains(filtered, "There is no council with that name")
         self.assertNotContains(filtered, "310")
         # The longest address the server takes (caremarket.requestlimits): longer ones get 414.
-        huge = self.client.get(
-            reverse("statements:market_opportunities"), {"service": "x" * 7_900}
-        )
+        huge = self.client.get(reverse("statements:market_opportunities"), {"service": "x" * 7_900})
         self.assertEqual(huge.status_code, 200)
 
 

@@ -66,7 +66,7 @@ class RequestLimitsMiddleware:
                 request,
                 414,
                 "This web address is too long",
-                f"This web address is too long: the most is {settings.MAX_URL_LENGTH} "
+                f"This web address is too long: the most is {settings.MAX_URL_LENGTH:,} "
                 "characters. Shorten the search or the filters.",
             )
         raw_length = request.META.get("CONTENT_LENGTH") or ""

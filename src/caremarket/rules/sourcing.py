@@ -1,0 +1,300 @@
+"""Sourcing care: which providers a care request goes to, in what order, at what price, and how
+long sourcing took. Kept apart from Django so it can be tested alone.
+
+- **Eligibility.** A provider is sent a request only when all of these hold, and the broker
+  reads a plain reason for each one that fails: it provides the kind of service asked for; it
+  covers the area (a provider covering a locality covers its wards; one covering no named
+  areas covers the whole council); it is not under a placement stop (a full or partial stop
+  both count: a broker does not place with a location the quality team has stopped); its
+  latest CQC rating is not below the council's minimum (default: not "Inadequate"; a location
+  not yet rated passes, and says so); it has spare hours a week at least equal to the hours
+  asked for (unknown capacity passes, and says so); and it offers every specialist need asked
+  for (dementia, double-handed, …).
+- **Ranking.** Eligible providers first, then by contract (guaranteed minimum hours before
+  framework before spot: the council has already paid for the first), then by CQC rating
+  (Outstanding first), then by spare hours (most first), then by name, so the order is stable.
+- **Price.** A weekly cost from a call pattern and the contract's rates by call length: four
+  30-minute calls a day for 7 days at £14.26 a call is 28 × £14.26 = £399.28 a week. Money is
+  exact (Decimal), rounded to the penny half up only at the end.
+- **Time to source.** Calendar days from the referral date to the day the package was sourced
+  (weekends and month ends count like any other day: a referral on Friday 31 May sourced on
+  Monday 3 June took 3 days). The figures by month group requests by the month they were
+  sourced in, with the count, median, mean and 90th percentile (nearest rank).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+__all__ = [
+    "CONTRACT_ORDER",
+    "RATING_ORDER",
+    "CallPattern",
+    "Candidate",
+    "CareRequest",
+    "ContractKind",
+    "Match",
+    "MonthFigures",
+    "SourcingRuleError",
+    "days_to_source",
+    "match",
+    "time_to_source_by_month",
+    "weekly_cost",
+]
+
+
+class SourcingRuleError(ValueError):
+    """Input the rules cannot work with; the message is for people to read."""
+
+
+class ContractKind(StrEnum):
+    GUARANTEED_HOURS = "guaranteed_hours"
+    FRAMEWORK = "framework"
+    SPOT = "spot"
+
+
+#: Contract kinds in the order a broker goes to them; a provider without a contract comes last.
+CONTRACT_ORDER: tuple[ContractKind, ...] = (
+    ContractKind.GUARANTEED_HOURS,
+    ContractKind.FRAMEWORK,
+    ContractKind.SPOT,
+)
+CONTRACT_WORDS = {
+    ContractKind.GUARANTEED_HOURS: "guaranteed minimum hours contract",
+    ContractKind.FRAMEWORK: "framework agreement",
+    ContractKind.SPOT: "spot contract",
+}
+
+#: CQC ratings, best first.
+RATING_ORDER: tuple[str, ...] = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+
+
+@dataclass(frozen=True)
+class CareRequest:
+    """What the broker asks for. `area_ids` are the ward and the locality it is in."""
+
+    service_kind: str
+    area_ids: frozenset[int]
+    area_name: str
+    hours_per_week: Decimal
+    needs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A provider location as the matching sees it.
+
+    `area_ids` empty means it covers the whole council. `spare_hours` None means not known.
+    `stop` is the placement stop's description when one is in force.
+    """
+
+    location_id: int
+    name: str
+    service_kinds: frozenset[str]
+    area_ids: frozenset[int]
+    spare_hours: Decimal | None
+    specialisms: frozenset[str] = frozenset()
+    stop: str | None = None
+    rating: str = ""
+    contract: ContractKind | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    candidate: Candidate
+    eligible: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _rating_rank(rating: str) -> int:
+    return RATING_ORDER.index(rating) if rating in RATING_ORDER else len(RATING_ORDER)
+
+
+def _check(
+    request: CareRequest, c: Candidate, service_words: Mapping[str, str], minimum: str
+) -> tuple[bool, list[str]]:
+    ok, reasons = True, []
+    kind = service_words.get(request.service_kind, request.service_kind)
+    if request.service_kind in c.service_kinds:
+        reasons.append(f"Provides {kind}")
+    else:
+        ok = False
+        reasons.append(f"Does not provide {kind}")
+    if not c.area_ids:
+        reasons.append("Covers the whole council")
+    elif c.area_ids & request.area_ids:
+        reasons.append(f"Covers {request.area_name}")
+    else:
+        ok = False
+        reasons.append(f"Does not cover {request.area_name}")
+    if c.stop:
+        ok = False
+        reasons.append(f"Under a placement stop ({c.stop[0].lower()}{c.stop[1:]})")
+    if not c.rating:
+        reasons.append("Not yet rated by CQC")
+    elif _rating_rank(c.rating) > _rating_rank(minimum):
+        ok = False
+        reasons.append(f"Rated {c.rating} by CQC, below the council's minimum of {minimum}")
+    else:
+        reasons.append(f"Rated {c.rating} by CQC")
+    hours = _hours(request.hours_per_week)
+    if c.spare_hours is None:
+        reasons.append("Spare capacity not known")
+    elif c.spare_hours >= request.hours_per_week:
+        reasons.append(f"Has {_hours(c.spare_hours)} spare a week, {hours} asked for")
+    else:
+        ok = False
+        reasons.append(f"Has only {_hours(c.spare_hours)} spare a week, {hours} asked for")
+    missing = sorted(request.needs - c.specialisms)
+    if missing:
+        ok = False
+        reasons.append(f"Does not offer: {', '.join(missing)}")
+    elif request.needs:
+        reasons.append(f"Offers: {', '.join(sorted(request.needs))}")
+    if c.contract is not None:
+        reasons.append(f"Holds a {CONTRACT_WORDS[c.contract]}")
+    else:
+        reasons.append("Holds no contract with the council")
+    return ok, reasons
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text} hour" if value == 1 else f"{text} hours"
+
+
+def match(
+    request: CareRequest,
+    candidates: Iterable[Candidate],
+    service_words: Mapping[str, str] | None = None,
+    minimum_rating: str = "Requires improvement",
+) -> list[Match]:
+    """Every candidate with whether it is eligible and why, best first."""
+    if minimum_rating not in RATING_ORDER:
+        raise SourcingRuleError(f"The minimum rating must be one of {', '.join(RATING_ORDER)}")
+    if request.hours_per_week <= 0:
+        raise SourcingRuleError("Hours a week must be more than 0")
+    words = service_words or {}
+    results = []
+    for c in candidates:
+        ok, reasons = _check(request, c, words, minimum_rating)
+        results.append(Match(c, ok, tuple(reasons)))
+
+    def key(m: Match) -> tuple[int, int, int, Decimal, str, int]:
+        c = m.candidate
+        contract = CONTRACT_ORDER.index(c.contract) if c.contract else len(CONTRACT_ORDER)
+        spare = -(c.spare_hours if c.spare_hours is not None else Decimal(0))
+        return (
+            0 if m.eligible else 1,
+            contract,
+            _rating_rank(c.rating),
+            spare,
+            c.name,
+            c.location_id,
+        )
+
+    return sorted(results, key=key)
+
+
+@dataclass(frozen=True)
+class CallPattern:
+    """Calls a day, minutes each, days a week: "4 calls a day, 30 minutes, 7 days"."""
+
+    calls_per_day: int
+    minutes: int
+    days_per_week: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.calls_per_day <= 8:
+            raise SourcingRuleError("Calls a day must be between 1 and 8")
+        if not 1 <= self.days_per_week <= 7:
+            raise SourcingRuleError("Days a week must be between 1 and 7")
+        if not 15 <= self.minutes <= 720:
+            raise SourcingRuleError("A call must last between 15 minutes and 12 hours")
+
+    @property
+    def calls_per_week(self) -> int:
+        return self.calls_per_day * self.days_per_week
+
+    @property
+    def hours_per_week(self) -> Decimal:
+        minutes = Fraction(self.calls_per_week * self.minutes, 60)
+        return (Decimal(minutes.numerator) / Decimal(minutes.denominator)).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+
+    def describe(self) -> str:
+        calls = "1 call" if self.calls_per_day == 1 else f"{self.calls_per_day} calls"
+        days = "1 day" if self.days_per_week == 1 else f"{self.days_per_week} days"
+        return f"{calls} a day, {self.minutes} minutes each, {days} a week"
+
+
+def weekly_cost(pattern: CallPattern, rates: Mapping[int, Decimal]) -> Decimal:
+    """The week's cost at the rate for the call's length.
+
+    A call length with no published rate is charged pro rata from the hourly (60-minute) rate;
+    with neither, the rules refuse rather than guess.
+    """
+    if pattern.minutes in rates:
+        per_call = rates[pattern.minutes]
+    elif 60 in rates:
+        per_call = rates[60] * Decimal(pattern.minutes) / Decimal(60)
+    else:
+        raise SourcingRuleError(
+            f"The contract has no rate for {pattern.minutes}-minute calls and no hourly rate"
+        )
+    return (per_call * pattern.calls_per_week).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def days_to_source(referral: date, sourced: date) -> int:
+    """Calendar days from referral to sourced; the same day is 0."""
+    if sourced < referral:
+        raise SourcingRuleError(
+            f"Sourced on {sourced:%d %B %Y}, before the referral on {referral:%d %B %Y}"
+        )
+    return (sourced - referral).days
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    year: int
+    month: int
+    count: int
+    median: Fraction
+    mean: Fraction
+    p90: int
+
+
+def _median(values: Sequence[int]) -> Fraction:
+    n = len(values)
+    mid = n // 2
+    return Fraction(values[mid]) if n % 2 else Fraction(values[mid - 1] + values[mid], 2)
+
+
+def time_to_source_by_month(pairs: Iterable[tuple[date, date]]) -> list[MonthFigures]:
+    """(referral, sourced) pairs → figures per month sourced, oldest month first."""
+    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for referral, sourced in pairs:
+        by_month[(sourced.year, sourced.month)].append(days_to_source(referral, sourced))
+    figures = []
+    for (year, month), days in sorted(by_month.items()):
+        days.sort()
+        rank = math.ceil(Fraction(9, 10) * len(days))
+        figures.append(
+            MonthFigures(
+                year=year,
+                month=month,
+                count=len(days),
+                median=_median(days),
+                mean=Fraction(sum(days), len(days)),
+                p90=days[rank - 1],
+            )
+        )
+    return figures

@@ -1,0 +1,190 @@
+"""Sourcing rules on hand-worked cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from caremarket.rules.sourcing import (
+    CallPattern,
+    Candidate,
+    CareRequest,
+    ContractKind,
+    SourcingRuleError,
+    days_to_source,
+    match,
+    time_to_source_by_month,
+    weekly_cost,
+)
+
+WARD, LOCALITY, OTHER_WARD = 11, 1, 12
+REQUEST = CareRequest(
+    service_kind="home_care",
+    area_ids=frozenset({WARD, LOCALITY}),
+    area_name="Meir North",
+    hours_per_week=Decimal(14),
+    needs=frozenset({"dementia"}),
+)
+WORDS = {"home_care": "home care"}
+
+
+def candidate(pk: int, name: str, **changes: object) -> Candidate:
+    fields: dict[str, object] = {
+        "location_id": pk,
+        "name": name,
+        "service_kinds": frozenset({"home_care"}),
+        "area_ids": frozenset({LOCALITY}),
+        "spare_hours": Decimal(20),
+        "specialisms": frozenset({"dementia"}),
+        "rating": "Good",
+        "contract": ContractKind.FRAMEWORK,
+        **changes,
+    }
+    return Candidate(**fields)  # type: ignore[arg-type]
+
+
+def test_each_failing_condition_excludes_with_its_own_reason() -> None:
+    cases = {
+        "wrong service": (
+            {"service_kinds": frozenset({"care_home"})},
+            "Does not provide home care",
+        ),
+        "wrong area": ({"area_ids": frozenset({OTHER_WARD})}, "Does not cover Meir North"),
+        "stopped": (
+            {"stop": "Full placement stop: no new placements"},
+            "Under a placement stop (full placement stop: no new placements)",
+        ),
+        "inadequate": (
+            {"rating": "Inadequate"},
+            "Rated Inadequate by CQC, below the council's minimum of Requires improvement",
+        ),
+        "full": (
+            {"spare_hours": Decimal("13.5")},
+            "Has only 13.5 hours spare a week, 14 hours asked for",
+        ),
+        "no dementia": ({"specialisms": frozenset()}, "Does not offer: dementia"),
+    }
+    for label, (changes, reason) in cases.items():
+        [result] = match(REQUEST, [candidate(1, label, **changes)], WORDS)
+        assert not result.eligible, label
+        assert reason in result.reasons, (label, result.reasons)
+
+
+def test_an_eligible_provider_says_why() -> None:
+    [result] = match(REQUEST, [candidate(1, "Meir Home Care")], WORDS)
+    assert result.eligible
+    assert result.reasons == (
+        "Provides home care",
+        "Covers Meir North",
+        "Rated Good by CQC",
+        "Has 20 hours spare a week, 14 hours asked for",
+        "Offers: dementia",
+        "Holds a framework agreement",
+    )
+
+
+def test_unknowns_pass_and_say_so() -> None:
+    c = candidate(1, "New Agency", area_ids=frozenset(), rating="", spare_hours=None)
+    [result] = match(REQUEST, [c], WORDS)
+    assert result.eligible
+    assert "Covers the whole council" in result.reasons
+    assert "Not yet rated by CQC" in result.reasons
+    assert "Spare capacity not known" in result.reasons
+
+
+def test_exactly_the_hours_asked_for_is_enough() -> None:
+    [result] = match(REQUEST, [candidate(1, "A", spare_hours=Decimal(14))], WORDS)
+    assert result.eligible
+
+
+def test_ranking_contract_then_rating_then_spare_hours_then_name() -> None:
+    results = match(
+        REQUEST,
+        [
+            candidate(1, "Spot Outstanding", contract=ContractKind.SPOT, rating="Outstanding"),
+            candidate(2, "Stopped GMH", contract=ContractKind.GUARANTEED_HOURS, stop="Full"),
+            candidate(3, "Framework Good 30", spare_hours=Decimal(30)),
+            candidate(4, "Framework Outstanding", rating="Outstanding"),
+            candidate(5, "GMH Good", contract=ContractKind.GUARANTEED_HOURS),
+            candidate(6, "Framework Good 20 B"),
+            candidate(7, "Framework Good 20 A"),
+            candidate(8, "No contract", contract=None),
+        ],
+        WORDS,
+    )
+    assert [m.candidate.location_id for m in results] == [5, 4, 3, 7, 6, 1, 8, 2]
+    assert [m.eligible for m in results] == [True] * 7 + [False]
+
+
+def test_a_stricter_minimum_rating() -> None:
+    c = candidate(1, "A", rating="Requires improvement")
+    assert match(REQUEST, [c], WORDS)[0].eligible
+    assert not match(REQUEST, [c], WORDS, minimum_rating="Good")[0].eligible
+    with pytest.raises(SourcingRuleError):
+        match(REQUEST, [c], WORDS, minimum_rating="Fine")
+
+
+def test_zero_hours_is_refused() -> None:
+    bad = CareRequest("home_care", frozenset({WARD}), "Meir North", Decimal(0))
+    with pytest.raises(SourcingRuleError, match="more than 0"):
+        match(bad, [], WORDS)
+
+
+BANES = {60: Decimal("23.76"), 45: Decimal("19.01"), 30: Decimal("14.26")}
+
+
+def test_weekly_cost_at_the_banes_rates_by_call_length() -> None:
+    four_a_day = CallPattern(calls_per_day=4, minutes=30, days_per_week=7)
+    assert four_a_day.calls_per_week == 28
+    assert four_a_day.hours_per_week == Decimal("14.00")
+    assert weekly_cost(four_a_day, BANES) == Decimal("399.28")  # 28 × 14.26
+    assert weekly_cost(CallPattern(2, 45, 5), BANES) == Decimal("190.10")  # 10 × 19.01
+    # 15 minutes: no published rate, a quarter of £23.76 = £5.94 a call, 14 calls
+    assert weekly_cost(CallPattern(2, 15, 7), BANES) == Decimal("83.16")
+    assert CallPattern(3, 45, 7).hours_per_week == Decimal("15.75")
+    assert CallPattern(4, 30, 7).describe() == "4 calls a day, 30 minutes each, 7 days a week"
+
+
+def test_weekly_cost_refuses_to_guess() -> None:
+    with pytest.raises(SourcingRuleError, match="no rate for 15-minute calls"):
+        weekly_cost(CallPattern(1, 15, 7), {30: Decimal("14.26")})
+
+
+@pytest.mark.parametrize(
+    ("calls", "minutes", "days"), [(0, 30, 7), (9, 30, 7), (1, 10, 7), (1, 30, 0), (1, 30, 8)]
+)
+def test_impossible_call_patterns_are_refused(calls: int, minutes: int, days: int) -> None:
+    with pytest.raises(SourcingRuleError):
+        CallPattern(calls, minutes, days)
+
+
+def test_days_to_source_across_weekends_and_month_ends() -> None:
+    assert days_to_source(date(2024, 5, 31), date(2024, 6, 3)) == 3  # Fri 31 May → Mon 3 June
+    assert days_to_source(date(2024, 2, 28), date(2024, 3, 1)) == 2  # leap year: 29 Feb
+    assert days_to_source(date(2023, 2, 28), date(2023, 3, 1)) == 1
+    assert days_to_source(date(2023, 12, 15), date(2024, 1, 1)) == 17
+    assert days_to_source(date(2024, 6, 3), date(2024, 6, 3)) == 0
+    with pytest.raises(SourcingRuleError, match="before the referral"):
+        days_to_source(date(2024, 6, 3), date(2024, 6, 2))
+
+
+def test_time_to_source_by_month_median_mean_and_90th_percentile() -> None:
+    pairs = [
+        # sourced in May 2024: 3, 10, 17, 30 days
+        (date(2024, 5, 1), date(2024, 5, 4)),
+        (date(2024, 4, 25), date(2024, 5, 5)),
+        (date(2024, 4, 30), date(2024, 5, 17)),
+        (date(2024, 5, 1), date(2024, 5, 31)),
+        # sourced on 3 June from a referral on 31 May: a June figure of 3 days
+        (date(2024, 5, 31), date(2024, 6, 3)),
+    ]
+    may, june = time_to_source_by_month(pairs)
+    assert (may.year, may.month, may.count) == (2024, 5, 4)
+    assert may.median == Fraction(27, 2)  # (10 + 17) / 2
+    assert may.mean == Fraction(60, 4)
+    assert may.p90 == 30  # nearest rank: ceil(0.9 × 4) = 4th
+    assert (june.month, june.count, june.median, june.mean, june.p90) == (6, 1, 3, 3, 3)
+    assert time_to_source_by_month([]) == []

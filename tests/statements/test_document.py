@@ -317,3 +317,27 @@ class ChartTests(TestCase):
         self.assertAlmostEqual(pos_x, zero, places=0)
         self.assertGreaterEqual(neg_x, 170)
         self.assertIn(">-250<", svg)
+
+
+class EditionComparisonTests(TestCase):
+    def test_rows_pair_by_service_and_year_and_print_at_display_precision(self):
+        from caremarket.statements.views import _diff_tables
+
+        def snapshot(rows):
+            columns = [
+                {"label": label, "kind": kind}
+                for label, kind in (("Service", "text"), ("Year", "text"), ("Demand", "int"),
+                                    ("Gap", "int"))
+            ]  # fmt: skip
+            table = {"id": "gaps", "caption": "Gaps", "columns": columns, "rows": rows}
+            return {"blocks": {"sufficiency": {"tables": [table]}}}
+
+        old = snapshot(
+            [["Beds", "2026", 1000.0, 283.07676500000025], ["Beds", "2040", 1200.0, 400]]
+        )
+        new = snapshot([["Beds", "2026", 1000.0, 290.4], ["Beds", "2040", 1200.0, 400]])
+        [change] = _diff_tables(old, new)
+        self.assertEqual(
+            change["cells"],
+            [{"row": "Beds, 2026", "column": "Gap", "before": "283", "after": "290"}],
+        )

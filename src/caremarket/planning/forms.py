@@ -83,9 +83,14 @@ MAX_NUMBER = 10**9
 HISTORY_HINT = "Year and number of people, separated by commas, for example 2021: 120, 2022: 131"
 
 
-def model_choices() -> list[tuple[str, str]]:
-    """Each cited preset rate, then the council's own kinds of model, as radio choices."""
-    choices = []
+def needs_sex_split(preset: Any) -> bool:
+    return preset.kind == "prevalence" and any(band.sex != "all" for band in preset.bands)
+
+
+def model_choices(sex_split: bool = True) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each cited preset rate the council's data can run, then the council's own kinds of
+    model, as radio choices; and, in words, the presets left out and the data each needs."""
+    choices, unavailable = [], []
     for name, preset in sorted(load_presets().items()):
         if preset.kind == "ratio" and preset.cohort is not None:
             ages = results.ages(preset.cohort.as_data())
@@ -99,13 +104,18 @@ def model_choices() -> list[tuple[str, str]]:
                     (f"{name}:{rate}", f"{results.label(rate)}: {per} per 1,000 people {ages} "
                      f"({preset.label})")
                 )  # fmt: skip
-        elif preset.kind == "prevalence":
-            choices.append(
-                (name, f"Prevalence by age band and sex ({preset.label}); needs projections by sex")
+        elif preset.kind == "prevalence" and needs_sex_split(preset) and not sex_split:
+            unavailable.append(
+                f"{preset.label} is not offered: its rates are for men and women separately, "
+                "so it needs population projections split by sex, and the projections "
+                "imported for this council are for all people. Import the ONS projections "
+                "for males and females to use it."
             )
+        elif preset.kind == "prevalence":
+            choices.append((name, f"Prevalence by age band and sex ({preset.label})"))
     choices.append((OWN_RATE, "Our own rate per 1,000 people of an age group"))
     choices.append((TREND, "A straight-line trend of people supported"))
-    return choices
+    return choices, unavailable
 
 
 def _number_input(width: int, mode: str) -> forms.TextInput:
@@ -178,10 +188,12 @@ class AddModelForm(forms.Form):
         widget=_number_input(10, "decimal"),
     )
 
-    def __init__(self, *args: Any, taken: set[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, taken: set[str] | None = None, sex_split: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.taken = taken or set()
-        self.fields["kind"].choices = model_choices()
+        self.fields["kind"].choices, self.unavailable = model_choices(sex_split)
 
     def clean_service(self) -> str:
         service = " ".join(self.cleaned_data["service"].split()).lower().replace(" ", "_")
@@ -251,3 +263,41 @@ class AddModelForm(forms.Form):
         if data.get("supply") is not None:
             model["supply"] = data["supply"]
         return model
+
+
+class NewScenarioForm(forms.Form):
+    """A new scenario without JSON: its name, years, and which of the council's starting
+    models (cited rates with supply from its own records) to begin with."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=Scenario._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"required": "Enter a name for the scenario"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+    )
+    years_text = ScenarioForm.base_fields["years_text"]
+    start = forms.MultipleChoiceField(
+        label="Start with these models",
+        help_text="You can add your own rates, trends and other presets on the next page.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one model to start with"},
+    )
+
+    def __init__(self, *args: Any, models: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.models = {m["service"]: m for m in models}
+        self.fields["start"].choices = [
+            (service, results.describe_model(m)) for service, m in self.models.items()
+        ]
+        self.initial.setdefault("start", list(self.models))
+
+    clean_years_text = ScenarioForm.clean_years_text
+
+    def chosen_models(self) -> list[dict[str, Any]]:
+        return [self.models[service] for service in self.cleaned_data["start"]]

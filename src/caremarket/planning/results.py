@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,14 @@ class Result:
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The years as the engine was given them: the order of every `by_year` list.
     engine_years: list[int] = field(default_factory=list)
+
+    @property
+    def shown_rows(self) -> list[dict[str, Any]]:
+        """Every row with its service and tenure in words, for the page's table."""
+        return [
+            {**r, "label": label(r["service"]), "tenure_words": tenure_label(r["tenure"])}
+            for r in self.rows
+        ]
 
     @property
     def headline_rows(self) -> list[dict[str, Any]]:
@@ -44,6 +53,57 @@ def run(council: LocalAuthority, years: list[int], models: list[Any]) -> Result:
 
 def label(service: str) -> str:
     return service.replace("_", " ").capitalize()
+
+
+def tenure_label(tenure: str | None) -> str:
+    """A split service's tenure in words ("rent", "sale"); "–" for an unsplit one."""
+    return "–" if tenure in (None, "") else "All tenures" if tenure == "total" else label(tenure)
+
+
+def describe_model(model: Any) -> str:
+    """One model in words: what it plans, how demand is worked out and the supply it starts
+    from, for the scenario's list of models and the new-scenario form."""
+    from caremarket.rules.sufficiency import load_presets
+
+    if not isinstance(model, dict):
+        return "A model that is not in the expected form (edit it as JSON)"
+    method = model.get("method")
+    preset = load_presets().get(str(model.get("preset", "")))
+    if method == "ratio" and preset is not None and preset.cohort is not None:
+        rate = preset.per_1000.get(str(model.get("preset_rate", "")))
+        per = (
+            " + ".join(f"{v:g} {t}" for t, v in rate.items())
+            if isinstance(rate, Mapping)
+            else f"{rate:g}"
+            if rate is not None
+            else "?"
+        )
+        how = f"{per} per 1,000 people {ages(preset.cohort.as_data())} ({preset.label})"
+    elif method == "ratio" and isinstance(model.get("cohort"), dict):
+        rate = model.get("per_1000")
+        per = (
+            " + ".join(f"{number(v)} {t}" for t, v in rate.items())
+            if isinstance(rate, Mapping)
+            else number(rate)
+        )
+        how = f"{per} per 1,000 people {ages(model['cohort'])} (the council's own rate)"
+    elif method == "prevalence" and preset is not None:
+        how = f"prevalence by age band and sex ({preset.label})"
+    elif method == "trend":
+        years = sorted(map(str, (model.get("history") or {}).keys()))
+        how = "a straight-line trend of people supported" + (
+            f", {years[0]} to {years[-1]}" if years else ""
+        )
+    else:
+        how = METHODS.get(str(method), "a model written as JSON").lower()
+    supply = model.get("supply")
+    if isinstance(supply, Mapping):
+        has = "; supply " + ", ".join(f"{number(v, 0)} {t}" for t, v in supply.items())
+    elif isinstance(supply, int | float):
+        has = f"; supply {number(supply, 0)}"
+    else:
+        has = "; no supply figure"
+    return f"{label(str(model.get('service', 'model')))}: {how}{has}"
 
 
 def gap_chart(result: Result, chart_id: str, title: str) -> Any:
@@ -90,7 +150,9 @@ def compare(a: Result, b: Result) -> list[dict[str, Any]]:
         rows.append(
             {
                 "service": key[0],
+                "label": label(key[0]),
                 "tenure": key[1],
+                "tenure_words": tenure_label(key[1]),
                 "year": key[2],
                 "demand_a": ra["demand"] if ra else None,
                 "demand_b": rb["demand"] if rb else None,

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,8 @@ from caremarket.access import staff
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.planning import results
-from caremarket.planning.forms import AddModelForm, ScenarioForm
-from caremarket.planning.inputs import default_models, default_years
+from caremarket.planning.forms import AddModelForm, NewScenarioForm, ScenarioForm, model_choices
+from caremarket.planning.inputs import default_models, default_years, has_sex_split
 from caremarket.planning.models import Scenario
 
 PLANNERS = (Role.COMMISSIONER, Role.COUNCIL_ADMIN)
@@ -53,29 +53,68 @@ def _save(request: HttpRequest, council: LocalAuthority, form: ScenarioForm) -> 
     return scenario
 
 
+def _create_from_forms(
+    request: HttpRequest, council: LocalAuthority, form: NewScenarioForm
+) -> Scenario | None:
+    """A new scenario from the forms: the chosen starting models, checked by the engine."""
+    years, models = form.cleaned_data["years_text"], form.chosen_models()
+    outcome = results.run(council, years, models)
+    if outcome.problems:
+        for problem in dict.fromkeys(_named(p, models) for p in outcome.problems[:20]):
+            form.add_error(None, problem)
+        return None
+    try:
+        with transaction.atomic():
+            return Scenario.objects.create(
+                local_authority=council,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                years=years,
+                demand_models=models,
+                created_by=request.user,
+                updated_by=request.user,
+            )
+    except IntegrityError:
+        form.add_error("name", "This council already has a scenario with that name")
+        return None
+
+
 @staff(*PLANNERS)
 def sufficiency(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    """The council's scenarios, and a new one prefilled from the cited presets."""
-    if request.method == "POST":
-        form = ScenarioForm(request.POST)
-        if form.is_valid() and (scenario := _save(request, council, form)):
-            messages.success(request, f"Scenario “{scenario.name}” saved")
-            return redirect(scenario)
-    else:
-        years = default_years(council, timezone.now().year)
-        form = ScenarioForm(
-            initial={
-                "name": "",
-                "years_text": ", ".join(map(str, years)),
-                "models_text": json.dumps(default_models(council), indent=2),
-            }
-        )
+    """The council's scenarios, and a new one from forms: name, years and the cited starting
+    models its data supports. Writing the models as JSON stays, as the advanced way."""
+    starting = default_models(council)
+    years = default_years(council, timezone.now().year)
+    advanced = request.method == "POST" and "models_text" in request.POST
+    new = NewScenarioForm(
+        request.POST if request.method == "POST" and not advanced else None,
+        models=starting,
+        auto_id="new_%s",
+        initial={"years_text": ", ".join(map(str, years))},
+    )
+    form = ScenarioForm(
+        request.POST if advanced else None,
+        initial={
+            "name": "",
+            "years_text": ", ".join(map(str, years)),
+            "models_text": json.dumps(starting, indent=2),
+        },
+    )
+    if advanced and form.is_valid() and (scenario := _save(request, council, form)):
+        messages.success(request, f"Scenario “{scenario.name}” saved")
+        return redirect(scenario)
+    if new.is_bound and new.is_valid() and (scenario := _create_from_forms(request, council, new)):
+        messages.success(request, f"Scenario “{scenario.name}” saved")
+        return redirect(scenario)
     return render(
         request,
         "planning/sufficiency.html",
         {
             "council": council,
+            "new": new,
             "form": form,
+            "advanced": advanced,
+            "unavailable": model_choices(has_sex_split(council))[1],
             "scenarios": Scenario.objects.filter(local_authority=council),
         },
     )
@@ -100,6 +139,16 @@ def scenario(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
             "explanations": results.explanations(outcome),
             "chart": results.gap_chart(outcome, "gap-chart", f"Gap by service: {found.name}"),
             "others": Scenario.objects.filter(local_authority=council).exclude(pk=found.pk),
+            "models": [
+                {
+                    "service": m.get("service", "") if isinstance(m, dict) else "",
+                    "label": results.label(str(m.get("service", "")))
+                    if isinstance(m, dict)
+                    else "",
+                    "words": results.describe_model(m),
+                }
+                for m in found.demand_models
+            ],
         },
     )
 
@@ -179,13 +228,15 @@ def add_model(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRes
     """Add one model from a form (a cited preset, an own rate or a trend): no JSON to write.
     The engine checks it on the council's data before anything is saved."""
     found = _get_scenario(council, pk)
-    form = AddModelForm(request.POST or None, taken=_services(found))
+    form = AddModelForm(
+        request.POST or None, taken=_services(found), sex_split=has_sex_split(council)
+    )
     if request.method == "POST" and form.is_valid():
         models = [*found.demand_models, form.model()]
         outcome = results.run(council, found.years, models)
         if outcome.problems:
-            for problem in outcome.problems[:20]:
-                form.add_error(None, _named(problem, models))
+            for problem in dict.fromkeys(_named(p, models) for p in outcome.problems[:20]):
+                form.add_error(None, problem)
         else:
             added = results.label(models[-1]["service"]).lower()
             return _keep_models(request, found, models, f"Added {added}")

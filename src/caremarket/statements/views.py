@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -182,8 +183,20 @@ def transition(
     return redirect("statements:draft", council=council.slug, statement=statement, number=number)
 
 
+def _row_key(table: dict[str, Any], row: list[Any]) -> tuple[str, ...]:
+    """What names a row: its leading text cells (a service and its year, not the service
+    alone, so 2040 is never paired with 2026)."""
+    key = []
+    for column, value in zip(table["columns"], row, strict=False):
+        if column["kind"] != "text" and key:
+            break
+        key.append(str(value))
+    return tuple(key)
+
+
 def _diff_tables(old: dict, new: dict) -> list[dict]:
-    """Cells that changed between two snapshots, table by table."""
+    """Cells that changed between two snapshots, table by table, rows paired by their names
+    and figures printed as the document prints them."""
     changes = []
     old_tables = {t["id"]: t for b in old["blocks"].values() for t in b["tables"]}
     new_tables = {t["id"]: t for b in new["blocks"].values() for t in b["tables"]}
@@ -198,16 +211,24 @@ def _diff_tables(old: dict, new: dict) -> list[dict]:
                 }
             )  # type: ignore[index]
             continue
-        labels = [c["label"] for c in b["columns"]]
-        rows_a = {str(r[0]): r for r in a["rows"]}
+        columns_a = {c["label"]: i for i, c in enumerate(a["columns"])}
+        rows_a = {_row_key(a, r): r for r in a["rows"]}
         cells = []
         for row in b["rows"]:
-            before = rows_a.get(str(row[0]))
-            for i, value in enumerate(row[1:], start=1):
-                was = before[i] if before is not None and i < len(before) else None
-                if was != value:
+            key = _row_key(b, row)
+            before = rows_a.get(key)
+            for i in range(len(key), len(row)):
+                column = b["columns"][i]
+                j = columns_a.get(column["label"])
+                was = before[j] if before is not None and j is not None else None
+                if was != row[i]:
                     cells.append(
-                        {"row": row[0], "column": labels[i], "before": was, "after": value}
+                        {
+                            "row": ", ".join(key),
+                            "column": column["label"],
+                            "before": format_cell(was, column["kind"]),
+                            "after": format_cell(row[i], column["kind"]),
+                        }
                     )
         if cells:
             changes.append({"caption": b["caption"], "note": "", "cells": cells})

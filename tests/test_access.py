@@ -122,6 +122,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:shared_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:exits": (COUNCIL, QUALITY),
+    "quality:settings": (COUNCIL, {"council_admin"}),
     "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),
     "quality:provider_audit": ({"pk": "1"}, {"provider"}),

@@ -451,3 +451,45 @@ def test_the_dashboard_filters_by_ward_and_locality(client: Client, world: World
     assert "Longton Lodge" in watched(client, world, "?area=999999")  # unknown: no filter
     page = client.get(url("dashboard", world)).content.decode()
     assert "Meir (ward)" in page and "North (locality)" in page
+
+
+def test_a_council_admin_sets_clocks_retention_and_weights(client: Client, world: World) -> None:
+    from caremarket.accounts.models import Membership
+    from caremarket.quality.models import Domain, QualitySettings, Standard
+
+    Membership.objects.create(user=world.officer, local_authority=world.stoke, role="council_admin")
+    as_user(client, world.officer)
+    page = url("settings", world)
+    assert client.get(page).status_code == 200
+    domains = list(Domain.objects.filter(local_authority=world.stoke))
+    assert len(domains) == 5
+    weights = {f"domain-{d.pk}": str(d.weight) for d in domains}
+    weights |= {f"standard-{s.pk}": "1" for s in Standard.objects.filter(domain__in=domains)}
+    safeguarding = next(d for d in domains if d.name == "Safeguarding and safety")
+    form = {"high_risk_hours": "12", "other_hours": "48", "concern_retention_days": "2190"}
+    bad = client.post(page, {**form, **weights, f"domain-{safeguarding.pk}": "lots"})
+    assert "Each weight must be a whole number from 0 to 10" in bad.content.decode()
+    assert 'value="lots"' in bad.content.decode()  # what was typed is kept
+    slow = client.post(page, {**form, **weights, "high_risk_hours": "100"})
+    assert "cannot have longer than others" in slow.content.decode()
+    client.post(
+        page,
+        {
+            **form,
+            **weights,
+            f"domain-{safeguarding.pk}": "3",
+            "new_standard": "Oral health",
+            "new_standard_domain": str(domains[1].pk),
+        },
+    )
+    settings = QualitySettings.objects.get(local_authority=world.stoke)
+    assert (settings.high_risk_hours, settings.other_hours) == (12, 48)
+    safeguarding.refresh_from_db()
+    assert safeguarding.weight == 3
+    assert Standard.objects.filter(domain=domains[1], name="Oral health").exists()
+    item = register.log_concern(
+        Who(world.officer), world.stoke, world.home, source="cqc", risk="high", what="x"
+    )
+    assert item.due_at == item.logged_at + timedelta(hours=12)
+    as_user(client, world.coventry_officer)
+    assert client.get(page).status_code == 403

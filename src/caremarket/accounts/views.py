@@ -90,6 +90,7 @@ WORK_PAGES = (
     ("assessments:inbox", "Referrals"),
     ("quality:dashboard", "Quality: concerns, audits and placement stops"),
     ("quality:log_concern", "Log a concern about a care provider"),
+    ("quality:settings", "Quality settings: concern clocks and audit standards"),
     ("outcomes:ascof", "ASCOF from Client Level Data"),
     ("assessments:charging_figures", "Charging figures"),
     ("assessments:settings", "Front door settings"),

@@ -13,6 +13,7 @@ import hashlib
 from datetime import date, timedelta
 from typing import TextIO
 
+from django.db import transaction
 from django.utils import timezone
 
 from caremarket.accounts.models import Membership, User
@@ -60,6 +61,7 @@ def quality_officer(council: LocalAuthority) -> User:
     return user
 
 
+@transaction.atomic
 def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> int:
     """Invented records for up to WATCHED of the council's locations; 0 if it has them already."""
     if ProviderRecord.objects.filter(local_authority=council, invented=True).exists():

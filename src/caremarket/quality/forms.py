@@ -256,6 +256,57 @@ class CloseEnquiryForm(QualityForm):
     closed_on = Day("Date closed")
 
 
+class SettingsForm(QualityForm):
+    high_risk_hours = forms.IntegerField(
+        label="High-risk concerns are due within (hours)",
+        min_value=1,
+        max_value=24 * 28,
+        error_messages={
+            "required": "Enter the hours for high-risk concerns",
+            "invalid": "Hours must be a whole number, like 24",
+            "min_value": "Hours must be 1 or more",
+            "max_value": "Hours must be 672 (four weeks) or fewer",
+        },
+    )
+    other_hours = forms.IntegerField(
+        label="Other concerns are due within (hours)",
+        min_value=1,
+        max_value=24 * 28,
+        error_messages={
+            "required": "Enter the hours for other concerns",
+            "invalid": "Hours must be a whole number, like 72",
+            "min_value": "Hours must be 1 or more",
+            "max_value": "Hours must be 672 (four weeks) or fewer",
+        },
+    )
+    concern_retention_days = forms.IntegerField(
+        label="Keep what happened and who raised a concern for (days after it closes)",
+        min_value=30,
+        max_value=100 * 365,
+        help_text="Then it is erased; the rest of the record stays. Six years is 2,190 days.",
+        error_messages={
+            "required": "Enter how many days to keep concern details",
+            "invalid": "Days must be a whole number, like 2190",
+            "min_value": "Keep concern details for at least 30 days",
+            "max_value": "Days must be 36,500 or fewer",
+        },
+    )
+    new_standard = text("Add a standard", required=False, max_length=200)
+    new_standard_domain = forms.ChoiceField(label="In the domain", required=False, choices=[])
+    widths = {"high_risk_hours": "4", "other_hours": "4", "concern_retention_days": "5"}
+
+    def __init__(self, *args: Any, domains: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_standard_domain"].choices = [(str(d.pk), d.name) for d in domains]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        high, other = data.get("high_risk_hours"), data.get("other_hours")
+        if high and other and high > other:
+            self.add_error("high_risk_hours", "High-risk concerns cannot have longer than others")
+        return data
+
+
 class StartAuditForm(QualityForm):
     visit_date = Day("Date of the visit")
 

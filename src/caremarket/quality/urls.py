@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{council}/audits/<int:pk>/", views.audit, name="audit"),
     path(f"{council}/shared-audits/<int:pk>/", views.shared_audit, name="shared_audit"),
     path(f"{council}/exits/", views.exits, name="exits"),
+    path(f"{council}/settings/", views.settings, name="settings"),
     path("quality/audits/<int:pk>/", views.public_audit, name="public_audit"),
     path("quality/provider/", views.provider_home, name="provider_home"),
     path("quality/provider/audits/<int:pk>/", views.provider_audit, name="provider_audit"),

@@ -30,13 +30,16 @@ from caremarket.quality.models import (
     AuditScore,
     Concern,
     CqcRating,
+    Domain,
     Enquiry,
     EnquiryAction,
     Notice,
     PlacementStop,
     ProviderRecord,
     QualitySettings,
+    Standard,
     exits_in_last_year,
+    standards_for,
 )
 from caremarket.quality.register import QualityError, Who
 from caremarket.rules.quality import QualityRuleError, Rag
@@ -255,6 +258,77 @@ def location(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
             "enquiries": Enquiry.objects.filter(local_authority=council, location=place),
             "audit_form": qforms.StartAuditForm(initial={"visit_date": timezone.localdate()}),
             "now": _now(request),
+        },
+    )
+
+
+#: A standard's or domain's weight: 0 leaves it out of the overall rating.
+MAX_WEIGHT = 10
+
+
+@staff(Role.COUNCIL_ADMIN)
+def settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """The council's concern clocks, how long concern details are kept, and the weights of its
+    audit domains and standards (a standard may be added; audits already started keep theirs)."""
+    standards_for(council)  # the default set, the first time
+    domains = list(Domain.objects.filter(local_authority=council).prefetch_related("standards"))
+    current = QualitySettings.for_council(council)
+    form = qforms.SettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "high_risk_hours": current.high_risk_hours,
+            "other_hours": current.other_hours,
+            "concern_retention_days": current.concern_retention_days,
+        },
+        domains=domains,
+    )
+    errors: list[str] = []
+    weights: dict[str, int] = {}
+    if request.method == "POST":
+        for key in [f"domain-{d.pk}" for d in domains] + [
+            f"standard-{st.pk}" for d in domains for st in d.standards.all()
+        ]:
+            raw = request.POST.get(key, "").strip()
+            if not raw.isdigit() or int(raw) > MAX_WEIGHT:
+                errors.append(f"Each weight must be a whole number from 0 to {MAX_WEIGHT}")
+                break
+            weights[key] = int(raw)
+    if request.method == "POST" and form.is_valid() and not errors:
+        data = form.cleaned_data
+        current.high_risk_hours = data["high_risk_hours"]
+        current.other_hours = data["other_hours"]
+        current.concern_retention_days = data["concern_retention_days"]
+        current.save()
+        for d in domains:
+            Domain.objects.filter(pk=d.pk).update(weight=weights[f"domain-{d.pk}"])
+            for st in d.standards.all():
+                Standard.objects.filter(pk=st.pk).update(weight=weights[f"standard-{st.pk}"])
+        if data["new_standard"] and data["new_standard_domain"]:
+            domain = next(d for d in domains if str(d.pk) == data["new_standard_domain"])
+            Standard.objects.create(
+                domain=domain, name=data["new_standard"], position=domain.standards.count()
+            )
+        record("changed_quality_settings", request=request, local_authority=council)
+        messages.success(request, "The quality settings are saved.")
+        return redirect("quality:settings", council=council.slug)
+    return render(
+        request,
+        "quality/settings.html",
+        {
+            "council": council,
+            "form": form,
+            "domains": [
+                (
+                    d,
+                    request.POST.get(f"domain-{d.pk}", d.weight),
+                    [
+                        (st, request.POST.get(f"standard-{st.pk}", st.weight))
+                        for st in d.standards.all()
+                    ],
+                )
+                for d in domains
+            ],
+            "errors": errors,
         },
     )
 

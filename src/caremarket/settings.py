@@ -164,6 +164,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "caremarket.proxies.ClientAddressMiddleware",
     "caremarket.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caremarket.security.ContentSecurityPolicyMiddleware",
@@ -296,6 +297,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# How many proxies of the council's own stand in front, each appending to X-Forwarded-For
+# (caremarket.proxies); 0 ignores the header.
+TRUSTED_PROXIES = envint("CAREMARKET_PROXIES", 0)
+if not 0 <= TRUSTED_PROXIES <= 5:
+    raise ImproperlyConfigured(f"CAREMARKET_PROXIES must be from 0 to 5, not {TRUSTED_PROXIES}")
 
 HTTPS = envbool("CAREMARKET_HTTPS", "false")
 SESSION_COOKIE_SECURE = HTTPS

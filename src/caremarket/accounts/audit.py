@@ -11,8 +11,8 @@ from caremarket.places.models import LocalAuthority
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a trusted proxy set CAREMARKET_HTTPS and the proxy's X-Forwarded-For is not
-    # trusted here on purpose: REMOTE_ADDR is what the WSGI server saw.
+    # REMOTE_ADDR is what the WSGI server saw, or, with CAREMARKET_PROXIES set, what the
+    # council's outermost proxy saw (caremarket.proxies); X-Forwarded-For is not read here.
     return request.META.get("REMOTE_ADDR") or None
 
 

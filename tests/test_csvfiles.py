@@ -24,19 +24,27 @@ class FormulaInjectionTests(TestCase):
                 self.assertEqual(safe_cell(value), "'" + value)
 
     def test_real_numbers_and_plain_text_are_unchanged(self):
-        for value in (-5, -5.25, 0, "-5", "+0.25", "-1e3", "Home care", "", None, "a=b"):
+        plain = ("-5", "+0.25", "-1e3", "-1,234", "-£1,200", "-£1,200.50", "-12.5%")
+        for value in (-5, -5.25, 0, *plain, "Home care", "", None, "a=b"):
             with self.subTest(value=value):
                 self.assertEqual(safe_cell(value), value)
 
     def test_a_published_mps_table_cannot_carry_a_formula(self):
         table = {
-            "columns": [{"label": "Contract"}, {"label": "Change"}],
-            "rows": [['=HYPERLINK("https://evil.example","Click")', -5], ["@cmd", "-5"]],
+            "columns": [
+                {"label": "Contract", "kind": "text"},
+                {"label": "Change", "kind": "int"},
+                {"label": "Value", "kind": "gbp"},
+            ],
+            "rows": [
+                ['=HYPERLINK("https://evil.example","Click")', -5, -1200],
+                ["@cmd", -1234, 5],
+            ],
             "sources": ["Pipeline"],
         }
         rows = read(table_csv(table))
-        self.assertEqual(rows[1], ['\'=HYPERLINK("https://evil.example","Click")', "-5"])
-        self.assertEqual(rows[2], ["'@cmd", "-5"])
+        self.assertEqual(rows[1], ['\'=HYPERLINK("https://evil.example","Click")', "-5", "-£1,200"])
+        self.assertEqual(rows[2], ["'@cmd", "-1,234", "£5"])
 
     def test_a_scenario_csv_cannot_carry_a_formula(self):
         result = Result(

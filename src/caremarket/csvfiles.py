@@ -4,7 +4,7 @@ Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and some a tab or
 before one) as a formula: a pipeline contract named `=HYPERLINK("https://…")` would become a live
 link in a provider's copy of a published table. Such text cells are written with a leading
 apostrophe (OWASP's "CSV injection" advice), which spreadsheets show as text. Numbers, and text
-that is a plain number such as "-5" or "+0.25", are written as they are.
+that is a plain number such as "-5", "-£1,200" or "+0.25%", are written as they are.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+#: A number as the product prints it: sign, pound sign, thousands commas, decimals, per cent.
+PLAIN_NUMBER = re.compile(r"[+-]?£?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
 def safe_cell(value: Any) -> Any:

@@ -51,7 +51,7 @@ def test_latest_published_audit_by_rating_and_exits_in_12_months(world: World) -
         ["Poor", 0],
         ["All audited services", 2],
     ]
-    assert "published between 01 March 2026 and 01 June 2026" in audits.notes[0]
+    assert "published between 1 March 2026 and 1 June 2026" in audits.notes[0]
     assert exits.rows == [
         ["Planned exit", 1, 12],
         ["Unplanned closure or failure", 1, 5],

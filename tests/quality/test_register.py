@@ -165,7 +165,7 @@ def test_an_audit_from_draft_to_action_plan(world: World) -> None:
     register.share_audit(who, audit, date(2026, 1, 20))
     assert audit.comments_due == date(2026, 2, 3)
     provider = Who(world.provider)
-    with pytest.raises(QualityError, match="Comments were due by 03 February 2026"):
+    with pytest.raises(QualityError, match="Comments were due by 3 February 2026"):
         register.comment_on_audit(provider, audit, "Late.", date(2026, 2, 4))
     register.comment_on_audit(provider, audit, "The records were in the office.", date(2026, 2, 1))
     result = register.publish_audit(who, audit, date(2026, 2, 20))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.models import Audit, Exit, QualitySettings
+from caremarket.quality.register import day_words
 from caremarket.statements.data import Column, Table
 
 INVENTED = "These records are invented for the demo: the locations are real, the audits are not."
@@ -41,7 +42,7 @@ def _audits_by_rating(council: LocalAuthority) -> Table | None:
     last = max(a.published_on for a in latest.values() if a.published_on)
     notes = [
         "Each service's latest published audit by the council against its quality standards; "
-        f"published between {first:%d %B %Y} and {last:%d %B %Y}."
+        f"published between {day_words(first)} and {day_words(last)}."
     ]
     if any(a.invented for a in latest.values()):
         notes.append(INVENTED)
@@ -65,8 +66,10 @@ def _exits(council: LocalAuthority, today: date) -> Table | None:
         these = [e for e in exits if e.kind == kind]
         rows.append([label, len(these), sum(e.people_affected for e in these)])
     rows.append(["All exits", len(exits), sum(e.people_affected for e in exits)])
-    notes = [f"Exits and closures recorded from {start + timedelta(days=1):%d %B %Y} to "
-             f"{today:%d %B %Y}."]  # fmt: skip
+    notes = [
+        f"Exits and closures recorded from {day_words(start + timedelta(days=1))} to "
+        f"{day_words(today)}."
+    ]
     if any(e.invented for e in exits):
         notes.append(INVENTED.replace("the audits are not", "the exits are not"))
     return Table(

@@ -40,6 +40,11 @@ from caremarket.quality.models import (
 from caremarket.rules import quality as rules
 
 
+def day_words(day: date) -> str:
+    """A date as people write it: 3 February 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 class QualityError(Exception):
     """A step that cannot be taken now, said in words for the person trying it."""
 
@@ -391,7 +396,7 @@ def comment_on_audit(who: Who, audit: Audit, comments: str, on: date) -> None:
         raise QualityError("This report is not open for comments")
     if audit.comments_due is not None and on > audit.comments_due:
         raise QualityError(
-            f"Comments were due by {audit.comments_due:%d %B %Y}: contact the quality team"
+            f"Comments were due by {day_words(audit.comments_due)}: contact the quality team"
         )
     audit.provider_comments, audit.comments_on, audit.comments_by = comments, on, who.user
     audit.save(update_fields=["provider_comments", "comments_on", "comments_by"])

@@ -364,7 +364,7 @@ def log_concern(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         messages.success(
             request,
             f"Concern {concern.reference} about {concern.location.name} is logged. "
-            f"It must be dealt with by {due:%H:%M on %d %B %Y}.",
+            f"It must be dealt with by {due:%H:%M} on {register.day_words(due.date())}.",
         )
         if request.user.roles_for(council) & {r.value for r in QUALITY_ROLES}:  # type: ignore[union-attr]
             return redirect("quality:concern", council=council.slug, pk=concern.pk)

@@ -98,3 +98,14 @@ def axe_violations(page) -> list[str]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe found violations on {page.url}:\n" + "\n".join(violations)
+
+
+def assert_fits(page, widths: tuple[int, ...] = (1280, 390)) -> None:
+    """axe-clean and no sideways scrolling at each width (a desktop and a phone)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
+        assert_accessible(page)

@@ -141,3 +141,17 @@ def test_back_returns_to_the_search_but_never_off_the_site(client):
     assert b'href="/directory/?q=garden" class="govuk-back-link"' in html
     html = client.get(service.get_absolute_url() + "?back=https://evil.example/").content
     assert b'href="/directory/" class="govuk-back-link"' in html
+
+
+coventry = shared.coventry
+postcodes = shared.postcodes
+
+
+@pytest.mark.django_db
+def test_the_distance_from_the_search_the_resident_came_from(client, stoke, postcodes):
+    service = make_service("Longton memory café", point=shared.LONGTON, council=stoke)
+    url = service.get_absolute_url()
+    html = client.get(url, {"back": "/directory/?postcode=ST1+1AA&radius=5"}).content.decode()
+    assert "3.0 miles from ST1 1AA" in html
+    for back in ("", "/directory/?postcode=ZZ9+9ZZ", "https://evil.example/?postcode=ST1+1AA"):
+        assert "miles from" not in client.get(url, {"back": back}).content.decode()

@@ -95,3 +95,24 @@ def test_bad_ward_and_locality_rows(councils, tmp_path: Path) -> None:
     assert "already in a locality on line 2" in report.errors[1].reason
     with pytest.raises(ImportRefused, match="ward_code"):
         run("localities", write(tmp_path, "x.csv", "council,locality\nE06000021,Longton\n"))
+
+
+def test_a_districts_ward_belongs_to_its_county(councils, tmp_path: Path) -> None:
+    from caremarket.places.models import LocalAuthority
+
+    LocalAuthority.objects.create(code="E10000028", name="Staffordshire")
+    header = EXAMPLES / "data" / "geo" / "Code-Point_Open_Column_Headers.csv"
+    (tmp_path / header.name).write_bytes(header.read_bytes())
+    tail = '"E92000001","","","E10000028","E07000197","E05012345"'
+    area = write(tmp_path, "st.csv", f'"ST16 1AA",10,391900,323300,{tail}\n')
+    run("codepoint-open", area)
+    wards = write(
+        tmp_path,
+        "wards.csv",
+        "ward_code,ward_name,lad_code,lad_name\nE05012345,Common Ward,E07000197,Stafford\n",
+    )
+    report = run("wards", wards)
+    assert report.written and not report.errors
+    ward = Area.objects.get(code="E05012345")
+    assert (ward.name, ward.local_authority.name) == ("Common", "Staffordshire")
+    assert ward.latitude is not None

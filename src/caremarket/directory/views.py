@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 from uuid import UUID
 
 from django import forms
@@ -33,7 +34,7 @@ from caremarket.places.attribution import postcode_attribution
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.register import published_audits
 from caremarket.quality.views import stop_notices
-from caremarket.rules.directory import query_words
+from caremarket.rules.directory import miles_between, query_words
 
 #: Longest query searched; longer text is cut, and the page says so.
 MAX_QUERY_CHARS = 200
@@ -352,6 +353,31 @@ def contact_for(listing: Service) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Distance:
+    miles: float
+    place: engine.Place
+
+
+def distance_from_search(listing: Service, back: str) -> Distance | None:
+    """How far the service's nearest located place is from the place of the search the
+    resident came from (its URL is the page's back link), or None."""
+    near = parse_qs(urlparse(back).query).get("postcode", [""])[0].strip()
+    located = [p for p in listing.locations.all() if p.latitude is not None]
+    if not near or not located:
+        return None
+    try:
+        place = engine.resolve_place(near)
+    except engine.PlaceNotFound:
+        return None
+    if place.latitude is None or place.longitude is None:
+        return None
+    miles = min(
+        miles_between(place.latitude, place.longitude, p.latitude, p.longitude) for p in located
+    )
+    return Distance(miles, place)
+
+
 @public
 @require_GET
 def service(request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -368,11 +394,13 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
     vacancies = engine.vacancies_for([listing], timezone.localdate()).get(listing.pk)
     labels = dict(Service.ClientGroup.choices)
     cost_labels = dict(Service.Cost.choices)
+    back = _safe_next(request, request.GET.get("back", ""))
     return render(
         request,
         "directory/service.html",
         {
             "service": listing,
+            "distance": distance_from_search(listing, back),
             "location": listing.cqc_location,
             "locations": locations,
             "general_schedules": general,
@@ -383,7 +411,7 @@ def service(request: HttpRequest, pk: UUID) -> HttpResponse:
             "contact": contact_for(listing),
             "costs": [cost_labels.get(c, c) for c in listing.costs],
             "shortlisted": str(listing.pk) in _shortlist(request),
-            "back": _safe_next(request, request.GET.get("back", "")),
+            "back": back,
             "placement_stops": stop_notices(request.user, listing.cqc_location),
             "council_audits": published_audits(listing.cqc_location),
             "postcode_attribution": postcode_attribution()

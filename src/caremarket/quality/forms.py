@@ -18,6 +18,7 @@ from caremarket.quality.models import (
     PlacementStop,
     ProviderRecord,
 )
+from caremarket.rules.quality import MAX_CONCERN_HOURS
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
 #: Dates outside these years are typing slips, not quality records.
@@ -256,29 +257,23 @@ class CloseEnquiryForm(QualityForm):
     closed_on = Day("Date closed")
 
 
+def concern_hours(which: str, example: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"{which[0].upper()}{which[1:]} concerns are due within (hours)",
+        min_value=1,
+        max_value=MAX_CONCERN_HOURS,
+        error_messages={
+            "required": f"Enter the hours for {which} concerns",
+            "invalid": f"Hours must be a whole number, like {example}",
+            "min_value": "Hours must be 1 or more",
+            "max_value": f"Hours must be {MAX_CONCERN_HOURS} (four weeks) or fewer",
+        },
+    )
+
+
 class SettingsForm(QualityForm):
-    high_risk_hours = forms.IntegerField(
-        label="High-risk concerns are due within (hours)",
-        min_value=1,
-        max_value=24 * 28,
-        error_messages={
-            "required": "Enter the hours for high-risk concerns",
-            "invalid": "Hours must be a whole number, like 24",
-            "min_value": "Hours must be 1 or more",
-            "max_value": "Hours must be 672 (four weeks) or fewer",
-        },
-    )
-    other_hours = forms.IntegerField(
-        label="Other concerns are due within (hours)",
-        min_value=1,
-        max_value=24 * 28,
-        error_messages={
-            "required": "Enter the hours for other concerns",
-            "invalid": "Hours must be a whole number, like 72",
-            "min_value": "Hours must be 1 or more",
-            "max_value": "Hours must be 672 (four weeks) or fewer",
-        },
-    )
+    high_risk_hours = concern_hours("high-risk", 24)
+    other_hours = concern_hours("other", 72)
     concern_retention_days = forms.IntegerField(
         label="Keep what happened and who raised a concern for (days after it closes)",
         min_value=30,

@@ -48,6 +48,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "planning:add_model": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "planning:remove_model": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "statements:staff_list": (COUNCIL, {"commissioner", "council_admin"}),
+    "statements:logo": (COUNCIL, {"council_admin"}),
     "statements:compare": ({**COUNCIL, "statement": "mps"}, {"commissioner", "council_admin"}),
     "statements:draft": (MPS_EDITION, {"commissioner", "council_admin"}),
     "statements:transition": (MPS_EDITION, {"commissioner", "council_admin"}),

@@ -341,3 +341,59 @@ class EditionComparisonTests(TestCase):
             change["cells"],
             [{"row": "Beds, 2026", "column": "Gap", "before": "283", "after": "290"}],
         )
+
+
+class LogoTests(TestCase):
+    def setUp(self):
+        self.council = LocalAuthority.objects.create(code="E06000021", name="Stoke-on-Trent")
+        self.admin = User.objects.create_user("admin")
+        Membership.objects.create(user=self.admin, local_authority=self.council,
+                                  role="council_admin")  # fmt: skip
+        self.client.force_login(self.admin)
+        self.url = f"/staff/{self.council.slug}/mps/logo/"
+
+    def upload(self, data: bytes, name: str = "logo.png"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(self.url, {"logo": SimpleUploadedFile(name, data)})
+
+    @staticmethod
+    def image(fmt: str, size=(120, 60)) -> bytes:
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.new("RGB", size, "#1d70b8").save(out, format=fmt)
+        return out.getvalue()
+
+    def test_a_council_admin_uploads_a_logo_printed_on_the_cover(self):
+        from caremarket.statements.models import CouncilLogo
+
+        self.assertRedirects(self.upload(self.image("JPEG"), "logo.jpg"), self.url)
+        logo = CouncilLogo.objects.get(local_authority=self.council)
+        self.assertEqual((logo.width, logo.height), (120, 60))
+        self.assertEqual(bytes(logo.png)[:8], b"\x89PNG\r\n\x1a\n")  # re-encoded
+        self.assertContains(self.client.get(self.url), "data:image/png;base64,")
+        edition = workflow.create_statement(self.council, period="2024–2028", slug="mps",
+                                            user=None)  # fmt: skip
+        from caremarket.statements.render import render_pdf
+
+        cover = PdfReader(io.BytesIO(render_pdf(edition))).pages[0]
+        self.assertEqual(len(cover.images), 1)
+        self.client.post(self.url, {"remove": "1"})
+        self.assertFalse(CouncilLogo.objects.exists())
+
+    def test_wrong_huge_and_missing_files_get_a_message_and_nothing_is_kept(self):
+        from caremarket.statements.models import CouncilLogo
+
+        for data, message in (
+            (b"not an image at all", "The file is not a PNG or JPEG image"),
+            (self.image("GIF"), "The logo must be a PNG or JPEG image"),
+            (self.image("PNG", (2500, 10)), "2,000 pixels wide and high or smaller"),
+            (b"\x89PNG" + b"0" * (600 * 1024), "512 KB or smaller"),
+        ):
+            with self.subTest(message=message):
+                response = self.upload(data)
+                self.assertContains(response, "There is a problem")
+                self.assertContains(response, message)
+        self.assertContains(self.client.post(self.url, {}), "Choose a logo file to upload")
+        self.assertFalse(CouncilLogo.objects.exists())

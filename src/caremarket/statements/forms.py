@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 from django import forms
 
 from caremarket.statements.models import Section, Statement
@@ -52,3 +54,40 @@ class SectionForm(forms.ModelForm):
         if len(body) > 50_000:
             raise forms.ValidationError("The text must be 50,000 characters or fewer")
         return body
+
+
+MAX_LOGO_BYTES = 512 * 1024
+MAX_LOGO_PIXELS = 2000
+
+
+class LogoForm(forms.Form):
+    """A PNG or JPEG logo, at most 512 KB and 2,000 pixels a side; re-encoded as PNG."""
+
+    logo = forms.FileField(
+        label="Logo",
+        help_text="A PNG or JPEG file, at most 512 KB and 2,000 pixels wide or high. It is "
+        "printed on the cover of the council's statements.",
+        error_messages={"required": "Choose a logo file to upload"},
+    )
+
+    def clean_logo(self) -> tuple[bytes, int, int]:
+        from PIL import Image, UnidentifiedImageError
+
+        upload = self.cleaned_data["logo"]
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError("The logo must be 512 KB or smaller")
+        try:
+            with Image.open(upload) as image:
+                if image.format not in ("PNG", "JPEG"):
+                    raise forms.ValidationError("The logo must be a PNG or JPEG image")
+                if max(image.size) > MAX_LOGO_PIXELS:
+                    raise forms.ValidationError(
+                        "The logo must be 2,000 pixels wide and high or smaller"
+                    )
+                image.load()
+                pixels = image.convert("RGBA")
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            raise forms.ValidationError("The file is not a PNG or JPEG image") from None
+        out = io.BytesIO()
+        pixels.save(out, format="PNG", optimize=True)
+        return out.getvalue(), pixels.width, pixels.height

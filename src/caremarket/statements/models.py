@@ -137,3 +137,27 @@ class Section(models.Model):
         if self.edition.is_published:
             raise EditionIsFrozen("sections of a published edition cannot change")
         return super().delete(*args, **kwargs)
+
+
+class CouncilLogo(models.Model):
+    """The council's logo for the cover of its statements: a council admin uploads it, and it
+    is stored re-encoded as a PNG (no metadata, nothing but pixels)."""
+
+    local_authority = models.OneToOneField(
+        LocalAuthority, on_delete=models.CASCADE, related_name="mps_logo"
+    )
+    png = models.BinaryField(editable=False)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Logo of {self.local_authority}"
+
+    def data_uri(self) -> str:
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(bytes(self.png)).decode("ascii")

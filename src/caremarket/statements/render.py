@@ -23,7 +23,7 @@ from caremarket.charts import COLOURS, Series, bar_chart, line_chart
 from caremarket.rules.consistency import period_words
 from caremarket.statements.data import build_block
 from caremarket.statements.formatting import format_cell
-from caremarket.statements.models import Edition
+from caremarket.statements.models import CouncilLogo, Edition
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
 ALLOWED_TAGS = {
@@ -86,7 +86,9 @@ def build_snapshot(edition: Edition) -> dict[str, Any]:
         if block is not None:
             blocks[section.data_key] = block
     sources = sorted({s for b in blocks.values() for t in b["tables"] for s in t["sources"]})
-    return {"built_at": timezone.now().isoformat(), "blocks": blocks, "sources": sources}
+    logo = CouncilLogo.objects.filter(local_authority=edition.council).first()
+    return {"built_at": timezone.now().isoformat(), "blocks": blocks, "sources": sources,
+            "logo": logo.data_uri() if logo else ""}  # fmt: skip
 
 
 def snapshot_of(edition: Edition) -> dict[str, Any]:

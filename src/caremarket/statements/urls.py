@@ -5,6 +5,7 @@ from caremarket.statements import views
 app_name = "statements"
 urlpatterns = [
     path("staff/<slug:council>/mps/", views.statements, name="staff_list"),
+    path("staff/<slug:council>/mps/logo/", views.logo, name="logo"),
     path("staff/<slug:council>/mps/<slug:statement>/compare/", views.compare, name="compare"),
     path("staff/<slug:council>/mps/<slug:statement>/<int:number>/", views.draft, name="draft"),
     path(

@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from caremarket.access import public, staff
+from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.statements import workflow
 from caremarket.statements.formatting import format_cell
-from caremarket.statements.forms import SectionForm, StatementForm
-from caremarket.statements.models import Edition, Statement
+from caremarket.statements.forms import LogoForm, SectionForm, StatementForm
+from caremarket.statements.models import CouncilLogo, Edition, Statement
 from caremarket.statements.render import (
     document_context,
     find_table,
@@ -76,6 +77,37 @@ def statements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         request,
         "statements/staff_list.html",
         {"council": council, "statements": items, "form": form},
+    )
+
+
+@staff(Role.COUNCIL_ADMIN)
+def logo(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """The council admin uploads (or removes) the logo printed on the statements' cover.
+    Editions published before keep the logo they were published with."""
+    current = CouncilLogo.objects.filter(local_authority=council).first()
+    form = LogoForm()
+    if request.method == "POST" and "remove" in request.POST:
+        if current is not None:
+            current.delete()
+            record("mps_logo_removed", request=request, local_authority=council)
+        messages.success(request, "Logo removed")
+        return redirect("statements:logo", council=council.slug)
+    if request.method == "POST":
+        form = LogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            png, width, height = form.cleaned_data["logo"]
+            CouncilLogo.objects.update_or_create(
+                local_authority=council,
+                defaults={"png": png, "width": width, "height": height,
+                          "uploaded_by": request.user},
+            )  # fmt: skip
+            record("mps_logo_uploaded", request=request, local_authority=council)
+            messages.success(request, "Logo saved: new drafts and editions print it on the cover")
+            return redirect("statements:logo", council=council.slug)
+    return render(
+        request,
+        "statements/staff_logo.html",
+        {"council": council, "form": form, "current": current},
     )
 
 

@@ -52,3 +52,27 @@ def test_without_proxies_a_forged_header_does_not_escape_the_limit(client, setti
             HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
         )
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CAREMARKET_PROXIES", "9"),
+        ("CAREMARKET_MAX_REQUEST_KB", "0"),
+        ("CAREMARKET_MAX_UPLOAD_MB", "-1"),
+    ],
+)
+def test_a_limit_setting_out_of_range_stops_start_up(monkeypatch, name, value):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import caremarket.settings as production
+
+    monkeypatch.setenv(name, value)
+    try:
+        with pytest.raises(ImproperlyConfigured, match=name):
+            importlib.reload(production)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(production)

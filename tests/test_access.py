@@ -24,6 +24,7 @@ STAFF = {r.value for r in COUNCIL_ROLES}
 COUNCIL = {"council": "stoke-on-trent"}
 MPS_EDITION = {**COUNCIL, "statement": "mps", "number": "1"}
 QUALITY = {"quality_officer", "council_admin"}
+BROKERS = {"practitioner", "council_admin"}
 
 #: url name → (sample kwargs, allowed roles or ANYONE). Site admin is always allowed.
 URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
@@ -133,6 +134,14 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
         {**COUNCIL, "measure": "2A", "index": "0"},
         {"commissioner", "council_admin"},
     ),
+    # sourcing: brokers' requests, offers and packages (caremarket.sourcing.urls)
+    "sourcing:requests": (COUNCIL, BROKERS),
+    "sourcing:new_request": (COUNCIL, BROKERS),
+    "sourcing:request": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:accept": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:report": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:provider_requests": ({}, {"provider"}),
+    "sourcing:provider_request": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

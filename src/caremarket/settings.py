@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "caremarket.directory",
     "caremarket.quality",
     "caremarket.outcomes",
+    "caremarket.sourcing",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("caremarket.directory.editorial_urls")),
     path("", include("caremarket.quality.urls")),
     path("", include("caremarket.outcomes.urls")),
+    path("", include("caremarket.sourcing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,8 +22,14 @@ EXPECTED = {
         "Reports of wrong directory information",
         "Log a concern about a care provider",
         "ASCOF from Client Level Data",
+        "Time to source care",
     },
-    "practitioner": {"Referrals", "Log a concern about a care provider"},
+    "practitioner": {
+        "Referrals",
+        "Log a concern about a care provider",
+        "Brokerage: care requests and offers",
+        "Time to source care",
+    },
     "quality_officer": {
         "Audit log",
         "Quality: concerns, audits and placement stops",
@@ -55,6 +61,7 @@ def test_each_role_is_offered_its_pages_and_each_opens(client: Client, db: None,
         assert client.get(url).status_code == 200, url
     assert ("Your directory listings" in page) == (role == "provider")
     assert ("Quality records about your services" in page) == (role == "provider")
+    assert ("Care requests sent to you" in page) == (role == "provider")
 
 
 def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: None) -> None:
@@ -63,7 +70,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 15
+    assert len(offered) == 17
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "work": [(c, links) for c, links in work if links],
             "provider_listings": reverse("listings:manage") if provider else "",
             "provider_quality": reverse("quality:provider_home") if provider else "",
+            "provider_requests": reverse("sourcing:provider_requests") if provider else "",
         },
     )
 
@@ -91,6 +92,8 @@ WORK_PAGES = (
     ("quality:dashboard", "Quality: concerns, audits and placement stops"),
     ("quality:log_concern", "Log a concern about a care provider"),
     ("quality:settings", "Quality settings: concern clocks and audit standards"),
+    ("sourcing:requests", "Brokerage: care requests and offers"),
+    ("sourcing:report", "Time to source care"),
     ("outcomes:ascof", "ASCOF from Client Level Data"),
     ("assessments:charging_figures", "Charging figures"),
     ("assessments:settings", "Front door settings"),

@@ -1,0 +1,20 @@
+"""Site admins keep the contract register here until it has its own pages: contracts, their
+rates by call length, and which provider locations hold a place on each."""
+
+from django.contrib import admin
+
+from caremarket.sourcing.models import Contract, Holding
+
+
+class HoldingInline(admin.TabularInline):
+    model = Holding
+    extra = 1
+    raw_id_fields = ("location",)
+    filter_horizontal = ("areas",)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("name", "local_authority", "kind", "service_kind", "starts_on", "ends_on")
+    list_filter = ("local_authority", "kind", "service_kind")
+    inlines = [HoldingInline]

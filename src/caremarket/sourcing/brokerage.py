@@ -1,0 +1,226 @@
+"""Brokerage on the models: matching a request to providers, offers and the one acceptance.
+
+The decisions are the pure rules in `caremarket.rules.sourcing`; this module gathers their
+inputs from the contract register, the CQC register and the quality register's placement stops,
+and writes the results, each change to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
+from caremarket.market.models import Location
+from caremarket.places.models import LocalAuthority
+from caremarket.quality.models import PlacementStop
+from caremarket.rules import sourcing as rules
+from caremarket.sourcing.models import (
+    CareRequest,
+    Contract,
+    Holding,
+    Offer,
+    Package,
+    SentTo,
+    ServiceKind,
+)
+
+SERVICE_WORDS = {k: str(v).lower() for k, v in ServiceKind.choices}
+
+
+class BrokerageError(Exception):
+    """Something a broker or provider asked for that cannot be done; the message says why."""
+
+
+def holdings_in_force(council: LocalAuthority, service_kind: str, on: date) -> QuerySet[Holding]:
+    return (
+        Holding.objects.filter(
+            contract__local_authority=council,
+            contract__service_kind=service_kind,
+            contract__starts_on__lte=on,
+        )
+        .exclude(contract__ends_on__lt=on)
+        .select_related("contract", "location")
+        .prefetch_related("areas")
+    )
+
+
+def candidates(council: LocalAuthority, service_kind: str, on: date) -> list[rules.Candidate]:
+    """One candidate per location, on its best contract (guaranteed hours, framework, spot)."""
+    stops = {
+        s.location_id: s.describe
+        for s in PlacementStop.objects.in_force().filter(local_authority=council)
+    }
+    best: dict[int, rules.Candidate] = {}
+    for holding in holdings_in_force(council, service_kind, on):
+        kind = rules.ContractKind(holding.contract.kind)
+        loc = holding.location
+        current = best.get(loc.pk)
+        if (
+            current
+            and current.contract
+            and (rules.CONTRACT_ORDER.index(current.contract) <= rules.CONTRACT_ORDER.index(kind))
+        ):
+            continue
+        best[loc.pk] = rules.Candidate(
+            location_id=loc.pk,
+            name=loc.name,
+            service_kinds=frozenset({holding.contract.service_kind}),
+            area_ids=frozenset(a.pk for a in holding.areas.all()),
+            spare_hours=holding.spare_hours,
+            specialisms=frozenset(holding.specialisms),
+            stop=stops.get(loc.pk),
+            rating=loc.latest_rating,
+            contract=kind,
+        )
+    return list(best.values())
+
+
+def rules_request(item: CareRequest) -> rules.CareRequest:
+    area = item.area
+    ids = {area.pk} | ({area.parent_id} if area.parent_id else set())
+    return rules.CareRequest(
+        service_kind=item.service_kind,
+        area_ids=frozenset(ids),
+        area_name=area.name,
+        hours_per_week=item.hours_per_week,
+        needs=frozenset(item.needs),
+    )
+
+
+def matches(item: CareRequest) -> list[rules.Match]:
+    return rules.match(
+        rules_request(item),
+        candidates(item.local_authority, item.service_kind, item.start_on),
+        SERVICE_WORDS,
+    )
+
+
+def post(item: CareRequest, http: HttpRequest | None = None) -> list[rules.Match]:
+    """Save a new request and send it to every eligible provider."""
+    item.hours_per_week = item.pattern.hours_per_week
+    with transaction.atomic():
+        item.save()
+        found = matches(item)
+        eligible = [m.candidate.location_id for m in found if m.eligible]
+        SentTo.objects.bulk_create([SentTo(request=item, location_id=pk) for pk in eligible])
+        record(
+            "sourcing: request posted",
+            request=http,
+            user=item.created_by,
+            local_authority=item.local_authority,
+            obj=item,
+            detail=f"sent to {len(eligible)} provider location(s)",
+        )
+    return found
+
+
+def provider_requests(places: QuerySet[Location]) -> QuerySet[CareRequest]:
+    """Requests sent to any of these locations: the only ones a provider may see."""
+    return CareRequest.objects.filter(sent__location__in=places).distinct()
+
+
+@dataclass(frozen=True)
+class OfferInput:
+    location: Location
+    start_on: date
+    weekly_price: Decimal
+    note: str
+
+
+def make_offer(item: CareRequest, data: OfferInput, user: User, http: HttpRequest) -> Offer:
+    with transaction.atomic():
+        locked = CareRequest.objects.select_for_update().get(pk=item.pk)
+        if locked.status != CareRequest.Status.OPEN:
+            raise BrokerageError("This request is no longer taking offers")
+        if not locked.sent.filter(location=data.location).exists():
+            raise BrokerageError("This request was not sent to that location")
+        if Offer.objects.filter(request=locked, location=data.location).exists():
+            raise BrokerageError(f"{data.location.name} has already made an offer")
+        offer = Offer.objects.create(
+            request=locked,
+            location=data.location,
+            start_on=data.start_on,
+            weekly_price=data.weekly_price,
+            note=data.note,
+            made_by=user,
+        )
+        record(
+            "sourcing: offer made",
+            request=http,
+            local_authority=locked.local_authority,
+            obj=offer,
+            detail=f"request {locked.reference}",
+        )
+    return offer
+
+
+def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | None) -> Package:
+    """Accept one offer: exactly one per request, even when two brokers click at once.
+
+    The request row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers),
+    then its status is checked again, so the second click finds it sourced.
+    """
+    with transaction.atomic():
+        locked = CareRequest.objects.select_for_update().get(pk=item.pk)
+        if locked.status != CareRequest.Status.OPEN:
+            raise BrokerageError(f"{locked.reference} has already been sourced or withdrawn")
+        offer = Offer.objects.filter(request=locked, pk=offer_id).select_related("location").first()
+        if offer is None:
+            raise BrokerageError("That offer is not one made on this request")
+        now = timezone.now()
+        offer.status, offer.decided_at = Offer.Status.ACCEPTED, now
+        offer.save(update_fields=["status", "decided_at"])
+        others = locked.offers.exclude(pk=offer.pk)
+        others.update(status=Offer.Status.NOT_CHOSEN, decided_at=now)
+        locked.status = CareRequest.Status.SOURCED
+        locked.save(update_fields=["status"])
+        package = Package.objects.create(
+            local_authority=locked.local_authority,
+            request=locked,
+            offer=offer,
+            location=offer.location,
+            hours_per_week=locked.hours_per_week,
+            weekly_cost=offer.weekly_price,
+            start_on=offer.start_on,
+            invented=locked.invented,
+        )
+        record(
+            "sourcing: offer accepted",
+            request=http,
+            user=user,
+            local_authority=locked.local_authority,
+            obj=offer,
+            detail=f"request {locked.reference}; other offers told not chosen",
+        )
+    return package
+
+
+def time_to_source(council: LocalAuthority) -> list[rules.MonthFigures]:
+    """Referral to package start, by the month the package started."""
+    pairs = Package.objects.filter(local_authority=council).values_list(
+        "request__referred_on", "start_on"
+    )
+    return rules.time_to_source_by_month(
+        (referred, start) for referred, start in pairs if start >= referred
+    )
+
+
+def waiting(council: LocalAuthority, today: date) -> list[tuple[CareRequest, int]]:
+    """Open requests and the days each has waited since referral, longest first."""
+    items = CareRequest.objects.filter(local_authority=council, status=CareRequest.Status.OPEN)
+    return sorted(
+        ((i, (today - i.referred_on).days) for i in items.select_related("area")),
+        key=lambda pair: -pair[1],
+    )
+
+
+def contracts_of(council: LocalAuthority) -> QuerySet[Contract]:
+    return Contract.objects.filter(local_authority=council).prefetch_related("holdings")

@@ -1,0 +1,128 @@
+"""The broker's request form and the provider's offer form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from caremarket.assessments.forms import long_text, radios, text
+from caremarket.quality.forms import Day, QualityForm
+from caremarket.rules.sourcing import CallPattern, SourcingRuleError
+from caremarket.sourcing.models import CareRequest, Need, ServiceKind
+
+MINUTES = [("15", "15 minutes"), ("30", "30 minutes"), ("45", "45 minutes"), ("60", "1 hour")]
+
+
+def whole_number(label: str, low: int, high: int) -> forms.IntegerField:
+    message = f"{label} must be a whole number from {low} to {high}"
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class RequestForm(QualityForm):
+    service_kind = radios(
+        "Service", ServiceKind.choices, missing="Choose the service the person needs"
+    )
+    area = forms.ModelChoiceField(
+        queryset=None,
+        label="Ward the person lives in",
+        empty_label="Choose a ward",
+        error_messages={
+            "required": "Choose the ward the person lives in",
+            "invalid_choice": "Choose the ward the person lives in from the list",
+        },
+    )
+    calls_per_day = whole_number("Calls a day", 1, 8)
+    minutes = radios("Length of each call", MINUTES, missing="Choose the length of each call")
+    days_per_week = whole_number("Days a week", 1, 7)
+    referred_on = Day("Date of referral")
+    start_on = Day("Care needed from")
+    needs = forms.MultipleChoiceField(
+        label="Specialist needs",
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose specialist needs from the list"},
+    )
+    funding = radios("Funding", CareRequest.Funding.choices, missing="Choose who funds the care")
+    summary = long_text(
+        "What providers will read",
+        required=False,
+        hint="Needs and routines only. No names, addresses, dates of birth or NHS numbers.",
+    )
+    person_name = text(
+        "Person's name", hint="Providers see this only once their offer is accepted."
+    )
+    person_address = text("Person's address", max_length=500)
+
+    def __init__(self, *args: Any, wards: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = wards  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        referred, start = data.get("referred_on"), data.get("start_on")
+        if referred and start and start < referred:
+            self.add_error("start_on", "Care needed from must be on or after the referral date")
+        calls, minutes, days = (data.get(k) for k in ("calls_per_day", "minutes", "days_per_week"))
+        if calls and minutes and days:
+            try:
+                CallPattern(calls, int(minutes), days)
+            except SourcingRuleError as error:
+                self.add_error("minutes", str(error))
+        return data
+
+
+class OfferForm(QualityForm):
+    location = forms.ModelChoiceField(
+        queryset=None,
+        label="Which of your services will provide the care",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose which of your services will provide the care",
+            "invalid_choice": "Choose one of your services this request was sent to",
+        },
+    )
+    start_on = Day("Date you can start")
+    weekly_price = forms.DecimalField(
+        label="Price a week, in pounds",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99999.99"),
+        max_digits=7,
+        decimal_places=2,
+        help_text="For example, 399.28",
+        error_messages={
+            "required": "Enter the price a week",
+            "invalid": "Price a week must be an amount in pounds, like 399.28",
+            "min_value": "Price a week must be more than £0",
+            "max_value": "Price a week must be less than £100,000",
+            "max_digits": "Price a week must be less than £100,000",
+            "max_decimal_places": "Price a week must be in pounds and pence, like 399.28",
+        },
+    )
+    note = long_text("Anything the council should know", required=False)
+
+    def __init__(self, *args: Any, locations: Any, referred_on: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        self.referred_on = referred_on
+
+    def clean_start_on(self) -> Any:
+        start = self.cleaned_data.get("start_on")
+        if start and start < self.referred_on:
+            raise forms.ValidationError(
+                f"Date you can start must be on or after {self.referred_on:%-d %B %Y}"
+            )
+        return start

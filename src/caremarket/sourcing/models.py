@@ -1,0 +1,206 @@
+"""Sourcing care: the council's contracts, the requests its brokers post, providers' offers and
+the packages that come of them.
+
+A request holds the person's name and address for the council's own staff; providers see an
+anonymised summary (service, area, hours, calls, start, needs) until their offer is accepted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from caremarket.accounts.models import User
+from caremarket.market.models import Location
+from caremarket.places.models import Area, LocalAuthority
+from caremarket.rules import sourcing as rules
+
+
+class ServiceKind(models.TextChoices):
+    HOME_CARE = "home_care", "Home care"
+    SITTING = "sitting", "Sitting service"
+    DAY_CARE = "day_care", "Day care"
+    RESPITE = "respite", "Respite at home"
+
+
+class Need(models.TextChoices):
+    DEMENTIA = "dementia", "Dementia"
+    DOUBLE_HANDED = "double_handed", "Two carers at each call"
+    BARIATRIC = "bariatric", "Bariatric"
+    END_OF_LIFE = "end_of_life", "End of life care"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+
+
+NEED_WORDS = dict(Need.choices)
+
+
+class Contract(models.Model):
+    """A contract or framework the council buys care through, with its rates by call length."""
+
+    class Kind(models.TextChoices):
+        GUARANTEED_HOURS = rules.ContractKind.GUARANTEED_HOURS.value, "Guaranteed minimum hours"
+        FRAMEWORK = rules.ContractKind.FRAMEWORK.value, "Framework agreement"
+        SPOT = rules.ContractKind.SPOT.value, "Spot contract"
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="contracts"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service_kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    #: Price per call by call length in minutes, as text pounds: {"60": "23.76", "30": "14.26"}.
+    rates = models.JSONField(default=dict, blank=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rate_table(self) -> dict[int, Decimal]:
+        return {int(minutes): Decimal(str(price)) for minutes, price in self.rates.items()}
+
+
+class Holding(models.Model):
+    """A provider location's place on a contract: the areas it covers and its spare hours."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="holdings")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", help_text="None means the whole council."
+    )
+    spare_hours = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, help_text="Hours a week."
+    )
+    specialisms = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "location"], name="one_holding_per_lot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location.name} on {self.contract.name}"
+
+
+class CareRequest(models.Model):
+    """A broker's request for care. Name and address never leave the council before acceptance."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for offers"
+        SOURCED = "sourced", "Sourced"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Funding(models.TextChoices):
+        COUNCIL = "council", "Council"
+        HEALTH = "health", "NHS continuing healthcare"
+        JOINT = "joint", "Joint council and NHS"
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="care_requests"
+    )
+    service_kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    calls_per_day = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    days_per_week = models.PositiveSmallIntegerField()
+    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
+    referred_on = models.DateField()
+    start_on = models.DateField()
+    needs = models.JSONField(default=list, blank=True)
+    funding = models.CharField(max_length=10, choices=Funding.choices)
+    summary = models.TextField(
+        blank=True, help_text="What providers read. No names, addresses or dates of birth."
+    )
+    person_name = models.CharField(max_length=200)
+    person_address = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"CR-{self.pk:06d}"
+
+    @property
+    def pattern(self) -> rules.CallPattern:
+        return rules.CallPattern(self.calls_per_day, self.minutes, self.days_per_week)
+
+    @property
+    def needs_words(self) -> list[str]:
+        return [NEED_WORDS.get(n, n) for n in self.needs]
+
+
+class SentTo(models.Model):
+    """A provider location the request was sent to, because the matching found it eligible."""
+
+    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="sent")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "location"], name="sent_once_per_location")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} sent to {self.location.name}"
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        MADE = "made", "Waiting for the council"
+        ACCEPTED = "accepted", "Accepted"
+        NOT_CHOSEN = "not_chosen", "Not chosen"
+
+    request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="offers")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    start_on = models.DateField()
+    weekly_price = models.DecimalField(max_digits=9, decimal_places=2)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MADE)
+    made_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["weekly_price", "start_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "location"], name="one_offer_per_location")
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer from {self.location.name} on {self.request}"
+
+
+class Package(models.Model):
+    """The care bought: an accepted offer."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="packages"
+    )
+    request = models.OneToOneField(CareRequest, on_delete=models.PROTECT, related_name="package")
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="package")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Package {self.request} with {self.location.name}"

@@ -1,0 +1,17 @@
+"""Sourcing care: brokers' pages and providers' pages."""
+
+from django.urls import path
+
+from caremarket.sourcing import views
+
+app_name = "sourcing"
+council = "staff/<slug:council>/sourcing"
+urlpatterns = [
+    path(f"{council}/", views.requests, name="requests"),
+    path(f"{council}/new/", views.new_request, name="new_request"),
+    path(f"{council}/requests/<int:pk>/", views.care_request, name="request"),
+    path(f"{council}/requests/<int:pk>/accept/", views.accept, name="accept"),
+    path(f"{council}/time-to-source/", views.report, name="report"),
+    path("sourcing/provider/", views.provider_requests, name="provider_requests"),
+    path("sourcing/provider/requests/<int:pk>/", views.provider_request, name="provider_request"),
+]

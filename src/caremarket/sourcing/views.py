@@ -1,0 +1,247 @@
+"""Sourcing pages. Broker pages (`/staff/<council>/sourcing/…`) are for the council's
+practitioners (brokers) and admins; a request of another council is a 404. Provider pages
+(`/sourcing/provider/…`) show a provider account only the requests sent to the locations its
+organisations run, and only its own offers; the person's name and address appear there only
+once that provider's offer is accepted. Every change and every showing of a person's details
+writes the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caremarket.access import staff
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import User
+from caremarket.accounts.roles import Role
+from caremarket.places.models import Area, LocalAuthority
+from caremarket.quality.views import provider_locations
+from caremarket.sourcing import brokerage
+from caremarket.sourcing.brokerage import BrokerageError, OfferInput
+from caremarket.sourcing.forms import OfferForm, RequestForm
+from caremarket.sourcing.models import CareRequest, Offer
+
+BROKERS = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
+REPORT_READERS = (Role.PRACTITIONER, Role.COMMISSIONER, Role.COUNCIL_ADMIN)
+#: Requests waiting longer than this are flagged on the brokerage page.
+UNSOURCED_DAYS = 14
+
+
+def _request_of(council: LocalAuthority, pk: int) -> CareRequest:
+    return get_object_or_404(
+        CareRequest.objects.select_related("area", "area__parent"), local_authority=council, pk=pk
+    )
+
+
+@staff(*BROKERS)
+def requests(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    today = timezone.localdate()
+    recent = (
+        CareRequest.objects.filter(local_authority=council)
+        .exclude(status=CareRequest.Status.OPEN)
+        .select_related("area", "package__location")[:50]
+    )
+    return render(
+        request,
+        "sourcing/requests.html",
+        {
+            "council": council,
+            "waiting": brokerage.waiting(council, today),
+            "recent": recent,
+            "unsourced_days": UNSOURCED_DAYS,
+        },
+    )
+
+
+@staff(*BROKERS)
+def new_request(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    wards = Area.objects.filter(local_authority=council, kind=Area.Kind.WARD).order_by("name")
+    form = RequestForm(request.POST or None, wards=wards)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = CareRequest(
+            local_authority=council,
+            service_kind=data["service_kind"],
+            area=data["area"],
+            calls_per_day=data["calls_per_day"],
+            minutes=int(data["minutes"]),
+            days_per_week=data["days_per_week"],
+            referred_on=data["referred_on"],
+            start_on=data["start_on"],
+            needs=sorted(data["needs"]),
+            funding=data["funding"],
+            summary=data["summary"],
+            person_name=data["person_name"],
+            person_address=data["person_address"],
+            created_by=request.user,
+        )
+        found = brokerage.post(item, request)
+        sent = sum(1 for m in found if m.eligible)
+        messages.success(
+            request,
+            f"{item.reference} is posted and was sent to {sent} provider"
+            f"{'' if sent == 1 else 's'}.",
+        )
+        return redirect("sourcing:request", council=council.slug, pk=item.pk)
+    return render(
+        request,
+        "sourcing/new_request.html",
+        {"council": council, "form": form, "no_wards": not wards.exists()},
+    )
+
+
+@staff(*BROKERS)
+def care_request(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item = _request_of(council, pk)
+    record("sourcing: request viewed", request=request, local_authority=council, obj=item)
+    return render(
+        request,
+        "sourcing/request.html",
+        {
+            "council": council,
+            "item": item,
+            "matches": brokerage.matches(item) if item.status == item.Status.OPEN else [],
+            "sent": {s.location_id for s in item.sent.all()},
+            "offers": item.offers.select_related("location"),
+            "package": getattr(item, "package", None),
+            "days_waiting": (timezone.localdate() - item.referred_on).days,
+        },
+    )
+
+
+@staff(*BROKERS)
+@require_POST
+def accept(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item = _request_of(council, pk)
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        offer_id = int(request.POST.get("offer", ""))
+        package = brokerage.accept(item, offer_id, user, request)
+    except ValueError:
+        messages.error(request, "Choose an offer to accept")
+    except BrokerageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Offer from {package.location.name} accepted. The other providers are told "
+            "their offers were not chosen.",
+        )
+    return redirect("sourcing:request", council=council.slug, pk=item.pk)
+
+
+def _days(value: Fraction) -> str:
+    """Days to one decimal place, without a trailing ".0"."""
+    rounded = Decimal(value.numerator) / Decimal(value.denominator)
+    return f"{rounded.quantize(Decimal('0.1'), ROUND_HALF_UP):f}".removesuffix(".0")
+
+
+@staff(*REPORT_READERS)
+def report(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    months = [
+        {
+            "label": date(m.year, m.month, 1).strftime("%B %Y"),
+            "count": m.count,
+            "median": _days(m.median),
+            "mean": _days(m.mean),
+            "p90": m.p90,
+        }
+        for m in brokerage.time_to_source(council)
+    ]
+    return render(
+        request,
+        "sourcing/report.html",
+        {
+            "council": council,
+            "months": months,
+            "invented": CareRequest.objects.filter(local_authority=council, invented=True).exists(),
+            "unsourced": [
+                w for w in brokerage.waiting(council, timezone.localdate()) if w[1] > UNSOURCED_DAYS
+            ],
+            "unsourced_days": UNSOURCED_DAYS,
+        },
+    )
+
+
+# --- Provider pages ---------------------------------------------------------------------------
+
+
+@staff(Role.PROVIDER)
+def provider_requests(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    places = provider_locations(user)
+    own = Offer.objects.filter(location__in=places)
+    items = (
+        brokerage.provider_requests(places)
+        .select_related("area", "local_authority")
+        .prefetch_related(Prefetch("offers", queryset=own, to_attr="own_offers"))
+    )
+    return render(request, "sourcing/provider_requests.html", {"items": items[:200]})
+
+
+@staff(Role.PROVIDER)
+def provider_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    places = provider_locations(user)
+    item = get_object_or_404(
+        brokerage.provider_requests(places).select_related("area", "local_authority"), pk=pk
+    )
+    own = list(Offer.objects.filter(request=item, location__in=places).select_related("location"))
+    offerable = places.filter(pk__in=item.sent.values("location")).exclude(
+        pk__in=[o.location_id for o in own]
+    )
+    form = OfferForm(
+        request.POST or None,
+        locations=offerable,
+        referred_on=item.referred_on,
+        initial={"start_on": item.start_on.strftime("%d/%m/%Y")},
+    )
+    if request.method == "POST" and not (item.status == item.Status.OPEN and offerable.exists()):
+        messages.error(
+            request,
+            "This request is closed"
+            if item.status != item.Status.OPEN
+            else "You have already made an offer from each of your services it was sent to",
+        )
+        return redirect("sourcing:provider_request", pk=item.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            brokerage.make_offer(
+                item,
+                OfferInput(data["location"], data["start_on"], data["weekly_price"], data["note"]),
+                user,
+                request,
+            )
+        except BrokerageError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Your offer on {item.reference} is sent to the council.")
+        return redirect("sourcing:provider_request", pk=item.pk)
+    accepted = next((o for o in own if o.status == Offer.Status.ACCEPTED), None)
+    if accepted is not None:
+        record(
+            "sourcing: person's details shown to provider",
+            request=request,
+            local_authority=item.local_authority,
+            obj=item,
+        )
+    return render(
+        request,
+        "sourcing/provider_request.html",
+        {
+            "item": item,
+            "own": own,
+            "accepted": accepted,
+            "form": form if item.status == item.Status.OPEN and offerable.exists() else None,
+        },
+    )

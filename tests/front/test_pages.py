@@ -1,3 +1,4 @@
+import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -92,3 +93,18 @@ def test_the_home_page_searches_the_directory_and_the_menu_links_it(
     page = client.get("/").content.decode()
     assert 'action="/directory/"' in page and 'name="q"' in page and 'name="postcode"' in page
     assert 'href="/directory/">Find support</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_lists_councils_with_information_and_links_them_all(client):
+    from caremarket.places.councils import load_councils
+
+    load_councils(["E06000021", "E08000026"])
+    stoke = LocalAuthority.objects.get(code="E06000021")
+    PopulationFigure.objects.create(
+        local_authority=stoke, year=2024, age_from=65, age_to=65, kind="projection",
+        value=3000, source="ONS",
+    )  # fmt: skip
+    html = client.get("/").content.decode()
+    assert ">Stoke-on-Trent</a>" in html and ">Coventry</a>" not in html
+    assert "All 2 councils" in html

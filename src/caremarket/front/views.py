@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from caremarket.access import public
 from caremarket.charts import Series, line_chart
+from caremarket.directory.models import Service
 from caremarket.needs import tables as figure_tables
 from caremarket.needs.models import CouncilFigure
 from caremarket.places.models import LocalAuthority, PopulationFigure
@@ -23,8 +25,18 @@ COHORTS = (65, 75, 85)
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    councils = LocalAuthority.objects.all()
-    return render(request, "front/home.html", {"councils": councils})
+    """The front page lists the councils this instance holds information for (population,
+    a statement, directory listings); all 153 are on the councils page."""
+    known = LocalAuthority.objects.all()
+    councils = known.filter(
+        Exists(PopulationFigure.objects.filter(local_authority=OuterRef("pk")))
+        | Exists(Service.objects.filter(local_authority=OuterRef("pk")))
+    )
+    return render(
+        request,
+        "front/home.html",
+        {"councils": councils, "all_councils": known.count()},
+    )
 
 
 @public

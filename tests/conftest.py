@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 
@@ -69,3 +78,63 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+CAREMARKET = Path(sys.executable).parent / "caremarket"
+
+
+def caremarket(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The `caremarket` command in a subprocess, as a council would run it."""
+    environment = {**os.environ, **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [str(CAREMARKET), *args], capture_output=True, text=True, env=environment, timeout=300
+    )
+
+
+@dataclass
+class DemoSite:
+    var_dir: Path
+    #: The first `caremarket demo` run (its output: the councils and the login).
+    loaded: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
+    """The demo loaded once per test session into its own SQLite database (about 45 s), for
+    the tests that need the whole demo: the command's own test and the walk of every page."""
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    return DemoSite(var_dir, caremarket("demo", CAREMARKET_VAR_DIR=str(var_dir)))
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site: DemoSite):
+    """`caremarket serve` on the session's demo: its base URL."""
+    assert demo_site.loaded.returncode == 0, demo_site.loaded.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "CAREMARKET_VAR_DIR": str(demo_site.var_dir)}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    log = (demo_site.var_dir / "serve.log").open("w")
+    server = subprocess.Popen(
+        [str(CAREMARKET), "serve", "--port", str(port), "--workers", "1"],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(base + "/accessibility/", timeout=5)  # noqa: S310 (http only)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("the demo server did not start: see " + log.name)
+            time.sleep(0.5)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()

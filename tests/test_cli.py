@@ -54,8 +54,9 @@ def test_serve_refuses_a_bad_port(tmp_path):
     assert "--port must be between 1 and 65535" in done.stderr
 
 
-def test_demo_loads_the_three_councils_and_prints_a_login(tmp_path):
-    done = run("demo", CAREMARKET_VAR_DIR=str(tmp_path))
+def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
+    # The session's one demo load (shared with the walk of every public page).
+    done, tmp_path = demo_site.loaded, demo_site.var_dir
     assert done.returncode == 0, done.stderr
     for name in ("Stoke-on-Trent", "Coventry", "Bath and North East Somerset"):
         assert name in done.stdout

@@ -71,3 +71,12 @@ def test_a_measure_several_councils_hold_is_shown_side_by_side(client: Client, s
     assert "Stoke-on-Trent" in text and "Coventry" in text
     assert "3,100" in text and "1,200" in text
     assert client.get("/figures/no_such_measure/").status_code == 404
+
+
+def test_chart_axis_labels_never_run_together():
+    from caremarket.charts import label_positions
+
+    shown = label_positions(26, 3)  # 2022 to 2047
+    assert shown[-1] == 25 and shown[-2] <= 22
+    assert label_positions(5, 1) == [0, 1, 2, 3, 4]
+    assert label_positions(0, 1) == []

@@ -82,3 +82,32 @@ def test_the_consistency_facts_are_read_from_the_catalogue():
 def test_a_malformed_catalogue_says_where(text: str, says: str):
     with pytest.raises(measures.CatalogueError, match=says.replace("[", r"\[")):
         measures.parse(text)
+
+
+def test_sources_read_as_words_without_files_or_lines():
+    assert (
+        measures.source_words(
+            "CQC directory of active locations (CQC_directory.csv), February 2016 [cqc_2016.csv]"
+        )
+        == "CQC directory of active locations, February 2016"
+    )
+    assert (
+        measures.source_words('Coventry MPS 2024-29, table "Telecare" (period = publication year)')
+        == 'Coventry MPS 2024-29, table "Telecare"'
+    )
+    assert measures.source_words("Stoke MPS ; also Stoke ILS (stoke.csv line 34)") == (
+        "Stoke MPS; also Stoke ILS"
+    )
+
+
+def test_a_comparison_names_the_councils_own_figure_for_a_service():
+    (gap, demand) = measures.comparisons("residential_care_beds")
+    assert (gap.measure, gap.category, gap.compare) == (
+        "specialist_housing_shortfall", "residential", "gap",
+    )  # fmt: skip
+    assert demand.compare == "demand"
+    with pytest.raises(measures.CatalogueError, match="comparison 1: compare is gap or demand"):
+        measures.parse(
+            "[[comparisons]]\nservice='a'\nmeasure='b'\ndimension='c'\ncategory='d'\n"
+            "compare='guess'\n"
+        )

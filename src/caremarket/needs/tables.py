@@ -18,6 +18,7 @@ from caremarket.needs.models import CouncilFigure
 from caremarket.places.models import LocalAuthority
 from caremarket.rules import measures as catalogue
 from caremarket.rules.consistency import period_words
+from caremarket.rules.measures import source_words
 from caremarket.statements.data import Column, Table
 
 #: A time series runs down the page (with a line chart) when it has this many periods or more
@@ -47,15 +48,6 @@ def cell_kind(unit: str, figures: Iterable[CouncilFigure], measure: str) -> str:
         printed = min(printed, catalogue.measure(measure).precision)
     base = "gbp" if unit in _GBP_UNITS else "pct" if unit == "pct" else "number"
     return f"{base}:{printed}"
-
-
-def source_words(source: str) -> str:
-    """A figure's source as people read it: the document and section, without the typing notes
-    for the data file ("period = publication year")."""
-    text = re.sub(r"\s*\((?:[^()]*)?period = [^()]*\)", "", source)
-    text = re.sub(r"\s*\[[^\]]*\]$", "", text)
-    text = re.sub(r"\s*\([^()]*\.(?:csv|xlsx?|json|zip|ods)\)", "", text)
-    return text.replace(" ; also ", "; also ").strip()
 
 
 @dataclass

@@ -73,6 +73,8 @@ class Measure:
     #: Kept for the checks only (a percentage's numerator or denominator, repeating figures
     #: shown elsewhere): left off public pages, listed on the staff provenance page.
     hidden: bool = False
+    #: A requirement or gap the council states: shown to providers with its source.
+    opportunity: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,25 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A council's own figure set beside the sufficiency engine's estimate for a service."""
+
+    service: str
+    measure: str
+    dimension: str
+    category: str
+    #: "gap": the council's figure is a shortfall (+) or surplus (−); "demand": a level of need.
+    compare: str
+
+
+@dataclass(frozen=True)
 class Catalogue:
     themes: dict[str, str]
     units: dict[str, dict[str, str]]
     measures: dict[str, Measure]
     dimensions: dict[str, Dimension]
     values: dict[str, str]
+    comparisons: tuple[Comparison, ...] = ()
 
 
 class CatalogueError(ValueError):
@@ -120,7 +135,18 @@ def _measure(name: str, data: dict[str, Any], themes: dict[str, str]) -> Measure
         estimate=bool(data.get("estimate", False)),
         note=str(data.get("note", "")),
         hidden=bool(data.get("hidden", False)),
+        opportunity=bool(data.get("opportunity", False)),
     )
+
+
+def _comparison(number: int, data: dict[str, Any]) -> Comparison:
+    fields = ("service", "measure", "dimension", "category", "compare")
+    missing = [name for name in fields if not isinstance(data.get(name), str) or not data[name]]
+    if missing:
+        raise CatalogueError(f"{CATALOGUE.name}, comparison {number}: needs {', '.join(missing)}")
+    if data["compare"] not in ("gap", "demand"):
+        raise CatalogueError(f"{CATALOGUE.name}, comparison {number}: compare is gap or demand")
+    return Comparison(*(str(data[name]) for name in fields))
 
 
 def parse(text: str) -> Catalogue:
@@ -147,6 +173,8 @@ def parse(text: str) -> Catalogue:
         measures=measures,
         dimensions=dimensions,
         values={str(k): str(v) for k, v in data.get("values", {}).items()},
+        comparisons=tuple(_comparison(i, entry) for i, entry in
+                          enumerate(data.get("comparisons", []), start=1)),
     )  # fmt: skip
 
 
@@ -237,6 +265,11 @@ def themes() -> dict[str, str]:
     return dict(catalogue().themes)
 
 
+def comparisons(service: str) -> list[Comparison]:
+    """The council figures that can be set beside the engine's estimate for `service`."""
+    return [c for c in catalogue().comparisons if c.service == service]
+
+
 def is_additive(name: str, unit: str, dimension: str) -> bool:
     """Whether the categories of this breakdown are meant to sum to its stated total."""
     facts = measure(name)
@@ -248,3 +281,18 @@ def is_additive(name: str, unit: str, dimension: str) -> bool:
 def is_counted(name: str, unit: str) -> bool:
     """Whether a whole-number figure of this measure is an exact count of recorded things."""
     return unit in COUNTED_UNITS and not measure(name).estimate
+
+
+def source_words(source: str) -> str:
+    """A source as people read it: the document and section, without file names and lines or
+    the notes made for the data file ("period = publication year")."""
+    text = re.sub(r"\s*\((?:[^()]*)?period = [^()]*\)", "", source)
+    text = FILE_NOTE.sub("", text)
+    return text.replace(" ; also ", "; also ").strip()
+
+
+#: A file name (with its line, if any) in brackets or parentheses: "[coventry.csv]",
+#: "(CQC_directory.csv)", "(coventry.csv line 34)".
+FILE_NOTE = re.compile(
+    r"\s*[\[(][^\[\]()]*\.(?:csv|xlsx?|json|zip|ods|txt|toml)(?: line \d+)?[\])]"
+)

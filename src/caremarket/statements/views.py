@@ -382,6 +382,18 @@ def market_opportunities(request: HttpRequest) -> HttpResponse:
                             "labels": labels,
                         }
                     )
+    from caremarket.needs.models import CouncilFigure
+    from caremarket.statements import opportunities as stated
+
+    with_data = set(
+        CouncilFigure.objects.filter(measure__in=stated.opportunity_measures()).values_list(
+            "local_authority", flat=True
+        )
+    ) | set(
+        Edition.objects.filter(status=Edition.Status.PUBLISHED).values_list(
+            "statement__local_authority", flat=True
+        )
+    )
     known_councils = {c.slug for c in councils}
     problems = []
     if council_filter and council_filter not in known_councils:
@@ -392,10 +404,16 @@ def market_opportunities(request: HttpRequest) -> HttpResponse:
     if service_filter:
         opportunities = [o for o in opportunities if str(o["cells"][0]) == service_filter]
         pipeline = [p for p in pipeline if str(p["cells"][0]) == service_filter]
+    by_council = [
+        stated.for_council(authority)
+        for authority in councils
+        if authority.pk in with_data and council_filter in ("", authority.slug)
+    ]
     return render(
         request,
         "statements/market_opportunities.html",
         {
+            "by_council": [found for found in by_council if not found.empty],
             "opportunities": opportunities,
             "pipeline": pipeline,
             "councils": councils,

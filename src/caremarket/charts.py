@@ -65,6 +65,12 @@ def text_width(text: str) -> float:
     )
 
 
+def _style(index: int) -> tuple[str, str]:
+    """The colour and dash attribute of the `index`th series (lines and their legend)."""
+    dash = DASHES[index % len(DASHES)]
+    return COLOURS[index % len(COLOURS)], f' stroke-dasharray="{dash}"' if dash else ""
+
+
 def _legend(series: Sequence[Series], left: float, width: float, top: float) -> list[str]:
     """Legend entries laid out in rows by their measured width, never overlapping."""
     parts, x, y = [], left, top
@@ -72,9 +78,7 @@ def _legend(series: Sequence[Series], left: float, width: float, top: float) -> 
         needed = 30 + text_width(s.name) + 18
         if x > left and x + needed > left + width:
             x, y = left, y + 18
-        dash = DASHES[index % len(DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        colour = COLOURS[index % len(COLOURS)]
+        colour, dash_attr = _style(index)
         parts.append(
             f'<line stroke="{colour}" x1="{x:.1f}" x2="{x + 24:.1f}" y1="{y - 4}" '
             f'y2="{y - 4}" stroke-width="3"{dash_attr}/>'
@@ -168,9 +172,7 @@ def line_chart(
     )
     for index, s in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values) if v is not None)
-        dash = DASHES[index % len(DASHES)]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        colour = COLOURS[index % len(COLOURS)]
+        colour, dash_attr = _style(index)
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="3" '
             f'points="{points}"{dash_attr}/>'

@@ -20,6 +20,7 @@ from caremarket.imports.framework import run_import
 from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.demo import invent_all
+from caremarket.sourcing.demo import invent_all as invent_brokerage
 
 COUNCILS = (
     ("E06000021", "Stoke-on-Trent", "West Midlands", "stoke-on-trent"),
@@ -88,6 +89,7 @@ def load_demo(out: TextIO) -> DemoLogin:
         out.write(report.summary() + "\n")
     publish_demo_statements(councils, out)
     invent_all(councils, out)  # invented quality records on whatever register locations exist
+    invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
     password = secrets.token_urlsafe(12)
     admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
     admin.is_staff = admin.is_superuser = True

@@ -50,15 +50,20 @@ def _pick(location: Location, salt: str, n: int) -> int:
     return digest[0] % n
 
 
-def quality_officer(council: LocalAuthority) -> User:
+def demo_staff(council: LocalAuthority, suffix: str, label: str, role: Role) -> User:
+    """A demo account that cannot sign in, holding `role` for the council."""
     user, created = User.objects.get_or_create(
-        username=f"{council.slug}-quality", defaults={"first_name": "Demo quality officer"}
+        username=f"{council.slug}-{suffix}", defaults={"first_name": label}
     )
     if created:
         user.set_unusable_password()
         user.save()
-    Membership.objects.get_or_create(user=user, local_authority=council, role=Role.QUALITY_OFFICER)
+    Membership.objects.get_or_create(user=user, local_authority=council, role=role)
     return user
+
+
+def quality_officer(council: LocalAuthority) -> User:
+    return demo_staff(council, "quality", "Demo quality officer", Role.QUALITY_OFFICER)
 
 
 @transaction.atomic

@@ -72,3 +72,23 @@ def test_with_no_postcodes_held_every_location_is_reported(councils, tmp_path: P
     report = run("cqc-directory", path)
     assert "99 location(s)" in report.warnings[1] and "and 79 more" in report.warnings[1]
     assert report.written and ImportRun.objects.get().edition == ""
+
+
+def test_the_hsca_file_keeps_its_coordinates_and_gains_wards(councils, tmp_path) -> None:
+    hsca = Path(__file__).resolve().parent.parent / "fixtures/imports/HSCA_Active_Locations.csv"
+    wanted = {"ST2 8AA", "ST6 3AA", "ST3 1AA"}
+    rows = [
+        line
+        for line in (GEO / "codepoint_open_2025-10_three_councils.csv").read_text().splitlines()
+        if line.split(",")[0].strip('"') in wanted
+    ]
+    (tmp_path / "st.csv").write_text("\n".join(rows) + "\n")
+    shutil.copy(GEO / "Code-Point_Open_Column_Headers.csv", tmp_path)
+    run("codepoint-open", tmp_path / "st.csv")
+    run("wards", GEO / "wards_three_councils_os_codelist_2025-10.csv")
+    report = run("cqc-hsca", hsca)
+    assert report.written
+    for location in Location.objects.filter(postcode__in=wanted):
+        ward = Postcode.objects.get(postcode=location.postcode).ward_code
+        assert location.area == Area.objects.get(kind="ward", code=ward)
+        assert location.latitude != Postcode.objects.get(postcode=location.postcode).latitude

@@ -27,17 +27,18 @@ import calendar
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from caremarket.directory.register import sync_register_listings
 from caremarket.imports.framework import Importer, Parsed, RowError
-from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
+from caremarket.imports.importers.cqc_register import (
+    CouncilMatcher,
+    place_by_postcode,
+    unplaced_warning,
+    upsert_locations,
+)
 from caremarket.imports.importers.tabular import Cells, parse_date, resolve_columns, table_rows
 from caremarket.imports.models import ImportRun
-from caremarket.market.models import Location
-from caremarket.places.models import Area, Postcode
 from caremarket.quality.register import record_cqc_ratings
-from caremarket.rules.directory import normalise_postcode
 from caremarket.rules.phone import restore_leading_zero
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -75,8 +76,7 @@ ORDERED_HEADER = [
     "CQC Location ID (for office use only)",
     "CQC Provider ID (for office use only)",
 ]
-#: Postcodes not found that the summary lists by name (the rest are counted).
-MAX_LISTED = 20
+
 #: "1-101613224" for most; NHS locations use ODS-style codes such as "RJE01".
 LOCATION_ID = re.compile(r"^[0-9A-Z][0-9A-Z-]{2,19}$")
 
@@ -221,56 +221,8 @@ class CqcDirectoryImporter(Importer):
         return ""
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
-        self._place(rows)
+        self.unplaced += place_by_postcode(rows)
         return upsert_locations(rows, run, (*FIELDS, "latitude", "longitude", "area"))
-
-    def _place(self, rows: list[Parsed]) -> None:
-        """Each row's position and ward: from the postcode table where it needs one, else as
-        stored (so the HSCA file's coordinates stay)."""
-        stored: dict[str, dict[str, Any]] = {
-            row["cqc_location_id"]: row
-            for row in Location.objects.filter(
-                cqc_location_id__in=[r.values["location"]["cqc_location_id"] for r in rows]
-            ).values("cqc_location_id", "postcode", "latitude", "longitude", "area")
-        }
-        wanted = {normalise_postcode(r.values["location"]["postcode"]) for r in rows}
-        postcodes = {
-            p.postcode: p
-            for p in Postcode.objects.filter(postcode__in=wanted).only(
-                "postcode", "latitude", "longitude", "ward_code"
-            )
-        }
-        wards = {
-            (a.code, a.local_authority_id): a
-            for a in Area.objects.filter(
-                kind=Area.Kind.WARD, code__in={p.ward_code for p in postcodes.values()}
-            )
-        }
-        for row in rows:
-            location = row.values["location"]
-            before = stored.get(location["cqc_location_id"])
-            if (
-                before is not None
-                and before["latitude"] is not None
-                and before["postcode"] == location["postcode"]
-            ):
-                location.update(
-                    latitude=before["latitude"],
-                    longitude=before["longitude"],
-                    area=Area(pk=before["area"]) if before["area"] else None,
-                )
-                continue
-            found = postcodes.get(normalise_postcode(location["postcode"]))
-            if found is None:
-                location.update(latitude=None, longitude=None, area=None)
-                self.unplaced.append((location["postcode"], location["name"], row.line))
-                continue
-            council = location["local_authority"]
-            location.update(
-                latitude=found.latitude,
-                longitude=found.longitude,
-                area=wards.get((found.ward_code, council.pk if council else None)),
-            )
 
     def finish(self, run: ImportRun) -> list[str]:
         """The locations this file brought or changed are listed in the directory."""
@@ -282,15 +234,4 @@ class CqcDirectoryImporter(Importer):
                 "the file has no header row: its columns were read in the order of CQC's "
                 "CQC_directory.csv (Name, Also known as, Address, Postcode, …)"
             )
-        if self.unplaced:
-            listed = "; ".join(
-                f"{postcode or 'no postcode'} ({name}, line {line})"
-                for postcode, name, line in self.unplaced[:MAX_LISTED]
-            )
-            more = len(self.unplaced) - MAX_LISTED
-            warnings.append(
-                f"{len(self.unplaced)} location(s) have a postcode the postcode table does not "
-                "hold (it may no longer exist), so they are listed without a position or "
-                f"distance: {listed}" + (f"; and {more} more" if more > 0 else "")
-            )
-        return warnings
+        return warnings + unplaced_warning(self.unplaced)

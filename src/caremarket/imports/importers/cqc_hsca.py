@@ -22,7 +22,12 @@ from django.utils import timezone
 from caremarket.directory.register import sync_register_listings
 from caremarket.imports.framework import Context, Importer, Parsed, RowError
 from caremarket.imports.importers.cqc_directory import LOCATION_ID
-from caremarket.imports.importers.cqc_register import CouncilMatcher, upsert_locations
+from caremarket.imports.importers.cqc_register import (
+    CouncilMatcher,
+    place_by_postcode,
+    unplaced_warning,
+    upsert_locations,
+)
 from caremarket.imports.importers.tabular import (
     Cells,
     normalise,
@@ -122,6 +127,7 @@ class CqcHscaImporter(Importer):
         return match.group(1).replace("_", " ") if match else ""
 
     def read(self, path: Path) -> Iterator[Parsed | RowError]:
+        self.unplaced: list[tuple[str, str, int]] = []
         header, rows = table_rows(path, "Location ID")
         columns = resolve_columns(header, COLUMNS, REQUIRED)
         flags: dict[str, tuple[str, str]] = {}
@@ -216,9 +222,13 @@ class CqcHscaImporter(Importer):
             )
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
-        return upsert_locations(rows, run, FIELDS)
+        self.unplaced += place_by_postcode(rows)
+        return upsert_locations(rows, run, (*FIELDS, "area"))
 
     def finish(self, run: ImportRun) -> list[str]:
+        return self._deregister(run) + unplaced_warning(self.unplaced)
+
+    def _deregister(self, run: ImportRun) -> list[str]:
         """A full register refresh: a location no longer on the active register is deregistered.
 
         The HSCA file lists every active location, so absence means CQC removed it. With

@@ -21,9 +21,12 @@ from caremarket.imports.framework import Context, Parsed
 from caremarket.imports.importers.tabular import council_key
 from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location, Provider
-from caremarket.places.models import LocalAuthority
+from caremarket.places.models import Area, LocalAuthority, Postcode
+from caremarket.rules.directory import normalise_postcode
 
 FOREIGN_KEYS = frozenset({"local_authority", "area"})
+#: Postcodes not found that an import summary lists by name (the rest are counted).
+MAX_LISTED = 20
 
 
 class CouncilMatcher:
@@ -143,3 +146,70 @@ def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, Provider]
         changed, ["name", "companies_house_number", "import_run", "source_row"], batch_size=500
     )
     return found
+
+
+def place_by_postcode(rows: list[Parsed]) -> list[tuple[str, str, int]]:
+    """Give each row its ward (`area`) from the postcode table, and its position where the
+    file has none: kept as stored while the postcode is unchanged (the HSCA file's
+    coordinates stay), else the postcode's. Returns (postcode, name, line) of the rows left
+    without a position because the table does not hold their postcode: never guessed."""
+    stored: dict[str, dict[str, Any]] = {
+        row["cqc_location_id"]: row
+        for row in Location.objects.filter(
+            cqc_location_id__in=[r.values["location"]["cqc_location_id"] for r in rows]
+        ).values("cqc_location_id", "postcode", "latitude", "longitude", "area")
+    }
+    wanted = {normalise_postcode(r.values["location"]["postcode"]) for r in rows}
+    postcodes = {
+        p.postcode: p
+        for p in Postcode.objects.filter(postcode__in=wanted).only(
+            "postcode", "latitude", "longitude", "ward_code"
+        )
+    }
+    wards = {
+        (a.code, a.local_authority_id): a
+        for a in Area.objects.filter(
+            kind=Area.Kind.WARD, code__in={p.ward_code for p in postcodes.values()}
+        )
+    }
+    unplaced: list[tuple[str, str, int]] = []
+    for row in rows:
+        location = row.values["location"]
+        found = postcodes.get(normalise_postcode(location["postcode"]))
+        council = location.get("local_authority")
+        ward = wards.get((found.ward_code, council.pk if council else None)) if found else None
+        if location.get("latitude") is not None:
+            location["area"] = ward  # the file's own coordinates
+            continue
+        before = stored.get(location["cqc_location_id"])
+        if (
+            before is not None
+            and before["latitude"] is not None
+            and before["postcode"] == location["postcode"]
+        ):
+            location.update(
+                latitude=before["latitude"],
+                longitude=before["longitude"],
+                area=Area(pk=before["area"]) if before["area"] else None,
+            )
+        elif found is None:
+            location.update(latitude=None, longitude=None, area=None)
+            unplaced.append((location["postcode"], location["name"], row.line))
+        else:
+            location.update(latitude=found.latitude, longitude=found.longitude, area=ward)
+    return unplaced
+
+
+def unplaced_warning(unplaced: list[tuple[str, str, int]]) -> list[str]:
+    if not unplaced:
+        return []
+    listed = "; ".join(
+        f"{postcode or 'no postcode'} ({name}, line {line})"
+        for postcode, name, line in unplaced[:MAX_LISTED]
+    )
+    more = len(unplaced) - MAX_LISTED
+    return [
+        f"{len(unplaced)} location(s) have a postcode the postcode table does not hold (it may "
+        "no longer exist) and no coordinates, so they are listed without a position or "
+        f"distance: {listed}" + (f"; and {more} more" if more > 0 else "")
+    ]

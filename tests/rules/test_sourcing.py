@@ -28,7 +28,7 @@ REQUEST = CareRequest(
     hours_per_week=Decimal(14),
     needs=frozenset({"dementia"}),
 )
-WORDS = {"home_care": "home care"}
+WORDS = {"home_care": "home care", "double_handed": "two carers at each call"}
 
 
 def candidate(pk: int, name: str, **changes: object) -> Candidate:
@@ -84,6 +84,16 @@ def test_an_eligible_provider_says_why() -> None:
         "Offers: dementia",
         "Holds a framework agreement",
     )
+
+
+def test_needs_are_named_in_words() -> None:
+    two = CareRequest(
+        "home_care", frozenset({WARD}), "Meir North", Decimal(7), frozenset({"double_handed"})
+    )
+    [result] = match(two, [candidate(1, "A")], WORDS)
+    assert "Does not offer: two carers at each call" in result.reasons
+    [result] = match(two, [candidate(1, "A", specialisms=frozenset({"double_handed"}))], WORDS)
+    assert "Offers: two carers at each call" in result.reasons
 
 
 def test_unknowns_pass_and_say_so() -> None:

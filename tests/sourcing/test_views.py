@@ -64,6 +64,7 @@ def test_a_request_goes_to_eligible_providers_with_reasons_for_each(
     page = client.get(url("request", b, pk=item.pk)).content.decode()
     assert "Under a placement stop (full placement stop: no new placements)" in page
     assert "Has 40 hours spare a week, 14 hours asked for" in page
+    assert "Offers: dementia" in page
     assert NAME in page
     assert AuditEvent.objects.filter(action="sourcing: request posted").count() == 1
     # viewed after posting, and now

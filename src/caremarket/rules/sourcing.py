@@ -152,12 +152,14 @@ def _check(
     else:
         ok = False
         reasons.append(f"Has only {_hours(c.spare_hours)} spare a week, {hours} asked for")
-    missing = sorted(request.needs - c.specialisms)
+    missing = sorted(service_words.get(n, n) for n in request.needs - c.specialisms)
     if missing:
         ok = False
         reasons.append(f"Does not offer: {', '.join(missing)}")
     elif request.needs:
-        reasons.append(f"Offers: {', '.join(sorted(request.needs))}")
+        reasons.append(
+            f"Offers: {', '.join(sorted(service_words.get(n, n) for n in request.needs))}"
+        )
     if c.contract is not None:
         reasons.append(f"Holds a {CONTRACT_WORDS[c.contract]}")
     else:
@@ -176,7 +178,11 @@ def match(
     service_words: Mapping[str, str] | None = None,
     minimum_rating: str = "Requires improvement",
 ) -> list[Match]:
-    """Every candidate with whether it is eligible and why, best first."""
+    """Every candidate with whether it is eligible and why, best first.
+
+    `service_words` gives the words for service kinds and needs in the reasons ("home care",
+    "two carers at each call"); a key without words is shown as it is.
+    """
     if minimum_rating not in RATING_ORDER:
         raise SourcingRuleError(f"The minimum rating must be one of {', '.join(RATING_ORDER)}")
     if request.hours_per_week <= 0:

@@ -26,13 +26,15 @@ from caremarket.sourcing.models import (
     CareRequest,
     Contract,
     Holding,
+    Need,
     Offer,
     Package,
     SentTo,
     ServiceKind,
 )
 
-SERVICE_WORDS = {k: str(v).lower() for k, v in ServiceKind.choices}
+#: Words for service kinds and needs in the matching's reasons, read mid-sentence.
+SERVICE_WORDS = {k: str(v).lower() for k, v in (*ServiceKind.choices, *Need.choices)}
 
 
 class BrokerageError(Exception):

@@ -190,6 +190,9 @@ def document_context(edition: Edition) -> dict[str, Any]:
         block = snapshot["blocks"].get(section.data_key) if section.data_key else None
         tables = block["tables"] if block else []
         appendix += [prepare_table(t) for t in tables if t.get("appendix")]
+        empty = not section.body.strip() and not tables and section.data_key != "sources"
+        if empty and edition.is_published:
+            continue  # a published document has no empty sections ("no figures yet" is for staff)
         sections.append(
             {
                 "key": section.key,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from caremarket.accounts.models import AuditEvent
 from caremarket.sourcing.models import CareRequest, Offer, Package, SentTo
+from tests.quality.helpers import user
 from tests.sourcing.helpers import Brokerage, make_brokerage
 
 NAME, ADDRESS = "Edith Invented-Person", "12 Imaginary Road, Meir, ST3 7ZZ"
@@ -200,3 +201,17 @@ def test_time_to_source_report(client: Client, b: Brokerage) -> None:
     assert "June 2024" in table
     cells = [c.split("<", 1)[0] for c in table.split('numeric">')[1:]]
     assert cells[-4:] == ["1", "3", "3", "3"]  # one package, 31 May → 3 June
+
+
+def test_a_commissioner_reads_time_to_source_without_links_into_requests(
+    client: Client, b: Brokerage
+) -> None:
+    client.force_login(b.broker)
+    client.post(url("new_request", b), request_form(b, referred_on="01/01/2024"))
+    item = CareRequest.objects.get()
+    link = url("request", b, pk=item.pk)
+    assert link in client.get(url("report", b)).content.decode()
+    client.force_login(user("stoke-commissioner", b.world.stoke, "commissioner"))
+    page = client.get(url("report", b)).content.decode()
+    assert item.reference in page.split("Waiting more than", 1)[1]
+    assert link not in page

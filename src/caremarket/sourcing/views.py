@@ -168,6 +168,8 @@ def report(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
                 w for w in brokerage.waiting(council, timezone.localdate()) if w[1] > UNSOURCED_DAYS
             ],
             "unsourced_days": UNSOURCED_DAYS,
+            # commissioners read the figures; only brokers open the requests behind them
+            "can_open": care_request.access_rule.allows(request.user, council),  # type: ignore[attr-defined]
         },
     )
 

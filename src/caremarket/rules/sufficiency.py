@@ -828,6 +828,43 @@ _Columns: TypeAlias = tuple[_Ints, Sequence[str], _Ints, _Ints, Sequence[float |
 _NO_ROWS: _Columns = ((), (), (), (), (), ())
 
 
+# Cohort plans by population layout (each sex's ages), kept across calls: a region's councils
+# share one layout, so each cohort is resolved on it once. Plans are never changed once made.
+_LAYOUT_PLANS: dict[tuple[tuple[str, int, int], ...], dict[Any, _Plan | None]] = {}
+_LAYOUTS_KEPT = 64
+# A population given a year at a time, the same ages in the same order each year: rows per
+# year, each year's block number, and each (sex, age_from, end)'s place in a block.
+_Blocks: TypeAlias = tuple[int, dict[int, int], dict[tuple[str, int, int], int]]
+
+
+def _year_blocks(
+    row_years: Sequence[int], sexes: Sequence[str], froms: Sequence[int], ends: Sequence[int]
+) -> _Blocks | None:
+    """The population's blocks, or None if its rows are not laid out that way (or repeat)."""
+    count = len(set(row_years))
+    width = len(row_years) // count if count else 0
+    if not width or width * count != len(row_years):
+        return None
+    block_years = list(row_years[::width])
+    keys = list(zip(sexes, froms, ends, strict=True))
+    first = keys[:width]
+    if (
+        len(block_years) != count
+        or len(set(first)) != width
+        or keys != first * count
+        or list(row_years)
+        != list(
+            itertools.chain.from_iterable(itertools.repeat(year, width) for year in block_years)
+        )
+    ):
+        return None
+    return (
+        width,
+        {year: b for b, year in enumerate(block_years)},
+        {key: k for k, key in enumerate(first)},
+    )
+
+
 class _Population:
     """Population rows of one call, indexed so that each cohort is summed once.
 
@@ -836,8 +873,9 @@ class _Population:
     handful of cohorts, and each is worked out once, not once per model and year.
 
     Usually every year has rows for the same ages and sexes (a projection's bands). Then a
-    cohort is resolved once, on those ages (`_plan`), and each year's total is added up from
-    `exact`. Anything else goes year by year (`total`): rows grouped by (year, sex), sorted
+    cohort is resolved once, on those ages (`_plan`, kept across calls for the same ages),
+    and each year's total is added up from `blocks` (rows a year at a time, in the same order
+    every year: a stride through the columns) or else `exact`. Anything else goes year by year (`total`): rows grouped by (year, sex), sorted
     by age, for cohort_population. Both ways give the same numbers and the same messages.
     """
 
@@ -846,26 +884,38 @@ class _Population:
         self.columns = columns
         self.requested = years
         self.years = set(row_years)
+        # Usually rows come a year at a time, each year's ages in the same order: then a
+        # row's series over the years is a stride through the columns (`blocks`), and
+        # nothing is indexed row by row.
+        self.blocks = _year_blocks(row_years, sexes, froms, ends) if regular else None
         # (year, sex, age_from, end) → (value, (row index,)), the shape of a cohort's total.
-        self.exact: dict[tuple[int, str, int, int], tuple[float | None, tuple[int]]] = dict(
-            zip(
-                zip(row_years, sexes, froms, ends, strict=True),
-                zip(values, zip(indices), strict=True),
-                strict=True,
+        self.exact: dict[tuple[int, str, int, int], tuple[float | None, tuple[int]]] = {}
+        if self.blocks is None:
+            self.exact = dict(
+                zip(
+                    zip(row_years, sexes, froms, ends, strict=True),
+                    zip(values, zip(indices), strict=True),
+                    strict=True,
+                )
             )
-        )
-        self.repeated = len(self.exact) < len(row_years)
+        self.repeated = self.blocks is None and len(self.exact) < len(row_years)
         # The ages of each sex, when every year has rows for exactly those (and no others):
         # as rows (age_from, end, k, 0) for cohort_population, and their reach.
         self.layouts: dict[str, tuple[list[PopulationRow], list[int]]] | None = None
+        # Cohorts resolved on these ages, shared by every call with the same ages.
+        self._layout_plans: dict[tuple[int, int | None, str], _Plan | None] = {}
         if regular and not self.repeated:
             bands = set(zip(sexes, froms, ends, strict=True))
             if len(bands) * len(self.years) == len(row_years):
+                ordered = sorted(bands)
                 by_sex: dict[str, list[PopulationRow]] = {}
-                for sex, age_from, end in sorted(bands):
+                for sex, age_from, end in ordered:
                     ages = by_sex.setdefault(sex, [])
                     ages.append((age_from, end, len(ages), 0.0))
                 self.layouts = {sex: (ages, reach_of(ages)) for sex, ages in by_sex.items()}
+                if len(_LAYOUT_PLANS) >= _LAYOUTS_KEPT:
+                    _LAYOUT_PLANS.clear()
+                self._layout_plans = _LAYOUT_PLANS.setdefault(tuple(ordered), {})
         self.tainted_years: set[int] = set()
         self.tainted_all = False
         self.reach: dict[tuple[int, str], list[int]] = {}
@@ -996,9 +1046,13 @@ class _Population:
         if key not in self._plans:
             self._plans[key] = None
             if self.layouts is not None:
+                if key in self._layout_plans:
+                    self._plans[key] = self._layout_plans[key]
+                    return self._plans[key]
                 # If not, the year-by-year way says what is wrong, naming the year and rows.
                 with contextlib.suppress(CohortError):
                     self._plans[key] = self._layout_plan(self.layouts, age_from, age_to, sex)
+                self._layout_plans[key] = self._plans[key]
         return self._plans[key]
 
     @staticmethod
@@ -1054,7 +1108,13 @@ class _Population:
         rows have the same ages in every year), looked up once per call."""
         key = (row, years is self.requested or tuple(years))
         found = self._series_cache.get(key)
-        if found is None:
+        if found is None and self.blocks is not None:
+            width, block_of, slot = self.blocks
+            k = slot[row]
+            used = [block_of[year] * width + k for year in years]
+            values = cast(Sequence[float], self.columns[4])  # no bad values
+            found = self._series_cache[key] = ([values[i] for i in used], used)
+        elif found is None:
             exact = cast(dict[tuple[int, str, int, int], _Found], self.exact)  # no bad values
             sex, age_from, end = row
             cells = [exact[year, sex, age_from, end] for year in years]

@@ -609,8 +609,19 @@ def _bands(value: Any, path: str, out: list[str]) -> tuple[Band, ...] | None:
         bands.append(Band(ages[0], ages[1], sex, rate))
     if not ok:
         return None
-    _band_overlaps(bands, path, out)
+    shape = tuple([(band.age_from, band.age_to, band.sex) for band in bands])
+    if shape not in _SEPARATE_BANDS:
+        before = len(out)
+        _band_overlaps(bands, path, out)
+        if len(out) == before and len(_SEPARATE_BANDS) < _SHAPES_KEPT:
+            _SEPARATE_BANDS.add(shape)
     return tuple(bands)
+
+
+# Band ages and sexes already found not to overlap (councils' models share them), so each
+# is sorted and compared once, not per call.
+_SEPARATE_BANDS: set[tuple[tuple[int, int | None, str], ...]] = set()
+_SHAPES_KEPT = 4096
 
 
 def _band_overlaps(bands: Sequence[Band], path: str, out: list[str]) -> None:
@@ -875,8 +886,9 @@ class _Population:
     Usually every year has rows for the same ages and sexes (a projection's bands). Then a
     cohort is resolved once, on those ages (`_plan`, kept across calls for the same ages),
     and each year's total is added up from `blocks` (rows a year at a time, in the same order
-    every year: a stride through the columns) or else `exact`. Anything else goes year by year (`total`): rows grouped by (year, sex), sorted
-    by age, for cohort_population. Both ways give the same numbers and the same messages.
+    every year: a stride through the columns) or else `exact`. Anything else goes year by
+    year (`total`): rows grouped by (year, sex), sorted by age, for cohort_population. All
+    ways give the same numbers and the same messages.
     """
 
     def __init__(self, columns: _Columns, years: Sequence[int], regular: bool = False) -> None:
@@ -973,6 +985,7 @@ class _Population:
                 found = list(zip(values, used, strict=True))
                 if years is self.requested:
                     self._people[age_from, age_to, sex] = values
+                    self._used[age_from, age_to, sex] = used
             else:
                 found = [self.total(year, age_from, age_to, sex) for year in years]
             self._columns[key] = found
@@ -1090,9 +1103,9 @@ class _Population:
             rows = [self._series(row, years) for row in part]
             if len(rows) == 1:
                 totals.append(rows[0][0])
-                used.append([(index,) for index in rows[0][1]])
+                used.append(list(zip(rows[0][1])))
             else:
-                totals.append([sum(cells) for cells in zip(*[v for v, _ in rows], strict=True)])
+                totals.append(list(map(sum, zip(*[v for v, _ in rows], strict=True))))
                 used.append(list(zip(*[indices for _, indices in rows], strict=True)))
         if len(totals) == 1:
             return totals[0], used[0]
@@ -1196,6 +1209,7 @@ class _Population:
 
 
 _FIELD = {name: operator.itemgetter(name) for name in _POPULATION_FIELDS}
+_ENDS: dict[int | None, int] = {None: OPEN}
 
 
 def _read_population(value: Any, out: list[str], years: Sequence[int] = ()) -> _Population:
@@ -1269,7 +1283,7 @@ def _plain_columns(rows: Sequence[Any]) -> _Columns | None:
             and all(map(math.isfinite, numbers))
         ):
             return None
-        ends = [OPEN if age_to is None else age_to for age_to in tos]
+        ends = list(map(_ENDS.get, tos, tos))  # OPEN for None, else age_to itself
         values = list(map(float, numbers))
         if not all(map(operator.le, froms, ends)) or min(values) < 0:
             return None

@@ -996,7 +996,12 @@ class _Population:
         (then `column` says what). Models multiply these lists without checking each cell."""
         key = (age_from, age_to, sex)
         if key not in self._people:
-            column = self.column(age_from, age_to, sex)  # usually fills _people itself
+            plan = self._plan(age_from, age_to, sex)
+            if plan is not None and self.years.issuperset(self.requested):
+                # The usual case: added up straight into lists, with no cell per year.
+                self._people[key], self._used[key] = self._add_up(plan, self.requested)
+                return self._people[key]
+            column = self.column(age_from, age_to, sex)
             if key not in self._people:
                 clean = not any(isinstance(cell, CohortError) for cell in column)
                 self._people[key] = [cast(_Found, c)[0] for c in column] if clean else None
@@ -1006,6 +1011,8 @@ class _Population:
         """The population row indices summed in each requested year (a clean cohort's)."""
         key = (age_from, age_to, sex)
         found = self._used.get(key)
+        if found is None and self.people(age_from, age_to, sex) is not None:
+            found = self._used.get(key)
         if found is None:
             column = self.column(age_from, age_to, sex)
             found = self._used[key] = [cast(_Found, cell)[1] for cell in column]
@@ -1209,7 +1216,7 @@ class _Population:
 
 
 _FIELD = {name: operator.itemgetter(name) for name in _POPULATION_FIELDS}
-_ENDS: dict[int | None, int] = {None: OPEN}
+_ENDS: dict[Any, Any] = {None: OPEN}  # age_to → end, by dict.get(age_to, age_to)
 
 
 def _read_population(value: Any, out: list[str], years: Sequence[int] = ()) -> _Population:
@@ -1283,7 +1290,7 @@ def _plain_columns(rows: Sequence[Any]) -> _Columns | None:
             and all(map(math.isfinite, numbers))
         ):
             return None
-        ends = list(map(_ENDS.get, tos, tos))  # OPEN for None, else age_to itself
+        ends: list[int] = list(map(_ENDS.get, tos, tos))  # OPEN for None, else age_to itself
         values = list(map(float, numbers))
         if not all(map(operator.le, froms, ends)) or min(values) < 0:
             return None

@@ -1133,7 +1133,7 @@ class _Population:
             k = slot[row]
             used = [block_of[year] * width + k for year in years]
             values = cast(Sequence[float], self.columns[4])  # no bad values
-            found = self._series_cache[key] = ([values[i] for i in used], used)
+            found = self._series_cache[key] = (list(map(values.__getitem__, used)), used)
         elif found is None:
             exact = cast(dict[tuple[int, str, int, int], _Found], self.exact)  # no bad values
             sex, age_from, end = row
@@ -1365,7 +1365,9 @@ class _Supply:
 def _supply(value: Any, tenures: list[str] | None, path: str, out: list[str]) -> _Supply | None:
     if value is None:
         return _Supply()
-    if type(value) is int or type(value) is float:  # the usual case: no Mapping check
+    if (type(value) is int or type(value) is float) and 0 <= value <= _EXACT_INT:
+        return _Supply(value, float(value))  # the usual case, as _number would give it
+    if type(value) is int or type(value) is float:  # no Mapping check
         number = _number(value, path, out)
         return None if number is None else _Supply(value, number)
     if type(value) is dict or isinstance(value, Mapping):

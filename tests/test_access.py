@@ -140,6 +140,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:request": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:accept": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:report": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:contracts": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:provider_requests": ({}, {"provider"}),
     "sourcing:provider_request": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),

@@ -215,3 +215,13 @@ def test_a_commissioner_reads_time_to_source_without_links_into_requests(
     page = client.get(url("report", b)).content.decode()
     assert item.reference in page.split("Waiting more than", 1)[1]
     assert link not in page
+
+
+def test_the_contract_register_shows_rates_by_call_length_and_holders(
+    client: Client, b: Brokerage
+) -> None:
+    client.force_login(b.broker)
+    page = client.get(url("contracts", b)).content.decode()
+    assert "1 hour £23.76; 45 minutes £19.01; 30 minutes £14.26" in page
+    assert "Meir Grange: Longton; 40 spare hours a week" in page
+    assert "Framework agreement" in page

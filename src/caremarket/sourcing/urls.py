@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{council}/requests/<int:pk>/", views.care_request, name="request"),
     path(f"{council}/requests/<int:pk>/accept/", views.accept, name="accept"),
     path(f"{council}/time-to-source/", views.report, name="report"),
+    path(f"{council}/contracts/", views.contracts, name="contracts"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),
     path("sourcing/provider/requests/<int:pk>/", views.provider_request, name="provider_request"),
 ]

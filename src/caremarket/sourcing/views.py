@@ -174,6 +174,27 @@ def report(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     )
 
 
+def _minutes(minutes: int) -> str:
+    return "1 hour" if minutes == 60 else f"{minutes} minutes"
+
+
+@staff(*REPORT_READERS)
+def contracts(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """The contract register: each contract's kind, term, rates by call length and holders."""
+    rows = [
+        {
+            "contract": c,
+            "rates": [
+                f"{_minutes(m)} £{price:,.2f}"
+                for m, price in sorted(c.rate_table().items(), reverse=True)
+            ],
+            "holdings": c.holdings.select_related("location").prefetch_related("areas"),
+        }
+        for c in brokerage.contracts_of(council)
+    ]
+    return render(request, "sourcing/contracts.html", {"council": council, "rows": rows})
+
+
 # --- Provider pages ---------------------------------------------------------------------------
 
 

@@ -41,7 +41,11 @@ def test_draft_review_publish_and_read(page, council):
     sign_in(page, "writer")
     page.goto(base)
     page.get_by_role("link", name="Edit Introduction and purpose").click()
-    page.fill("#id_body", "Coventry wants **more home care** in the north of the city.")
+    page.fill(
+        "#id_body",
+        "Coventry wants **more home care** in the north of the city. Write to "
+        "adultsocialcarecommissioningandcontracts@coventry.gov.uk.",
+    )
     page.get_by_role("button", name="Save section").click()
     assert "saved" in page.locator(".govuk-notification-banner").inner_text()
     assert "more home care" in page.locator(".cm-preview").inner_text()

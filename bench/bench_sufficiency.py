@@ -12,6 +12,12 @@ row carried its own dict of inputs). The benchmark's own input is frozen out of 
 collector's sight first: it is not the engine's. A third row builds the same rows again from
 their values, with no checks or lookups: the cost of the output's shape alone (a dict per
 row), which no engine keeping that shape can beat.
+
+The machine these run on is shared, so each figure is given in wall and CPU seconds, the
+engine and its floor are timed in turns (each sees the same busy moments), and the target is
+read as a ratio to the floor: this run's ratio × the floor's time on the quiet machine the
+target was set on. A breakdown says where the CPU time goes: reading the population, the rows
+themselves, and the rest (cohort columns and the models' checks, arithmetic and inputs).
 """
 
 from __future__ import annotations
@@ -255,28 +261,34 @@ def rebuild(outputs):
     return rebuilt
 
 
+def timed(function, collect=True):
+    """Run once, keeping each function's best wall and CPU time in `wall_of` and `cpu_of`."""
+    gc.collect()
+    if not collect:
+        gc.disable()
+    try:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = function()
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    finally:
+        gc.enable()
+    wall_of[function] = min(wall, wall_of.get(function, float("inf")))
+    cpu_of[function] = min(cpu, cpu_of.get(function, float("inf")))
+    return result
+
+
 def best_of(runs, function, collect=True):
-    """Best wall time of `runs`, and the result; `cpu_of` keeps the best CPU time beside it."""
-    best = cpu = float("inf")
+    """Best wall time of `runs`, and the last result."""
     result = None
     for _ in range(runs):
-        result = None
-        gc.collect()
-        if not collect:
-            gc.disable()
-        try:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = function()
-            best = min(best, time.perf_counter() - start)
-            cpu = min(cpu, time.process_time() - start_cpu)
-        finally:
-            gc.enable()
-    cpu_of[function] = cpu
-    return best, result
+        result = None  # the last run's result is let go first
+        result = timed(function, collect)
+    return wall_of[function], result
 
 
-# CPU seconds (time.process_time) of each timed function's best run: on a loaded machine the
-# wall clock also counts time spent waiting for a core.
+# Best wall (`time.perf_counter`) and CPU (`time.process_time`) seconds of each timed
+# function: on a loaded machine the wall clock also counts time spent waiting for a core.
+wall_of = {}
 cpu_of = {}
 
 
@@ -295,10 +307,9 @@ def main():
     def paused_engine():
         return engine()
 
-    paused, _ = best_of(RUNS, paused_engine, collect=False)
-    best_of(RUNS, population, collect=False)  # its CPU time is the breakdown's first part
-    seconds, outputs = best_of(RUNS, engine)
-    gc.freeze()  # the engine's rows, kept for the check below, are not the rebuild's to scan
+    outputs = engine()  # kept for the floor and the check below
+    gc.collect()
+    gc.freeze()  # and not the collector's to scan while the others are timed
 
     def floor_rows():
         return rebuild(outputs)
@@ -306,8 +317,18 @@ def main():
     def floor_rows_paused():
         return rebuild(outputs)
 
-    floor, _ = best_of(RUNS, floor_rows)
-    floor_paused, _ = best_of(RUNS, floor_rows_paused, collect=False)
+    # Taken in turns, so that the engine and its floor see the same moments of a busy machine.
+    for _ in range(RUNS):
+        for function, collect in (
+            (engine, True),
+            (floor_rows, True),
+            (paused_engine, False),
+            (floor_rows_paused, False),
+            (population, False),  # its CPU time is the breakdown's first part
+        ):
+            timed(function, collect)
+    seconds, paused = wall_of[engine], wall_of[paused_engine]
+    floor, floor_paused = wall_of[floor_rows], wall_of[floor_rows_paused]
     plan = numpy_plan(specs)
 
     def numpy_call():
@@ -374,8 +395,10 @@ def main():
         f"40 models: their checks, arithmetic and inputs. The collector adds "
         f"{cpu - cpu_paused:.3f} s ({(cpu - cpu_paused) / cpu:.0%} of {cpu:.3f} s)."
     )
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
-        f"\nTarget: under 0.5 s. This machine is shared, so the figure is read against the "
+        f"\nTarget: under 0.5 s. This machine may be shared (load average {load} on "
+        f"{os.cpu_count()} cores at the end of this run), so the figure is read against the "
         f"floor: `calculate` took {times_floor:.1f}× the floor's CPU time. On the quiet "
         f"machine of {QUIET_WHEN} the floor took {QUIET_FLOOR} s (and `calculate` "
         f"{QUIET_CALCULATE} s, {QUIET_CALCULATE / QUIET_FLOOR:.1f}×), so {times_floor:.1f}× is "

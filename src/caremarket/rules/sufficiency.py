@@ -857,12 +857,12 @@ def _year_blocks(
     if not width or width * count != len(row_years):
         return None
     block_years = list(row_years[::width])
-    keys = list(zip(sexes, froms, ends, strict=True))
-    first = keys[:width]
+    first = list(zip(sexes[:width], froms[:width], ends[:width], strict=True))
     if (
         len(block_years) != count
         or len(set(first)) != width
-        or keys != first * count
+        # Column by column, so that no tuple is made per row.
+        or any(list(column) != list(column[:width]) * count for column in (sexes, froms, ends))
         or list(row_years)
         != list(
             itertools.chain.from_iterable(itertools.repeat(year, width) for year in block_years)
@@ -917,7 +917,10 @@ class _Population:
         # Cohorts resolved on these ages, shared by every call with the same ages.
         self._layout_plans: dict[tuple[int, int | None, str], _Plan | None] = {}
         if regular and not self.repeated:
-            bands = set(zip(sexes, froms, ends, strict=True))
+            if self.blocks is not None:
+                bands = set(self.blocks[2])  # every year has these, and only these
+            else:
+                bands = set(zip(sexes, froms, ends, strict=True))
             if len(bands) * len(self.years) == len(row_years):
                 ordered = sorted(bands)
                 by_sex: dict[str, list[PopulationRow]] = {}
@@ -1755,8 +1758,9 @@ def _trend_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) 
     if floor is None:
         by_year["floored"] = [False] * len(demands)
     else:
-        by_year["floored"] = [demand < floor for demand in demands]
-        demands = [floor if demand < floor else demand for demand in demands]
+        floors = itertools.repeat(floor)
+        by_year["floored"] = list(map(operator.lt, demands, floors))
+        demands = list(map(max, demands, floors))  # the demand, or the floor where below it
     rows = _rows(p, service, None, demands, supply.raw, supply.number, ctx)
     if rows is None:
         return None

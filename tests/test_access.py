@@ -88,6 +88,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "imports:imports": (COUNCIL, {"commissioner", "council_admin"}),
     "imports:run": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     "needs:findings": (COUNCIL, {"commissioner", "council_admin"}),
+    "needs:provenance": (COUNCIL, {"commissioner", "council_admin"}),
     # directory: public search, listings and shortlist (caremarket.directory.urls)
     "directory:search": ({}, ANYONE),
     "directory:places": ({}, ANYONE),

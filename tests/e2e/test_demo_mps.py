@@ -38,6 +38,7 @@ def test_the_demo_statements_are_published_and_accessible(page, demo):
     assert "Carers" in results and "We could not find" not in results
     assert_accessible(page)
     find_care_near_you(page)
+    council_data_and_opportunities(page)
 
 
 SEARCHES = ("ST4 1AA", "ST4", "Burslem", "Longton", "CV1 4HT", "BA1")
@@ -88,3 +89,24 @@ def find_care_near_you(page):
     page.get_by_text("Filter results").click()
     assert page.get_by_label("Who it is for").is_visible()
     assert_accessible(page)
+
+
+def council_data_and_opportunities(page):
+    """A council's data page and the market opportunities, axe-clean with no sideways
+    scrolling on a desktop and a phone (run inside the demo test: the demo loads once)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/councils/stoke-on-trent/")
+    main = page.locator("main").inner_text()
+    for words in ("Safeguarding", "Workforce", "Money", "COPD", "Stroke and TIA"):
+        assert words in main, words
+    assert "E06000021" not in main and ".csv" not in main
+    assert page.locator("svg.cm-chart").count() > 10
+    assert_fits(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Market opportunities for care providers").click()
+    main = page.locator("main").inner_text()
+    assert "What Stoke-on-Trent says it needs" in main
+    page.goto("/market-opportunities/?council=coventry")
+    main = page.locator("main").inner_text()
+    assert "A surplus of 165 residential care beds" in main and "Why they differ" in main
+    assert_fits(page)

@@ -80,3 +80,17 @@ def test_chart_axis_labels_never_run_together():
     assert shown[-1] == 25 and shown[-2] <= 22
     assert label_positions(5, 1) == [0, 1, 2, 3, 4]
     assert label_positions(0, 1) == []
+
+
+def test_staff_see_files_hashes_and_lines_and_the_measures_needing_a_label(client: Client, stoke):
+    from caremarket.accounts.models import Membership, User
+
+    url = reverse("needs:provenance", kwargs={"council": stoke.slug})
+    assert client.get(url).status_code == 302  # staff only
+    user = User.objects.create_user("carol")
+    Membership.objects.create(user=user, local_authority=stoke, role="commissioner")
+    client.force_login(user)
+    text = client.get(url).content.decode()
+    assert "figures.csv" in text and "night_sitting_hours" in text
+    assert "Night sitting hours" in text and "Measures that need a label (1)" in text
+    assert "2–3" in text  # the two prevalence rows, as a range of lines

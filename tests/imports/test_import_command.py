@@ -31,7 +31,7 @@ def test_it_prints_the_checks_as_warnings(
     call_command("import", "figures", str(write(tmp_path, "figures.csv", off_by_one)))
     out = capsys.readouterr().out
     assert (
-        "warning: Stated total does not add up: People supported by age band, 2023/24: "
+        "warning: Stated total does not add up: People supported by age group, 2023/24: "
         "the stated total is 4,001"
     ) in out
 

@@ -64,3 +64,44 @@ def findings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+@staff(*CHECKERS)
+def provenance(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """Where each of the council's figures came from: measure by measure, the files (with
+    their SHA-256), when and by whom they were imported, and the lines; and the measures the
+    catalogue has no words for, which public pages show with their codes made into words."""
+    from caremarket.needs.models import CouncilFigure
+    from caremarket.rules import measures as catalogue
+
+    figures = CouncilFigure.objects.for_council(council).select_related("import_run")
+    rows: dict[tuple[str, int], dict] = {}
+    for f in figures.order_by("measure", "import_run_id", "source_row"):
+        row = rows.setdefault(
+            (f.measure, f.import_run_id),
+            {"measure": f.measure, "label": catalogue.measure_label(f.measure),
+             "run": f.import_run, "lines": []},
+        )  # fmt: skip
+        row["lines"].append(f.source_row)
+    table = [{**row, "lines": line_ranges(row["lines"])} for row in rows.values()]
+    unlabelled = sorted({r["measure"] for r in table if not catalogue.is_catalogued(r["measure"])})
+    return render(
+        request,
+        "needs/provenance.html",
+        {
+            "council": council,
+            "rows": table,
+            "unlabelled": [(code, catalogue.measure_label(code)) for code in unlabelled],
+        },
+    )
+
+
+def line_ranges(lines: list[int]) -> str:
+    """[3, 4, 5, 9] → "3–5, 9"."""
+    spans: list[list[int]] = []
+    for line in sorted(set(lines)):
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)

@@ -35,7 +35,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise, product
 
-from caremarket.rules.measures import is_additive, is_counted, measure
+from caremarket.rules.measures import (
+    category_label,
+    dimension_label,
+    is_additive,
+    is_counted,
+    measure,
+    measure_label,
+)
 
 TOTAL = "Total"
 
@@ -173,19 +180,26 @@ def period_words(period: str) -> str:
     return f"{int(match.group(3))} {MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless it starts an acronym ("CQC rating")."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def words(code: str) -> str:
-    """A measure, dimension or category code read as words ("abuse_type" → "abuse type")."""
-    text = code.removesuffix("_pct").removesuffix("_gbp").replace("|", ", ").replace("_", " ")
-    return text.replace("18 64", "18-64")
+    """A category (or compound category) in the catalogue's words, in running text
+    ("financial_or_material_abuse" → "financial or material abuse", "copd" → "COPD")."""
+    return _lower_first(category_label(code))
 
 
 def describe(f: Figure) -> str:
-    """ "Safeguarding concerns by abuse type (financial or material abuse), 2020/21"."""
-    name = words(f.measure)
-    name = name[:1].upper() + name[1:]
+    """ "Safeguarding concerns by type of abuse (financial or material abuse), 2020/21"."""
+    name = measure_label(f.measure)
     if f.dimension == "all":
         return f"{name}, {period_words(f.period)}"
-    return f"{name} by {words(f.dimension)} ({words(f.category)}), {period_words(f.period)}"
+    return (
+        f"{name} by {_lower_first(dimension_label(f.dimension))} ({words(f.category)}), "
+        f"{period_words(f.period)}"
+    )
 
 
 def number(value: float, decimals: int = 0) -> str:
@@ -340,7 +354,7 @@ def total_findings(figures: Sequence[Figure], precision: Precision) -> Iterator[
                 yield _finding(
                     "total",
                     total,
-                    f"{words(name).capitalize()} by {words(dimension)}{within}, "
+                    f"{measure_label(name)} by {_lower_first(dimension_label(dimension))}{within}, "
                     f"{period_words(total.period)}: "
                     f"the stated total is {shown(total)} but its {len(parts)} rows sum to "
                     f"{amount(summed, unit, decimals)}, a difference of "
@@ -550,7 +564,8 @@ def subset_findings(figures: Sequence[Figure], precision: Precision) -> Iterator
                             "subset",
                             part,
                             f"{describe(part)} is {shown(part)}, more than "
-                            f"{words(whole_name)} ({shown(whole)}), which it is part of.",
+                            f"{_lower_first(measure_label(whole_name))} ({shown(whole)}), "
+                            "which it is part of.",
                             [part, whole],
                         )
 
@@ -629,8 +644,7 @@ def band_findings(figures: Sequence[Figure], precision: Precision) -> Iterator[F
             yield _finding(
                 "age-bands",
                 first,
-                f"{words(name).capitalize()}{within}, {period_words(period)}: "
-                f"{'; '.join(problems)}.",
+                f"{measure_label(name)}{within}, {period_words(period)}: {'; '.join(problems)}.",
                 bands.values(),
             )
 

@@ -3,20 +3,11 @@
 import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).parent / "caremarket"
-
-
-def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [str(BIN), *args], capture_output=True, text=True, env=environment, timeout=120
-    )
+from tests.conftest import CAREMARKET as BIN
+from tests.conftest import caremarket as run
 
 
 def test_help_lists_the_commands():

@@ -63,13 +63,13 @@ FLAGS = [
 RATINGS = ["Good", "Good", "Good", "Outstanding", "Requires improvement", "Inadequate", ""]
 
 
-def generate(path: Path, councils: list[str]) -> None:
-    """50,000 locations: a quarter care homes (a third of those nursing), the rest community."""
+def generate(path: Path, councils: list[str], locations: int = LOCATIONS) -> None:
+    """`locations` rows: a quarter care homes (a third of those nursing), the rest community."""
     rnd = random.Random(2024)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(BASE + FLAGS)
-        for n in range(LOCATIONS):
+        for n in range(locations):
             home = rnd.random() < 0.25
             nursing = home and rnd.random() < 0.35
             row = dict.fromkeys(BASE, "")

@@ -178,6 +178,8 @@ MIDDLEWARE = [
     "caremarket.requestlimits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it is the first to see a view's exception: a locked database is a 503 page.
+    "caremarket.busy.DatabaseBusyMiddleware",
 ]
 
 # Requests are refused before they are read when larger than these (caremarket.requestlimits):

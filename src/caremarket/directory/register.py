@@ -1,6 +1,6 @@
 """Every location on the CQC register is a directory listing, kept in step with each import.
 
-A register import calls `sync_register_listings` in its `finish` (same transaction). Only the
+A register import calls `sync_register_listings` in its `finish`. Only the
 locations that import created, changed or deregistered are touched (plus any location that
 has no listing yet), so a monthly re-import of an unchanged register costs one query.
 
@@ -17,9 +17,9 @@ nursing", "Domiciliary care service") and the monthly directory's ("Nursing home
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from caremarket.directory.models import (
@@ -137,26 +137,52 @@ def _location_values(location: Location) -> dict[str, object]:
     }
 
 
-def sync_register_listings(run: ImportRun | None = None) -> int:
+#: Locations synced at a time: each chunk is read, listed and indexed before the next, so a
+#: caller can let other writers in between chunks (`pause`).
+SYNC_CHUNK = 100
+
+
+def sync_register_listings(
+    run: ImportRun | None = None, pause: Callable[[], None] = lambda: None
+) -> int:
     """Create or refresh the listings of the register locations `run` touched; return count.
 
-    Without `run`, every location is synced (after the directory is first installed).
+    Without `run`, every location is synced (after the directory is first installed). `pause`
+    is called after each chunk of locations (an import's `Context.checkpoint`).
     """
     locations = Location.objects.only(*LOCATION_FIELDS)
     if run is not None:
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
+    wanted = list(locations.order_by("pk").values_list("pk", flat=True))
+    terms = {t.code: t for t in TaxonomyTerm.objects.all()}
+    count = 0
+    for start in range(0, len(wanted), SYNC_CHUNK):
+        chunk = list(
+            Location.objects.only(*LOCATION_FIELDS)
+            .filter(pk__in=wanted[start : start + SYNC_CHUNK])
+            .order_by("pk")
+        )
+        count += _sync_chunk(chunk, run, terms)
+        pause()
+    return count
+
+
+def _sync_chunk(
+    locations: list[Location], run: ImportRun | None, terms: dict[str, TaxonomyTerm]
+) -> int:
     existing = {
         s.cqc_location_id: s
-        for s in Service.objects.filter(cqc_location__in=locations).prefetch_related("locations")
+        for s in Service.objects.filter(
+            cqc_location__in=[location.pk for location in locations]
+        ).prefetch_related("locations")
     }
-    terms = {t.code: t for t in TaxonomyTerm.objects.all()}
     organizations = _organizations_for(locations)
     count = 0
     today = timezone.localdate()
     new_services: list[Service] = []
     new_places: list[ServiceLocation] = []
     categories: list[tuple[Service, list[str]]] = []
-    for location in locations.iterator(chunk_size=2000):
+    for location in locations:
         service = existing.get(location.pk)
         status = Service.Status.DEFUNCT if location.deregistered else Service.Status.ACTIVE
         if service is None:
@@ -242,9 +268,9 @@ def _refresh(service: Service, location: Location, status: str, run: ImportRun |
     return 1
 
 
-def _organizations_for(locations: QuerySet[Location]) -> dict[int, Organization]:
+def _organizations_for(locations: list[Location]) -> dict[int, Organization]:
     """The directory organisation of each provider (created once); 0 → one for unknown."""
-    provider_ids = set(locations.values_list("provider_id", flat=True).distinct())
+    provider_ids = {location.provider_id for location in locations}
     found = {
         o.cqc_provider_id: o
         for o in Organization.objects.filter(cqc_provider_id__in=[p for p in provider_ids if p])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from caremarket.access import public
+from caremarket.busy import busy_response, is_database_busy
 from caremarket.charts import Series, line_chart
 from caremarket.directory.models import Service
 from caremarket.needs import tables as figure_tables
@@ -196,6 +198,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_busy(sys.exc_info()[1]):  # e.g. saving the session after the view
+        return busy_response(request)
     return render(request, "500.html", status=500)
 
 

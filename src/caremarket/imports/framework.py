@@ -1,9 +1,11 @@
-"""One import framework: read a file twice (validate everything, then write in one transaction).
+"""One import framework: read a file twice (validate everything, then write it all or nothing).
 
 An importer reads a file as a stream of `Parsed` rows and `RowError`s. `run_import` makes a
 first pass that only validates, so memory stays flat however big the file is; if any row is bad
-and bad rows are not to be skipped, nothing is written. The second pass writes every good row in
-one transaction, keyed on natural keys, so re-importing the same file changes nothing.
+and bad rows are not to be skipped, nothing is written. The second pass writes every good row,
+keyed on natural keys, so re-importing the same file changes nothing. On PostgreSQL it writes in
+one transaction; on SQLite in short transactions with an undo journal (`sharing`), so web
+requests keep writing while a large file imports and a failed import still leaves nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import codecs
 import csv
 import hashlib
 import io
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +27,7 @@ from django.db import transaction
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.imports.models import ImportRun
+from caremarket.imports.sharing import ImportBusy, SlicedWrites, sliced_writes_apply
 from caremarket.places.models import LocalAuthority
 
 MAX_REPORTED_ERRORS = 1000
@@ -85,6 +90,9 @@ class Context:
     only_council: bool = False
     #: Options a format takes on the command line (Code-Point Open's `--header`).
     options: dict[str, Any] = field(default_factory=dict)
+    #: Called between steps of a long `finish` (where no query's rows are still being read):
+    #: on SQLite it lets waiting web requests write (see `sharing`); elsewhere it does nothing.
+    checkpoint: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
     def council_for(self, code: str) -> LocalAuthority | None:
         if self.only_council:
@@ -125,7 +133,8 @@ class Importer(ABC):
         return ""
 
     def finish(self, run: ImportRun) -> list[str]:
-        """After all rows are written (same transaction): return warnings, e.g. checks."""
+        """After all rows are written (all or nothing with them): return warnings, e.g.
+        checks. A long one calls `self.context.checkpoint()` between its steps."""
         return []
 
 
@@ -225,7 +234,7 @@ def run_import(
     only_council: bool = False,
     options: dict[str, Any] | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then write it in one transaction (or nothing)."""
+    """Validate the whole file, then write all of it or nothing (see the module's docstring)."""
     name = file_name or path.name
     report = ImportReport(format=importer_class.format, file_name=name, dry_run=dry_run)
     if importer_class.needs_council and council is None:
@@ -251,52 +260,116 @@ def run_import(
         # nothing to write: a dry run, bad rows not to be skipped, or every row bad
         return report
 
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            format=importer_class.format,
-            publisher=importer_class.publisher,
-            dataset=importer_class.dataset,
-            edition=importer.edition(path),
-            file_name=name,
-            sha256=sha256_of(path),
-            local_authority=council,
-            imported_by=user,
-            imported_by_name=user.get_username() if user else "",
-            status=ImportRun.Status.COMPLETE_WITH_SKIPS
-            if report.error_count
-            else ImportRun.Status.COMPLETE,
-        )
-        batch: list[Parsed] = []
-        for item in importer.read(path):
-            if isinstance(item, RowError):
-                continue
-            batch.append(item)
-            if len(batch) >= importer.batch_size:
-                changed = importer.write_batch(batch, run)
-                report.rows_written += changed
-                report.rows_unchanged += len(batch) - changed
-                batch = []
-        if batch:
-            changed = importer.write_batch(batch, run)
-            report.rows_written += changed
-            report.rows_unchanged += len(batch) - changed
-        report.warnings = importer.finish(run)
-        run.rows_read = report.rows_read
-        run.rows_written = report.rows_written
-        run.rows_unchanged = report.rows_unchanged
-        run.report = {
-            "skipped": [str(e) for e in report.errors],
-            "skipped_count": report.error_count,
-            "warnings": report.warnings,
-        }
-        run.save()
-        record(
-            "imported",
-            user=user,
-            local_authority=council,
-            obj=run,
-            detail=f"{importer_class.format} {name}: {report.rows_written} written",
-        )
+    try:
+        with _write_phase() as phase:
+            importer.context.checkpoint = phase.checkpoint
+            run = _write(importer, path, report, name, council, user, phase)
+    except ImportBusy as error:
+        raise ImportRefused(str(error)) from None
     report.written = True
     report.run = run
     return report
+
+
+class _OneTransaction:
+    """The write phase as one transaction: batches as the importer asks, no checkpoints."""
+
+    recovered = 0
+
+    def batch_size(self, most: int) -> int:
+        return most
+
+    def wrote(self, rows: int, seconds: float) -> None:
+        pass
+
+    def checkpoint(self) -> None:
+        pass
+
+
+@contextmanager
+def _write_phase() -> Iterator[SlicedWrites | _OneTransaction]:
+    """One transaction, or on a SQLite file short ones that web requests can write between."""
+    if not sliced_writes_apply():
+        with transaction.atomic():
+            yield _OneTransaction()
+        return
+    with SlicedWrites() as slices:
+        yield slices
+
+
+def _write(
+    importer: Importer,
+    path: Path,
+    report: ImportReport,
+    name: str,
+    council: LocalAuthority | None,
+    user: User | None,
+    phase: SlicedWrites | _OneTransaction,
+) -> ImportRun:
+    """The second pass: every good row, then `finish`, the run's totals and the audit entry."""
+    importer_class = type(importer)
+    run = ImportRun.objects.create(
+        format=importer_class.format,
+        publisher=importer_class.publisher,
+        dataset=importer_class.dataset,
+        edition=importer.edition(path),
+        file_name=name,
+        sha256=sha256_of(path),
+        local_authority=council,
+        imported_by=user,
+        imported_by_name=user.get_username() if user else "",
+        status=ImportRun.Status.COMPLETE_WITH_SKIPS
+        if report.error_count
+        else ImportRun.Status.COMPLETE,
+    )
+    batch: list[Parsed] = []
+    size = phase.batch_size(importer.batch_size)
+    for item in importer.read(path):
+        if isinstance(item, RowError):
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            _write_batch(importer, batch, run, report, phase)
+            batch = []
+            size = phase.batch_size(importer.batch_size)
+    if batch:
+        _write_batch(importer, batch, run, report, phase)
+    report.warnings = importer.finish(run)
+    if phase.recovered:
+        report.warnings.insert(
+            0,
+            f"an earlier import was interrupted: its {phase.recovered:,} change(s) were undone "
+            "first",
+        )
+    run.rows_read = report.rows_read
+    run.rows_written = report.rows_written
+    run.rows_unchanged = report.rows_unchanged
+    run.report = {
+        "skipped": [str(e) for e in report.errors],
+        "skipped_count": report.error_count,
+        "warnings": report.warnings,
+    }
+    run.save()
+    record(
+        "imported",
+        user=user,
+        local_authority=council,
+        obj=run,
+        detail=f"{importer_class.format} {name}: {report.rows_written} written",
+    )
+    return run
+
+
+def _write_batch(
+    importer: Importer,
+    batch: list[Parsed],
+    run: ImportRun,
+    report: ImportReport,
+    phase: SlicedWrites | _OneTransaction,
+) -> None:
+    started = time.monotonic()
+    changed = importer.write_batch(batch, run)
+    phase.wrote(len(batch), time.monotonic() - started)
+    report.rows_written += changed
+    report.rows_unchanged += len(batch) - changed
+    phase.checkpoint()

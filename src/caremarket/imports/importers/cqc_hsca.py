@@ -240,7 +240,7 @@ class CqcHscaImporter(Importer):
         (`source_row` 0: not in the file).
         """
         if self.unreadable_rows:
-            sync_register_listings(run)
+            sync_register_listings(run, self.context.checkpoint)
             record_cqc_ratings(run)
             return ["some rows could not be read, so no location was marked deregistered"]
         active = Location.objects.filter(deregistered=False)
@@ -259,7 +259,8 @@ class CqcHscaImporter(Importer):
             Location.objects.filter(pk__in=gone[start : start + 2000]).update(
                 deregistered=True, deregistered_date=today, import_run=run, source_row=0
             )
-        sync_register_listings(run)
+            self.context.checkpoint()
+        sync_register_listings(run, self.context.checkpoint)
         record_cqc_ratings(run)
         if not gone:
             return []

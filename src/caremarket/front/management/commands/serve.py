@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from caremarket.imports.sharing import recover_if_idle
+
 #: gunicorn's maximum; settings.MAX_URL_LENGTH stays below it so Django answers first.
 GUNICORN_REQUEST_LINE = 8190
 
@@ -34,6 +36,9 @@ class Command(BaseCommand):
             raise CommandError("--port must be between 1 and 65535")
         if not 1 <= options["workers"] <= 64:
             raise CommandError("--workers must be between 1 and 64")
+        undone = recover_if_idle()  # an import killed half way on SQLite (imports/sharing.py)
+        if undone:
+            self.stdout.write(f"An interrupted import was undone ({undone:,} changes)")
         call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
             "gunicorn"

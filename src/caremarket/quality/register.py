@@ -8,6 +8,7 @@ ends in one, an action plan opened by a poor audit).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -594,22 +595,24 @@ def location_views(
 # --- CQC rating history -----------------------------------------------------------------------
 
 
-def record_cqc_ratings(run: Any) -> int:
+#: Locations whose ratings are compared and recorded at a time.
+RATINGS_BATCH = 500
+
+
+def record_cqc_ratings(run: Any, pause: Callable[[], None] = lambda: None) -> int:
     """After a register import: a history row for each location whose rating or rating date
-    differs from the last one seen (a worse rating is marked as a downgrade)."""
+    differs from the last one seen (a worse rating is marked as a downgrade). `pause` is called
+    between batches (an import's `Context.checkpoint`, which lets web requests write)."""
     changed = 0
-    rows = (
+    rows = list(
         Location.objects.filter(import_run=run)
         .exclude(latest_rating="")
         .values_list("pk", "latest_rating", "latest_rating_date")
     )
-    batch: list[tuple[int, str, date | None]] = []
-    for row in rows.iterator(chunk_size=2000):
-        batch.append(row)
-        if len(batch) == 2000:
-            changed += _record_batch(batch, run)
-            batch = []
-    return changed + _record_batch(batch, run)
+    for start in range(0, len(rows), RATINGS_BATCH):
+        changed += _record_batch(rows[start : start + RATINGS_BATCH], run)
+        pause()
+    return changed
 
 
 def _record_batch(batch: list[tuple[int, str, date | None]], run: Any) -> int:

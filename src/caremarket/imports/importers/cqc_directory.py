@@ -227,7 +227,7 @@ class CqcDirectoryImporter(Importer):
     def finish(self, run: ImportRun) -> list[str]:
         """The locations this file brought or changed are listed in the directory."""
         sync_register_listings(run, self.context.checkpoint)
-        record_cqc_ratings(run)
+        record_cqc_ratings(run, self.context.checkpoint)
         warnings = []
         if self.headerless:
             warnings.append(

@@ -241,7 +241,7 @@ class CqcHscaImporter(Importer):
         """
         if self.unreadable_rows:
             sync_register_listings(run, self.context.checkpoint)
-            record_cqc_ratings(run)
+            record_cqc_ratings(run, self.context.checkpoint)
             return ["some rows could not be read, so no location was marked deregistered"]
         active = Location.objects.filter(deregistered=False)
         if self.context.council is not None:
@@ -261,7 +261,7 @@ class CqcHscaImporter(Importer):
             )
             self.context.checkpoint()
         sync_register_listings(run, self.context.checkpoint)
-        record_cqc_ratings(run)
+        record_cqc_ratings(run, self.context.checkpoint)
         if not gone:
             return []
         scope = self.context.council.name if self.context.council else "the national register"

@@ -17,6 +17,7 @@ nursing", "Domiciliary care service") and the monthly directory's ("Nursing home
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from django.db.models import Q
@@ -137,9 +138,10 @@ def _location_values(location: Location) -> dict[str, object]:
     }
 
 
-#: Locations synced at a time: each chunk is read, listed and indexed before the next, so a
-#: caller can let other writers in between chunks (`pause`).
-SYNC_CHUNK = 100
+#: How long one chunk of locations should take: each chunk is read, listed and indexed before
+#: the next, and the caller may let other writers in between chunks (`pause`). The chunk size
+#: follows the pace so far, from 50 to 2,000 locations.
+SYNC_CHUNK_SECONDS = 0.25
 
 
 def sync_register_listings(
@@ -155,14 +157,19 @@ def sync_register_listings(
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
     wanted = list(locations.order_by("pk").values_list("pk", flat=True))
     terms = {t.code: t for t in TaxonomyTerm.objects.all()}
-    count = 0
-    for start in range(0, len(wanted), SYNC_CHUNK):
+    count = start = 0
+    size = 100
+    while start < len(wanted):
+        began = time.monotonic()
         chunk = list(
             Location.objects.only(*LOCATION_FIELDS)
-            .filter(pk__in=wanted[start : start + SYNC_CHUNK])
+            .filter(pk__in=wanted[start : start + size])
             .order_by("pk")
         )
         count += _sync_chunk(chunk, run, terms)
+        start += size
+        pace = (time.monotonic() - began) / max(1, len(chunk))
+        size = max(50, min(2000, int(SYNC_CHUNK_SECONDS / max(pace, 1e-6))))
         pause()
     return count
 

@@ -195,7 +195,7 @@ def report(result: dict[str, object]) -> None:
         f"saves for {FLOOR_SECONDS:.0f} s with no import. A save succeeds when it redirects; "
         "the wait is until the answer came back.\n"
     )
-    print("| saves | while | saves | failed | p50 wait (s) | p95 wait (s) | max wait (s) |")
+    print("| run | while | saves | failed | p50 wait (s) | p95 wait (s) | max wait (s) |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for label, row, note in (
         ("floor", floor, "no import"),

@@ -27,6 +27,8 @@ def test_every_demo_measure_dimension_and_value_is_in_the_catalogue():
     assert {r["measure"] for r in rows} <= set(known.measures)
     assert {d for r in rows for d in r["dimension"].split("|")} <= set(known.dimensions)
     assert {c for r in rows for c in r["category"].split("|")} <= set(known.values)
+    labels = [entry.label for entry in known.measures.values()]
+    assert len(labels) == len(set(labels)), "two measures read the same"
     for name, entry in known.measures.items():
         assert "_" not in entry.label, name
         assert entry.theme in known.themes, name

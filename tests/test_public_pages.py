@@ -156,3 +156,35 @@ def test_market_opportunities_agree_with_the_council(demo_server: str):
     everyone = words_of(demo_server, "/market-opportunities/")
     assert "Additional extra care units" in everyone  # B&NES: +100 by 2034
     assert "/market-opportunities/" in fetch(demo_server, "/")[1]
+
+
+def published_statement_pdfs(base: str) -> dict[str, bytes]:
+    """Each demo council's published MPS as the PDF a resident downloads."""
+    pdfs = {}
+    for slug in ("stoke-on-trent", "coventry", "bath-and-north-east-somerset"):
+        listing = fetch(base, f"/councils/{slug}/mps/")[1]
+        edition = re.search(rf'href="(/councils/{slug}/mps/[^"]+/\d+/)"', listing)
+        assert edition, f"{slug} has no published statement"
+        with urllib.request.urlopen(base + edition.group(1) + "pdf/", timeout=120) as response:  # noqa: S310
+            pdfs[slug] = response.read()
+    return pdfs
+
+
+def test_the_words_of_every_published_statement_pdf_are_words(demo_server: str, request):
+    """The PDF a council publishes reads as words too, up to its technical appendix (where the
+    files and lines behind each figure belong)."""
+    if request.config.getoption("--postgresql"):
+        pytest.skip("reads the demo's own SQLite database: once per run is enough")
+    import io
+
+    from pypdf import PdfReader
+
+    problems = []
+    for slug, pdf in published_statement_pdfs(demo_server).items():
+        text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+        appendix = text.rfind("Sources and technical appendix")
+        assert appendix > len(text) // 2, f"{slug}: the technical appendix was not found"
+        body = re.sub(r"\s+", " ", text[:appendix])
+        assert len(body) > 10_000, f"{slug}: the statement's text did not extract"
+        problems += [f"{slug} PDF: {p}" for p in machine_words(body)]
+    assert not problems, f"{len(problems)} machine words:\n" + "\n".join(problems[:80])

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 #: URL names whose POST may carry a data file, for signed-in staff.
-UPLOAD_URL_NAMES = frozenset({"imports:imports"})
+UPLOAD_URL_NAMES = frozenset({"imports:imports", "quality:upload_evidence"})
 #: Room for the multipart framing and the other fields beside the file.
 UPLOAD_FRAMING_BYTES = 1024 * 1024
 

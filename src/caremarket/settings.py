@@ -190,8 +190,14 @@ MAX_REQUEST_BYTES = envint("CAREMARKET_MAX_REQUEST_KB", 2560) * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # Django's own check when the body is read
 MAX_UPLOAD_BYTES = envint("CAREMARKET_MAX_UPLOAD_MB", 50) * 1024 * 1024
 MAX_URL_LENGTH = 8000
-if MAX_REQUEST_BYTES <= 0 or MAX_UPLOAD_BYTES <= 0:
-    raise ImproperlyConfigured("CAREMARKET_MAX_REQUEST_KB and CAREMARKET_MAX_UPLOAD_MB must be > 0")
+# Audit evidence files (caremarket.quality.evidence): stored under MEDIA_ROOT, never served as
+# static files; each at most CAREMARKET_EVIDENCE_MAX_MB (default 10, within the upload limit).
+MEDIA_ROOT = VAR_DIR / "media"
+EVIDENCE_MAX_BYTES = envint("CAREMARKET_EVIDENCE_MAX_MB", 10) * 1024 * 1024
+if MAX_REQUEST_BYTES <= 0 or MAX_UPLOAD_BYTES <= 0 or EVIDENCE_MAX_BYTES <= 0:
+    raise ImproperlyConfigured(
+        "CAREMARKET_MAX_REQUEST_KB, _MAX_UPLOAD_MB and _EVIDENCE_MAX_MB must be > 0"
+    )
 
 ROOT_URLCONF = "caremarket.urls"
 WSGI_APPLICATION = "caremarket.wsgi.application"

@@ -10,6 +10,7 @@ from django import forms
 
 from caremarket.accounts.models import User
 from caremarket.assessments.forms import GovukForm, long_text, radios, text
+from caremarket.quality import evidence
 from caremarket.quality.models import (
     Concern,
     EnquiryMeeting,
@@ -323,3 +324,44 @@ def quality_officers(council: Any) -> Any:
         .distinct()
         .order_by("username")
     )
+
+
+class EvidenceForm(QualityForm):
+    """One evidence file for one standard of an audit (`quality.evidence` checks the file)."""
+
+    standard = forms.ChoiceField(
+        label="Standard the file is evidence for",
+        error_messages={
+            "required": "Select the standard the file is evidence for",
+            "invalid_choice": "Select the standard the file is evidence for",
+        },
+    )
+    file = forms.FileField(
+        label="File",
+        required=False,  # `evidence.check` says what is missing or wrong
+        help_text=f"{evidence.ALLOWED_TEXT}, up to {evidence.size_text(evidence.max_bytes())}",
+        error_messages={
+            "empty": "The selected file is empty",
+            "invalid": "Select a file to upload",
+            "missing": "Select a file to upload",
+        },
+    )
+
+    def __init__(self, *args: Any, scores: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["standard"]
+        field.choices = [("", "Select a standard")] + [(str(s.pk), s.standard.name) for s in scores]
+
+    def _style(self) -> None:
+        super()._style()
+        self.fields["file"].widget.attrs["class"] = "govuk-file-upload" + (
+            " govuk-file-upload--error" if self._errors and "file" in self._errors else ""
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        try:
+            self.cleaned_name, self.cleaned_type = evidence.check(upload)
+        except evidence.EvidenceError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload

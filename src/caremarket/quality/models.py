@@ -556,3 +556,23 @@ class Exit(models.Model):
 
 def exits_in_last_year(council: LocalAuthority, today: date) -> models.QuerySet[Exit]:
     return Exit.objects.filter(local_authority=council, exit_on__gt=today - timedelta(days=365))
+
+
+class EvidenceFile(models.Model):
+    """A file an officer keeps as evidence for one standard of an audit. Stored under the var
+    directory's media folder (never static) by a random name; `name` is the sanitised name it
+    was uploaded with. The council's quality team only: never shared or published."""
+
+    score = models.ForeignKey(AuditScore, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=120)
+    stored = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

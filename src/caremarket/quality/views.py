@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -23,8 +23,8 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import NURSING_SERVICE_TYPE, Location
 from caremarket.places.models import LocalAuthority
+from caremarket.quality import evidence, register
 from caremarket.quality import forms as qforms
-from caremarket.quality import register
 from caremarket.quality.models import (
     Audit,
     AuditScore,
@@ -33,6 +33,7 @@ from caremarket.quality.models import (
     Domain,
     Enquiry,
     EnquiryAction,
+    EvidenceFile,
     Notice,
     PlacementStop,
     ProviderRecord,
@@ -720,6 +721,9 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
             "council": council,
             "audit": item,
             "scores": item.scores.select_related("standard__domain"),
+            "files": EvidenceFile.objects.filter(score__audit=item).select_related(
+                "score__standard"
+            ),
             "ratings": scheme.ratings,
             "preview": preview,
             "errors": errors,
@@ -728,6 +732,101 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
             "shared_with": {c.pk for c in item.shared_with.all()},
         },
     )
+
+
+def _evidence_file(council: LocalAuthority, pk: int) -> EvidenceFile:
+    """An evidence file of one of the council's own audits; any other is a 404."""
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("score__audit", "score__standard"),
+        pk=pk,
+        score__audit__local_authority=council,
+    )
+
+
+@staff(*QUALITY_ROLES)
+def upload_evidence(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Keep a file as evidence for one standard, until the audit is published."""
+    item: Audit = _own(Audit, council, pk)
+    scores = item.scores.select_related("standard")
+    if item.status == Audit.Status.PUBLISHED:
+        messages.error(request, "The audit is published: its evidence can no longer change.")
+        return redirect("quality:audit", council=council.slug, pk=item.pk)
+    form = qforms.EvidenceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        scores=scores,
+    )
+    if request.method == "POST" and form.is_valid():
+        score = scores.get(pk=form.cleaned_data["standard"])
+        stored = evidence.store(form.cleaned_data["file"], form.cleaned_name)
+        kept = EvidenceFile.objects.create(
+            score=score,
+            name=form.cleaned_name,
+            stored=stored,
+            content_type=form.cleaned_type,
+            size=form.cleaned_data["file"].size,
+            uploaded_by=request.user,
+        )
+        record(
+            "uploaded_evidence_file",
+            request=request,
+            local_authority=council,
+            obj=kept,
+            detail=f"audit {item.pk}, standard {score.standard_id}",
+        )
+        messages.success(request, f"{kept.name} is kept as evidence for {score.standard.name}.")
+        return redirect("quality:audit", council=council.slug, pk=item.pk)
+    return _form_page(
+        request,
+        council,
+        item.location,
+        form,
+        "Add an evidence file",
+        "Upload the file",
+        "Files stay with the council's quality team: they are not shared with the provider, "
+        "other councils or the public.",
+    )
+
+
+@staff(*QUALITY_ROLES)
+def evidence_file(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Download an evidence file (the council's quality team only; every download logged)."""
+    kept = _evidence_file(council, pk)
+    try:
+        handle = evidence.path_of(kept.stored).open("rb")
+    except (OSError, evidence.EvidenceError) as error:
+        raise Http404("The file is no longer stored: upload it again") from error
+    record(
+        "downloaded_evidence_file",
+        request=request,
+        local_authority=council,
+        obj=kept,
+        detail=f"audit {kept.score.audit_id}",
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=kept.name, content_type=kept.content_type
+    )
+
+
+@staff(*QUALITY_ROLES)
+def delete_evidence(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Remove an evidence file from an audit not yet published."""
+    kept = _evidence_file(council, pk)
+    audit_ = kept.score.audit
+    if audit_.status == Audit.Status.PUBLISHED:
+        messages.error(request, "The audit is published: its evidence can no longer change.")
+    elif request.method == "POST":
+        record(
+            "deleted_evidence_file",
+            request=request,
+            local_authority=council,
+            obj=kept,
+            detail=f"audit {audit_.pk}",
+        )
+        kept.delete()
+        evidence.remove(kept.stored)
+        messages.success(request, f"{kept.name} is removed.")
+    return redirect("quality:audit", council=council.slug, pk=audit_.pk)
 
 
 @staff(*QUALITY_ROLES)

@@ -138,6 +138,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
         {**COUNCIL, "measure": "2A", "index": "0"},
         {"commissioner", "council_admin"},
     ),
+    "outcomes:targets": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:delete_target": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     # sourcing: brokers' requests, offers and packages (caremarket.sourcing.urls)
     "sourcing:requests": (COUNCIL, BROKERS),
     "sourcing:new_request": (COUNCIL, BROKERS),

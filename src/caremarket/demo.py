@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.conf import settings
+from django.utils import timezone
 
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
 from caremarket.imports.importers.registry import IMPORTERS
+from caremarket.outcomes.models import Target
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.demo import invent_all
 from caremarket.sourcing.demo import invent_all as invent_brokerage
@@ -88,6 +90,7 @@ def load_demo(out: TextIO) -> DemoLogin:
                 out.write(f"  {warning}\n")
         out.write(report.summary() + "\n")
     publish_demo_statements(councils, out)
+    set_demo_targets(councils[0], out)
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
     password = secrets.token_urlsafe(12)
@@ -99,6 +102,36 @@ def load_demo(out: TextIO) -> DemoLogin:
         for role in (Role.COMMISSIONER, Role.COUNCIL_ADMIN):
             Membership.objects.get_or_create(user=admin, local_authority=council, role=role)
     return DemoLogin("admin", password)
+
+
+#: Targets the seed states: Stoke-on-Trent Local Account 2020-21 (seed 001), section "8. Our
+#: Services", table "Healthwatch 2020/21 (target) 2020/21 (actual)". (measure's category, target)
+SEED_TARGETS = (
+    ("strategic_meetings_attended|actual", 100.0),
+    ("people_engaged|actual", 6000.0),
+    ("twitter_followers|actual", 2500.0),
+)
+
+
+def set_demo_targets(council: LocalAuthority, out: TextIO) -> None:
+    """Stoke-on-Trent's Healthwatch targets for 2020/21, from the seed's own table."""
+    for category, value in SEED_TARGETS:
+        Target.objects.update_or_create(
+            local_authority=council,
+            measure="healthwatch_indicator",
+            dimension="indicator|status",
+            category=category,
+            period="2020/21",
+            defaults={
+                "value": value,
+                "direction": Target.Direction.HIGHER,
+                "tolerance": 0,
+                "source": "Stoke-on-Trent Local Account 2020-21, section 8 (Our Services), "
+                "table Healthwatch 2020/21 (target) 2020/21 (actual)",
+                "set_at": timezone.now(),
+            },
+        )
+    out.write(f"Targets: {len(SEED_TARGETS)} for {council.name} from its Local Account\n")
 
 
 #: The statements were published in 2024: the demo's scenarios start there.

@@ -15,6 +15,7 @@ from caremarket.charts import Series, line_chart
 from caremarket.directory.models import Service
 from caremarket.needs import tables as figure_tables
 from caremarket.needs.models import CouncilFigure
+from caremarket.outcomes.targets import figure_targets
 from caremarket.places.models import LocalAuthority, PopulationFigure
 from caremarket.quality.figures import register_tables
 from caremarket.rules import measures as catalogue
@@ -71,6 +72,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
     provision = build_block("provision", authority, None)
     themes = figure_tables.by_theme(authority)
     shared = _measures_held_elsewhere(authority)
+    targets = figure_targets(authority)
     published = (
         Edition.objects.filter(
             statement__local_authority=authority, status=Edition.Status.PUBLISHED
@@ -95,6 +97,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
                     "tables": [
                         {**prepare_table(t.as_json()), "links": True} for t in section.tables
                     ],
+                    "targets": [j for name in section.measures for j in targets.get(name, [])],
                     "compare": [
                         (name, catalogue.measure_label(name))
                         for name in section.measures

@@ -94,3 +94,46 @@ class CldEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type or 'event'} on line {self.source_row}"
+
+
+class Target(models.Model):
+    """A council's target for one figure (a measure, its breakdown row) in one period.
+
+    ASCOF targets name the measure as ``ascof_2a`` and the row by its label on the ASCOF page
+    ("All ages"). Set and changed on the staff targets page; every change is in the audit log.
+    """
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+        EXACT = "exact", "Hit exactly"
+
+    local_authority = models.ForeignKey(
+        "places.LocalAuthority", on_delete=models.CASCADE, related_name="targets"
+    )
+    measure = models.CharField(max_length=80)
+    dimension = models.CharField(max_length=120, default="all")
+    category = models.CharField(max_length=200, default="Total")
+    period = models.CharField(max_length=20)
+    value = models.FloatField()
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    #: How far on the wrong side still counts as near, in the measure's own units.
+    tolerance = models.FloatField(default=0)
+    #: Where the target comes from ("Local Account 2020-21, section 8"), or why it was set.
+    source = models.CharField(max_length=300, blank=True)
+    set_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["local_authority", "measure", "dimension", "category", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "measure", "dimension", "category", "period"],
+                name="unique_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Target for {self.measure} {self.category} {self.period}: {self.value:g}"

@@ -9,4 +9,6 @@ council = "staff/<slug:council>/outcomes"
 urlpatterns = [
     path(f"{council}/ascof/", views.ascof_page, name="ascof"),
     path(f"{council}/ascof/<str:measure>/<int:index>/", views.ascof_people, name="ascof_people"),
+    path(f"{council}/targets/", views.targets, name="targets"),
+    path(f"{council}/targets/<int:pk>/remove/", views.delete_target, name="delete_target"),
 ]

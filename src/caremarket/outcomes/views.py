@@ -11,13 +11,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from caremarket.access import staff
 from caremarket.accounts.audit import record
 from caremarket.outcomes.api import ASCOF_ROLES
-from caremarket.outcomes.models import CldSubmission
+from caremarket.outcomes.forms import TargetForm
+from caremarket.outcomes.models import CldSubmission, Target
 from caremarket.outcomes.service import Ascof, AscofInputError, ascof
+from caremarket.outcomes.targets import (
+    ASCOF_DIMENSION,
+    ascof_measure,
+    ascof_targets,
+    figure_choices,
+    figure_key,
+    figure_targets,
+    judged,
+)
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.ascof import CLD_START, MeasureRow
 
@@ -140,13 +151,26 @@ def ascof_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         ]
     measures = []
     if result is not None:
+        targets = ascof_targets(council, year)
         for text in MEASURES:
             rows = result.result.measures[text.code]
+            unit = "pct" if text.per == "%" else ""
             measures.append(
                 {
                     "text": text,
                     "rows": [
-                        {"row": r, "label": _label(r), "index": i} for i, r in enumerate(rows)
+                        {
+                            "row": r,
+                            "label": _label(r),
+                            "index": i,
+                            "figure": figure_key(
+                                ascof_measure(text.code), ASCOF_DIMENSION, _label(r)
+                            ),
+                            "target": judged(target, r.value, unit, 1)
+                            if (target := targets.get((text.code, _label(r))))
+                            else None,
+                        }
+                        for i, r in enumerate(rows)
                     ],
                 }
             )
@@ -210,3 +234,78 @@ def ascof_people(
             "episodes": measure == "2A",
         },
     )
+
+
+def _ascof_labels(council: LocalAuthority) -> dict[str, list[str]]:
+    """The labels of each ASCOF measure's rows in the latest year the council's CLD covers."""
+    years, default = _years(council)
+    result, _ = _compute(council, default) if years else (None, [])
+    if result is None:
+        return {}
+    return {t.code: [_label(r) for r in result.result.measures[t.code]] for t in MEASURES}
+
+
+@staff(*ASCOF_ROLES)
+def targets(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """The council's targets, each judged against its figure, and the form that sets one."""
+    choices = _ascof_labels(council)
+    if request.method == "POST":
+        form = TargetForm(request.POST, choices=figure_choices(council, choices))
+        if form.is_valid():
+            measure, dimension, category = form.figure_parts()
+            data = form.cleaned_data
+            target, created = Target.objects.update_or_create(
+                local_authority=council,
+                measure=measure,
+                dimension=dimension,
+                category=category,
+                period=data["period"],
+                defaults={
+                    "value": data["value"],
+                    "direction": data["direction"],
+                    "tolerance": data["tolerance"],
+                    "source": data["source"],
+                    "set_by": request.user,
+                    "set_at": timezone.now(),
+                },
+            )
+            record(
+                "set a target" if created else "changed a target",
+                request=request,
+                local_authority=council,
+                obj=target,
+                detail=f"{measure} {category} {target.period}: {target.value:g} "
+                f"({target.direction}, tolerance {target.tolerance:g})",
+            )
+            return redirect("outcomes:targets", council=council.slug)
+    else:
+        initial = {k: request.GET[k] for k in ("figure", "period") if k in request.GET}
+        form = TargetForm(initial=initial, choices=figure_choices(council, choices))
+    items = [item for found in figure_targets(council).values() for item in found]
+    ascof = Target.objects.filter(local_authority=council, measure__startswith="ascof_")
+    return render(
+        request,
+        "outcomes/targets.html",
+        {
+            "council": council,
+            "form": form,
+            "items": items,
+            "ascof": ascof,
+        },
+    )
+
+
+@staff(*ASCOF_ROLES)
+def delete_target(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    target = get_object_or_404(Target, pk=pk, local_authority=council)
+    if request.method != "POST":
+        return redirect("outcomes:targets", council=council.slug)
+    record(
+        "removed a target",
+        request=request,
+        local_authority=council,
+        obj=target,
+        detail=f"{target.measure} {target.category} {target.period}: {target.value:g}",
+    )
+    target.delete()
+    return redirect("outcomes:targets", council=council.slug)

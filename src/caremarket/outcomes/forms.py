@@ -1,0 +1,99 @@
+"""The form that sets a target: which figure, which period, the value, direction and band."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from caremarket.assessments.forms import GovukForm, radios, text
+from caremarket.outcomes.models import Target
+from caremarket.outcomes.targets import ASCOF_PREFIX, SEP
+from caremarket.rules.targets import LIMIT
+
+PERIOD = re.compile(r"^(\d{4})(?:/(\d{2}))?$|^\d{4}-\d{2}-\d{2}$")
+
+
+def number(label: str, *, required: bool = True, minimum: float = -LIMIT) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        required=required,
+        min_value=minimum,
+        max_value=LIMIT,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a number, like 85 or 82.5",
+            "min_value": f"The {label.lower()} must be "
+            + ("0 or more" if minimum == 0 else "at least −1,000,000,000,000"),
+            "max_value": f"The {label.lower()} must be at most 1,000,000,000,000",
+        },
+    )
+
+
+class TargetForm(GovukForm):
+    widths = {"period": "10", "value": "10", "tolerance": "10"}
+
+    def __init__(self, *args: Any, choices: list[tuple], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = choices
+
+    figure = forms.ChoiceField(
+        label="Figure",
+        error_messages={
+            "required": "Choose the figure the target is for",
+            "invalid_choice": "Choose one of the council's figures from the list",
+        },
+    )
+    period = text(
+        "Period",
+        max_length=20,
+        hint="As the figure states it: a financial year like 2020/21, a year like 2024, or a "
+        "date like 2024-03-31. ASCOF figures use reporting years like 2024/25.",
+    )
+    value = number("Target value")
+    direction = radios(
+        "Which way is better",
+        list(Target.Direction.choices),
+        missing="Choose whether higher or lower is better, or the target is to be hit exactly",
+    )
+    tolerance = number("Tolerance", required=False, minimum=0)
+    tolerance.help_text = (
+        "How far on the wrong side of the target still counts as near it, in the figure's own "
+        "units (percentage points for a percentage). Leave empty for none."
+    )
+    source = text(
+        "Where the target comes from",
+        required=False,
+        max_length=300,
+        hint="For example, the Local Account or plan that sets it.",
+    )
+
+    def clean_period(self) -> str:
+        period: str = self.cleaned_data["period"].strip()
+        match = PERIOD.match(period)
+        if not match:
+            raise forms.ValidationError(
+                "Enter the period like 2020/21, 2024 or 2024-03-31", code="bad_period"
+            )
+        start, end = match.group(1), match.group(2)
+        if start and end and (int(start) + 1) % 100 != int(end):
+            raise forms.ValidationError(
+                f"A financial year runs over two years in a row, like {start}/"
+                f"{(int(start) + 1) % 100:02d}",
+                code="bad_year",
+            )
+        return period
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        figure, period = data.get("figure", ""), data.get("period", "")
+        if figure.startswith(ASCOF_PREFIX) and period and "/" not in period:
+            self.add_error("period", "ASCOF figures are for reporting years, like 2024/25")
+        if data.get("tolerance") is None:
+            data["tolerance"] = 0.0
+        return data
+
+    def figure_parts(self) -> tuple[str, str, str]:
+        measure, dimension, category = self.cleaned_data["figure"].split(SEP, 2)
+        return measure, dimension, category

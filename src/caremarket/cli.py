@@ -21,7 +21,7 @@ COMMANDS = {
     "ascof": "ASCOF from Client Level Data: caremarket ascof --council CODE --year 2024/25",
     "assessments": "residents' data: caremarket assessments purge|rotate-key",
     "directory": "keep the directory true: caremarket directory remind|forget-reporters",
-    "quality": "concerns: caremarket quality overdue (email the team)|purge (retention)",
+    "quality": "email the team: caremarket quality overdue|downgrades; purge (retention)",
     "createsuperuser": "create a site admin account",
 }
 

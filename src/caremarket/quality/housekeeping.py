@@ -4,6 +4,9 @@
   address) gets one email listing the concerns that have become overdue since the last run,
   by reference, location, risk and due time. It never carries what happened or who raised it:
   those stay behind the sign-in. Each concern is emailed about once.
+- `downgrades()`: each council's quality team gets one email listing the CQC rating downgrades
+  (seen by the register imports in the last `DOWNGRADE_DAYS`) of the locations in its area or
+  on its register, each downgrade once per council. Ratings are public: no personal data.
 - `purge()`: what happened, who raised it and the outcome notes of concerns closed longer ago
   than the council's retention period are erased; the record of the concern (location, risk,
   source, dates, outcome) stays for the council's statistics.
@@ -14,8 +17,10 @@ Reports count; they name no one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,13 +30,16 @@ from caremarket.directory.editorial import site_url
 from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.forms import quality_officers
-from caremarket.quality.models import Concern, QualitySettings
+from caremarket.quality.models import Concern, CqcRating, ProviderRecord, QualitySettings
 
 
 @dataclass
-class OverdueReport:
+class TeamReport:
+    """What an email round to the councils' quality teams did (or would do, dry)."""
+
+    what: str  # "newly overdue concern(s)"
     dry_run: bool = False
-    concerns: int = 0
+    items: int = 0
     councils_told: int = 0
     emails: int = 0
     councils_without_team: list[str] = field(default_factory=list)
@@ -39,7 +47,7 @@ class OverdueReport:
     def summary(self) -> str:
         prefix = "dry run, nothing sent: " if self.dry_run else ""
         text = (
-            f"{prefix}{self.concerns} newly overdue concern(s) emailed to "
+            f"{prefix}{self.items} {self.what} emailed to "
             f"{self.councils_told} council(s) ({self.emails} email(s))"
         )
         if self.councils_without_team:
@@ -47,9 +55,48 @@ class OverdueReport:
         return text
 
 
-def overdue(now: datetime | None = None, dry_run: bool = False) -> OverdueReport:
+def _tell_teams(
+    report: TeamReport,
+    by_council: dict[int, list[Any]],
+    template: str,
+    mark: Callable[[LocalAuthority, list[Any]], None],
+) -> None:
+    """Email each council's quality team its items (`template` gets them as `items`), then
+    `mark` them told. A council with no one to email is left unmarked: told once someone can be.
+    """
+    for council in LocalAuthority.objects.filter(pk__in=by_council).order_by("name"):
+        items = by_council[council.pk]
+        addresses = sorted({u.email for u in quality_officers(council) if u.email})
+        if not addresses:
+            report.councils_without_team.append(council.slug)
+            continue
+        report.items += len(items)
+        report.councils_told += 1
+        report.emails += len(addresses)
+        if report.dry_run:
+            continue
+        email = Email.render(
+            template,
+            {
+                "council": council,
+                "items": items,
+                "site_url": site_url(),
+                "service_name": settings.SERVICE_NAME,
+            },
+        )
+        for address in addresses:
+            email.send([address])
+        mark(council, items)
+        record(
+            f"emailed_{template.rsplit('/', 1)[-1]}",
+            local_authority=council,
+            detail=f"{len(items)} {report.what.split()[-1]} to {len(addresses)} address(es)",
+        )
+
+
+def overdue(now: datetime | None = None, dry_run: bool = False) -> TeamReport:
     now = now or timezone.now()
-    report = OverdueReport(dry_run=dry_run)
+    report = TeamReport("newly overdue concern(s)", dry_run=dry_run)
     by_council: dict[int, list[Concern]] = defaultdict(list)
     for concern in (
         Concern.objects.filter(closed_at__isnull=True, due_at__lt=now, overdue_emailed_at=None)
@@ -57,34 +104,45 @@ def overdue(now: datetime | None = None, dry_run: bool = False) -> OverdueReport
         .order_by("due_at")
     ):
         by_council[concern.local_authority_id].append(concern)
-    for council in LocalAuthority.objects.filter(pk__in=by_council).order_by("name"):
-        concerns = by_council[council.pk]
-        addresses = sorted({u.email for u in quality_officers(council) if u.email})
-        if not addresses:
-            report.councils_without_team.append(council.slug)
-            continue  # not marked: told once someone can be
-        report.concerns += len(concerns)
-        report.councils_told += 1
-        report.emails += len(addresses)
-        if dry_run:
-            continue
-        email = Email.render(
-            "quality/email/overdue",
-            {
-                "council": council,
-                "concerns": concerns,
-                "site_url": site_url(),
-                "service_name": settings.SERVICE_NAME,
-            },
-        )
-        for address in addresses:
-            email.send([address])
+
+    def mark(council: LocalAuthority, concerns: list[Concern]) -> None:
         Concern.objects.filter(pk__in=[c.pk for c in concerns]).update(overdue_emailed_at=now)
-        record(
-            "emailed_overdue_concerns",
-            local_authority=council,
-            detail=f"{len(concerns)} concern(s) to {len(addresses)} address(es)",
-        )
+
+    _tell_teams(report, by_council, "quality/email/overdue_concerns", mark)
+    return report
+
+
+#: A downgrade older than this when first seen by `downgrades()` is not news: not emailed.
+DOWNGRADE_DAYS = 30
+
+
+def downgrades(now: datetime | None = None, dry_run: bool = False) -> TeamReport:
+    """Email each council's quality team the CQC downgrades it has not been told about."""
+    now = now or timezone.now()
+    report = TeamReport("CQC rating downgrade(s)", dry_run=dry_run)
+    recent = list(
+        CqcRating.objects.filter(downgrade=True, seen_at__gte=now - timedelta(days=DOWNGRADE_DAYS))
+        .select_related("location")
+        .prefetch_related("councils_told")
+        .order_by("seen_at", "id")
+    )
+    watchers: dict[int, set[int]] = defaultdict(set)
+    for location_id, council_id in ProviderRecord.objects.filter(
+        location_id__in={r.location_id for r in recent}
+    ).values_list("location_id", "local_authority_id"):
+        watchers[location_id].add(council_id)
+    by_council: dict[int, list[CqcRating]] = defaultdict(list)
+    for rating in recent:
+        told = {c.pk for c in rating.councils_told.all()}
+        councils = watchers[rating.location_id] | {rating.location.local_authority_id}
+        for council_id in councils - told - {None}:
+            by_council[council_id].append(rating)
+
+    def mark(council: LocalAuthority, ratings: list[CqcRating]) -> None:
+        for rating in ratings:
+            rating.councils_told.add(council)
+
+    _tell_teams(report, by_council, "quality/email/cqc_downgrades", mark)
     return report
 
 

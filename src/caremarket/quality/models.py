@@ -211,6 +211,9 @@ class CqcRating(models.Model):
     import_run = models.ForeignKey(
         "imports.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: Councils whose quality team has been emailed about this downgrade
+    #: (`caremarket quality downgrades`), so each is told once.
+    councils_told = models.ManyToManyField(LocalAuthority, blank=True, related_name="+")
 
     class Meta:
         ordering = ["location", "-seen_at", "-id"]

@@ -62,6 +62,7 @@ def test_a_target_is_set_audited_and_shown_beside_its_figure(commissioner: User,
     event = AuditEvent.objects.get(action="set a target")
     assert event.user == commissioner and event.object_id == str(target.pk)
     staff_page = client.get(URL).content.decode()
+    assert 'type="text" name="value" inputmode="decimal"' in staff_page  # GOV.UK: no type=number
     assert "Target 6,000, actual 3,641: missed the target (2,359 below it)." in staff_page
     public = client.get("/councils/stoke-on-trent/").content.decode()
     assert "Figures against the council's targets" in public

@@ -21,6 +21,8 @@ def number(label: str, *, required: bool = True, minimum: float = -LIMIT) -> for
         required=required,
         min_value=minimum,
         max_value=LIMIT,
+        # GOV.UK asks for a text input, not type="number" (which browsers alter and mis-announce)
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": f"Enter the {label.lower()}",
             "invalid": f"The {label.lower()} must be a number, like 85 or 82.5",

@@ -62,6 +62,9 @@ def test_the_officer_uploads_downloads_and_removes_a_file_all_logged(
     client.force_login(world.officer)
     form = client.get(url("upload_evidence", world, audit.pk)).content.decode()
     assert 'enctype="multipart/form-data"' in form and "up to 10 MB" in form
+    assert (
+        f'href="{url("audit", world, audit.pk)}" class="govuk-back-link">Back to the audit' in form
+    )
     assert upload(client, world, audit, "../../etc/Visit notes.pdf", PDF) == ""
     kept = EvidenceFile.objects.get()
     assert kept.name == "Visit notes.pdf" and kept.score.audit == audit

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.access import public, staff
@@ -130,6 +131,7 @@ def _form_page(
     button: str,
     intro: str = "",
     warning: bool = False,
+    back: tuple[str, str] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -142,6 +144,7 @@ def _form_page(
             "button": button,
             "intro": intro,
             "warning": warning,
+            "back": back,
         },
     )
 
@@ -785,6 +788,7 @@ def upload_evidence(request: HttpRequest, council: LocalAuthority, pk: int) -> H
         "Upload the file",
         "Files stay with the council's quality team: they are not shared with the provider, "
         "other councils or the public.",
+        back=(reverse("quality:audit", kwargs={"council": council.slug, "pk": item.pk}), "audit"),
     )
 
 

@@ -194,10 +194,13 @@ MAX_URL_LENGTH = 8000
 # static files; each at most CAREMARKET_EVIDENCE_MAX_MB (default 10, within the upload limit).
 MEDIA_ROOT = VAR_DIR / "media"
 EVIDENCE_MAX_BYTES = envint("CAREMARKET_EVIDENCE_MAX_MB", 10) * 1024 * 1024
-if MAX_REQUEST_BYTES <= 0 or MAX_UPLOAD_BYTES <= 0 or EVIDENCE_MAX_BYTES <= 0:
-    raise ImproperlyConfigured(
-        "CAREMARKET_MAX_REQUEST_KB, _MAX_UPLOAD_MB and _EVIDENCE_MAX_MB must be > 0"
-    )
+for _name, _limit in (
+    ("CAREMARKET_MAX_REQUEST_KB", MAX_REQUEST_BYTES),
+    ("CAREMARKET_MAX_UPLOAD_MB", MAX_UPLOAD_BYTES),
+    ("CAREMARKET_EVIDENCE_MAX_MB", EVIDENCE_MAX_BYTES),
+):
+    if _limit <= 0:
+        raise ImproperlyConfigured(f"{_name} must be more than 0")
 
 ROOT_URLCONF = "caremarket.urls"
 WSGI_APPLICATION = "caremarket.wsgi.application"

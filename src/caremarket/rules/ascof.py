@@ -917,6 +917,23 @@ class MeasureRow:
     numerator_ids: frozenset[str] = frozenset()
     denominator_ids: frozenset[str] = frozenset()
 
+    @classmethod
+    def percentage(
+        cls, measure: str, group: str, num: frozenset[str], den: frozenset[str], **labels: str
+    ) -> MeasureRow:
+        """A measure that is the share of its denominator's people in its numerator (2A, 2E,
+        3D): counts, the value as DHSC rounds it, and the people behind both."""
+        return cls(
+            measure=measure,
+            group=group,
+            numerator=len(num),
+            denominator=len(den),
+            value=_round1(len(num), len(den), 100),
+            numerator_ids=num,
+            denominator_ids=den,
+            **labels,
+        )
+
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of issue 17."""
         out: dict[str, object] = {}
@@ -1086,17 +1103,7 @@ def measure_2e(
                 den = frozenset(r[0] for r in rows)
                 num = frozenset(r[0] for r in rows if r[3] == 1)
                 out.append(
-                    MeasureRow(
-                        measure="2E",
-                        cohort=cohort,
-                        group=band,
-                        gender=gender,
-                        numerator=len(num),
-                        denominator=len(den),
-                        value=_round1(len(num), len(den), 100),
-                        numerator_ids=num,
-                        denominator_ids=den,
-                    )
+                    MeasureRow.percentage("2E", band, num, den, cohort=cohort, gender=gender)
                 )
     return out
 
@@ -1286,18 +1293,7 @@ def measure_3d(
             if group not in groups:
                 continue
             num, den = parts[part].get(group, (frozenset(), frozenset()))
-            out.append(
-                MeasureRow(
-                    measure="3D",
-                    part=part,
-                    group=group,
-                    numerator=len(num),
-                    denominator=len(den),
-                    value=_round1(len(num), len(den), 100),
-                    numerator_ids=num,
-                    denominator_ids=den,
-                )
-            )
+            out.append(MeasureRow.percentage("3D", group, num, den, part=part))
     return out
 
 
@@ -1489,17 +1485,7 @@ def measure_2a(
         chosen = [(c, f) for c, f, _ in results.values() if group == "Total" or c.band == group]
         den = frozenset(f"{c.person}#{c.id}" for c, f in chosen if _in(f, DENOMINATOR_2A))
         num = frozenset(f"{c.person}#{c.id}" for c, f in chosen if _in(f, NUMERATOR_2A))
-        out.append(
-            MeasureRow(
-                measure="2A",
-                group=group,
-                numerator=len(num),
-                denominator=len(den),
-                value=_round1(len(num), len(den), 100),
-                numerator_ids=num,
-                denominator_ids=den,
-            )
-        )
+        out.append(MeasureRow.percentage("2A", group, num, den))
     return out
 
 

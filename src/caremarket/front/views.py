@@ -20,7 +20,7 @@ from caremarket.places.models import LocalAuthority, PopulationFigure
 from caremarket.quality.figures import register_tables
 from caremarket.rules import measures as catalogue
 from caremarket.statements.data import build_block
-from caremarket.statements.models import Edition
+from caremarket.statements.opportunities import latest_published
 from caremarket.statements.render import prepare_table, table_csv
 
 COHORTS = (65, 75, 85)
@@ -73,13 +73,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
     themes = figure_tables.by_theme(authority)
     shared = _measures_held_elsewhere(authority)
     targets = figure_targets(authority)
-    published = (
-        Edition.objects.filter(
-            statement__local_authority=authority, status=Edition.Status.PUBLISHED
-        )
-        .order_by("-published_at")
-        .first()
-    )
+    published = latest_published(authority)
     return render(
         request,
         "front/council.html",

@@ -19,13 +19,17 @@ def pseudonym(kind: str, value: str) -> str:
     return hmac.new(settings.PSEUDONYM_KEY, message, hashlib.sha256).hexdigest()
 
 
+def _check_digit(nine: str) -> int:
+    """The modulus 11 check digit of an NHS number's first nine digits (10: no valid number)."""
+    check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(nine)) % 11
+    return 0 if check == 11 else check
+
+
 def nhs_number_problem(digits: str) -> str | None:
     """Why a 10-digit string is not an NHS number (modulus 11 check digit), or None."""
     if len(digits) != 10 or not digits.isdigit():
         return "an NHS number has 10 digits"
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
+    check = _check_digit(digits[:9])
     if check == 10 or check != int(digits[9]):
         return "is not a valid NHS number (its check digit does not match)"
     return None
@@ -35,8 +39,7 @@ def nhs_number_from(prefix: int) -> str:
     """The first valid NHS number at or after a 9-digit prefix (for invented test people)."""
     while True:
         digits = f"{prefix:09d}"
-        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(digits)) % 11
-        check = 0 if check == 11 else check
+        check = _check_digit(digits)
         if check != 10:
             return digits + str(check)
         prefix += 1

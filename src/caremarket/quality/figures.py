@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from caremarket.places.models import LocalAuthority
-from caremarket.quality.models import Audit, Exit, QualitySettings
+from caremarket.quality.models import Audit, Exit, QualitySettings, exits_in_last_year
 from caremarket.quality.register import day_words
 from caremarket.statements.data import Column, Table
 
@@ -58,7 +58,7 @@ def _audits_by_rating(council: LocalAuthority) -> Table | None:
 
 def _exits(council: LocalAuthority, today: date) -> Table | None:
     start = today - timedelta(days=365)
-    exits = list(Exit.objects.filter(local_authority=council, exit_on__gt=start))
+    exits = list(exits_in_last_year(council, today))
     if not exits:
         return None
     rows: list[list[Any]] = []

@@ -373,6 +373,7 @@ def log_concern(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         if request.user.roles_for(council) & {r.value for r in QUALITY_ROLES}:  # type: ignore[union-attr]
             return redirect("quality:concern", council=council.slug, pk=concern.pk)
         return redirect("quality:log_concern", council=council.slug)
+    clocks = QualitySettings.for_council(council)
     return _form_page(
         request,
         council,
@@ -381,8 +382,7 @@ def log_concern(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
         "Log a concern",
         "Log the concern",
         "High-risk concerns are due in "
-        f"{QualitySettings.for_council(council).high_risk_hours} hours, others in "
-        f"{QualitySettings.for_council(council).other_hours} hours.",
+        f"{clocks.high_risk_hours} hours, others in {clocks.other_hours} hours.",
     )
 
 

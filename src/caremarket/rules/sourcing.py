@@ -33,6 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from caremarket.rules.quality import CQC_RATINGS
+
 __all__ = [
     "CONTRACT_ORDER",
     "RATING_ORDER",
@@ -72,8 +74,8 @@ CONTRACT_WORDS = {
     ContractKind.SPOT: "spot contract",
 }
 
-#: CQC ratings, best first.
-RATING_ORDER: tuple[str, ...] = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+#: CQC ratings, best first (the quality rules' list: one place for them).
+RATING_ORDER: tuple[str, ...] = CQC_RATINGS
 
 
 @dataclass(frozen=True)

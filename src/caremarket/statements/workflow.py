@@ -159,9 +159,9 @@ def findings_for(edition: Edition, snapshot: dict | None = None) -> list[Finding
                 findings.append(
                     Finding(f"no-source:{table['id']}", f"“{table['caption']}” has no source")
                 )
-    from caremarket.statements.checks import figure_findings
+    from caremarket.needs.checks import council_findings
 
-    for checked in figure_findings(edition.council):
+    for checked in council_findings(edition.council):
         explained = checked.explained
         findings.append(
             Finding(

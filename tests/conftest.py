@@ -28,6 +28,16 @@ def pytest_report_header(config: pytest.Config) -> str:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `sqlite_only` prove nothing more on PostgreSQL, so that run skips them."""
+    if not config.getoption("--postgresql"):
+        return
+    skip = pytest.mark.skip(reason="database-independent: runs once, on SQLite")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
     if not request.config.getoption("--postgresql"):

@@ -45,6 +45,7 @@ def test_serve_refuses_a_bad_port(tmp_path):
     assert "--port must be between 1 and 65535" in done.stderr
 
 
+@pytest.mark.sqlite_only  # the demo has its own SQLite database whichever run this is
 def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
     # The session's one demo load (shared with the walk of every public page).
     done, tmp_path = demo_site.loaded, demo_site.var_dir

@@ -139,6 +139,7 @@ def test_the_words_of_every_public_page_are_words(demo_server: str, request):
     assert not problems, f"{len(problems)} machine words:\n" + "\n".join(problems[:80])
 
 
+@pytest.mark.sqlite_only  # the demo server reads its own SQLite database whichever run this is
 def test_market_opportunities_agree_with_the_council(demo_server: str):
     """Coventry's own figures sit beside the estimate, both with their methods (seed 003)."""
     text = words_of(demo_server, "/market-opportunities/?council=coventry")

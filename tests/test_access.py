@@ -145,6 +145,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:new_request": (COUNCIL, BROKERS),
     "sourcing:request": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:accept": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:withdraw": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:report": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:contracts": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:provider_requests": ({}, {"provider"}),

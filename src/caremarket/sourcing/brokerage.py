@@ -205,6 +205,34 @@ def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | Non
     return package
 
 
+def withdraw(item: CareRequest, because: str, user: User | None, http: HttpRequest | None) -> None:
+    """Withdraw an open request: offers made on it are closed, and every provider it was sent
+    to is told (on its page, and by email unless it has turned that email off)."""
+    with transaction.atomic():
+        locked = CareRequest.objects.select_for_update().get(pk=item.pk)
+        if locked.status != CareRequest.Status.OPEN:
+            raise BrokerageError(f"{locked.reference} has already been sourced or withdrawn")
+        now = timezone.now()
+        locked.status, locked.withdrawn_at, locked.withdrawn_because = (
+            CareRequest.Status.WITHDRAWN,
+            now,
+            because,
+        )
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawn_because"])
+        locked.offers.filter(status=Offer.Status.MADE).update(
+            status=Offer.Status.WITHDRAWN, decided_at=now
+        )
+        record(
+            "sourcing: request withdrawn",
+            request=http,
+            user=user,
+            local_authority=locked.local_authority,
+            obj=locked,
+            detail=f"because {because}; {locked.sent.count()} provider location(s) told",
+        )
+    item.refresh_from_db()
+
+
 def time_to_source(council: LocalAuthority) -> list[rules.MonthFigures]:
     """Referral to package start, by the month the package started."""
     pairs = Package.objects.filter(local_authority=council).values_list(

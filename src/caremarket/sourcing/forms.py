@@ -126,3 +126,12 @@ class OfferForm(QualityForm):
                 f"Date you can start must be on or after {self.referred_on:%-d %B %Y}"
             )
         return start
+
+
+class WithdrawForm(QualityForm):
+    because = radios(
+        "Why is the request withdrawn?",
+        CareRequest.WithdrawnBecause.choices,
+        missing="Choose why the request is withdrawn",
+        hint="Providers are told it is withdrawn, not why.",
+    )

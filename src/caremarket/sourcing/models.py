@@ -95,6 +95,12 @@ class CareRequest(models.Model):
         SOURCED = "sourced", "Sourced"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class WithdrawnBecause(models.TextChoices):
+        NEEDS_CHANGED = "needs_changed", "The person's needs changed"
+        NOT_NEEDED = "not_needed", "Care is no longer needed"
+        ARRANGED_OTHERWISE = "arranged_otherwise", "Care was arranged another way"
+        POSTED_IN_ERROR = "posted_in_error", "Posted in error"
+
     class Funding(models.TextChoices):
         COUNCIL = "council", "Council"
         HEALTH = "health", "NHS continuing healthcare"
@@ -119,6 +125,18 @@ class CareRequest(models.Model):
     person_name = models.CharField(max_length=200)
     person_address = models.CharField(max_length=500)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    their_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The council's own case reference, from its case management system. "
+        "Never shown to providers.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_because = models.CharField(
+        max_length=20, choices=WithdrawnBecause.choices, blank=True
+    )
+    #: When the brokers were told it was still unsourced (`caremarket sourcing unsourced`).
+    unsourced_emailed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     invented = models.BooleanField(default=False, help_text="Made up for the demo.")
@@ -163,6 +181,7 @@ class Offer(models.Model):
         MADE = "made", "Waiting for the council"
         ACCEPTED = "accepted", "Accepted"
         NOT_CHOSEN = "not_chosen", "Not chosen"
+        WITHDRAWN = "withdrawn", "Request withdrawn"
 
     request = models.ForeignKey(CareRequest, on_delete=models.CASCADE, related_name="offers")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
@@ -204,3 +223,22 @@ class Package(models.Model):
 
     def __str__(self) -> str:
         return f"Package {self.request} with {self.location.name}"
+
+
+class EmailKind(models.TextChoices):
+    """The emails a provider account gets about requests, each of which it may turn off."""
+
+    NEW_REQUEST = "new_request", "A new request is sent to your services"
+    ACCEPTED = "accepted", "Your offer is accepted"
+    NOT_CHOSEN = "not_chosen", "Your offer is not chosen"
+    WITHDRAWN = "withdrawn", "A request you were sent is withdrawn"
+
+
+class EmailSettings(models.Model):
+    """A provider account's choice of sourcing emails: the kinds it has turned off."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sourcing_emails")
+    turned_off = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"Sourcing emails for {self.user}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{council}/new/", views.new_request, name="new_request"),
     path(f"{council}/requests/<int:pk>/", views.care_request, name="request"),
     path(f"{council}/requests/<int:pk>/accept/", views.accept, name="accept"),
+    path(f"{council}/requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path(f"{council}/time-to-source/", views.report, name="report"),
     path(f"{council}/contracts/", views.contracts, name="contracts"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),

@@ -27,7 +27,7 @@ from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.views import provider_locations
 from caremarket.sourcing import brokerage
 from caremarket.sourcing.brokerage import BrokerageError, OfferInput
-from caremarket.sourcing.forms import OfferForm, RequestForm
+from caremarket.sourcing.forms import OfferForm, RequestForm, WithdrawForm
 from caremarket.sourcing.models import CareRequest, Offer
 
 BROKERS = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
@@ -99,9 +99,10 @@ def new_request(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     )
 
 
-@staff(*BROKERS)
-def care_request(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
-    item = _request_of(council, pk)
+def _request_page(
+    request: HttpRequest, item: CareRequest, withdraw_form: WithdrawForm | None = None
+) -> HttpResponse:
+    council = item.local_authority
     record("sourcing: request viewed", request=request, local_authority=council, obj=item)
     return render(
         request,
@@ -114,8 +115,33 @@ def care_request(request: HttpRequest, council: LocalAuthority, pk: int) -> Http
             "offers": item.offers.select_related("location"),
             "package": getattr(item, "package", None),
             "days_waiting": (timezone.localdate() - item.referred_on).days,
+            "withdraw_form": withdraw_form or WithdrawForm(),
         },
     )
+
+
+@staff(*BROKERS)
+def care_request(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    return _request_page(request, _request_of(council, pk))
+
+
+@staff(*BROKERS)
+@require_POST
+def withdraw(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    item = _request_of(council, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _request_page(request, item, form)
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        brokerage.withdraw(item, form.cleaned_data["because"], user, request)
+    except BrokerageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{item.reference} is withdrawn. The providers it was sent to are told."
+        )
+    return redirect("sourcing:request", council=council.slug, pk=item.pk)
 
 
 @staff(*BROKERS)

@@ -15,8 +15,11 @@ from caremarket.rules.sourcing import (
     ContractKind,
     SourcingRuleError,
     days_to_source,
+    figures,
     match,
+    time_to_source_by,
     time_to_source_by_month,
+    unsourced,
     weekly_cost,
 )
 
@@ -198,3 +201,54 @@ def test_time_to_source_by_month_median_mean_and_90th_percentile() -> None:
     assert may.p90 == 30  # nearest rank: ceil(0.9 × 4) = 4th
     assert (june.month, june.count, june.median, june.mean, june.p90) == (6, 1, 3, 3, 3)
     assert time_to_source_by_month([]) == []
+
+
+def test_time_to_source_by_service_and_area_across_weekends_and_month_ends() -> None:
+    rows = [
+        # home care in Longton: Fri 31 May → Mon 3 June (3 days, over a weekend and a month end)
+        ("home_care", "Longton", date(2024, 5, 31), date(2024, 6, 3)),
+        # home care in Longton: Thu 28 Feb 2024 → Fri 1 March (2 days: 29 February counts)
+        ("home_care", "Longton", date(2024, 2, 28), date(2024, 3, 1)),
+        # home care in Tunstall: Fri 15 Dec 2023 → Mon 1 Jan 2024 (17 days, over the year end)
+        ("home_care", "Tunstall", date(2023, 12, 15), date(2024, 1, 1)),
+        # sitting service in Longton, accepted the day it was referred (0 days)
+        ("sitting", "Longton", date(2024, 6, 8), date(2024, 6, 8)),
+    ]
+    by_service = time_to_source_by((s, r, a) for s, _, r, a in rows)
+    assert list(by_service) == ["home_care", "sitting"]
+    home = by_service["home_care"]
+    assert (home.count, home.median, home.mean, home.p90) == (3, 3, Fraction(22, 3), 17)
+    assert by_service["sitting"] == figures([0])
+    by_area = time_to_source_by((area, r, a) for _, area, r, a in rows)
+    assert by_area["Longton"].median == 2  # 0, 2, 3
+    assert by_area["Longton"].p90 == 3  # ceil(0.9 × 3) = 3rd
+    assert by_area["Tunstall"].median == 17
+    assert time_to_source_by([]) == {}
+    with pytest.raises(SourcingRuleError, match="before the referral"):
+        time_to_source_by([("x", date(2024, 6, 3), date(2024, 5, 31))])
+
+
+def test_the_90th_percentile_is_the_nearest_rank() -> None:
+    ten = list(range(1, 11))  # ceil(0.9 × 10) = 9th of 1..10
+    assert figures(ten).p90 == 9
+    assert figures([*ten, 40]).p90 == 10  # ceil(0.9 × 11) = 10th
+    assert figures([5, 1]).p90 == 5  # ceil(1.8) = 2nd
+    assert figures([4, 9, 1]).median == 4  # unsorted input is sorted first
+    with pytest.raises(SourcingRuleError):
+        figures([])
+
+
+def test_requests_unsourced_past_n_days() -> None:
+    today = date(2024, 3, 4)  # a Monday
+    waiting = [
+        ("a", date(2024, 2, 19)),  # 14 days: not past 14
+        ("b", date(2024, 2, 18)),  # 15 days, across 29 February
+        ("c", date(2024, 3, 1)),  # Friday: 3 days over the weekend and month end
+        ("d", date(2023, 12, 31)),  # 64 days, across the year end
+    ]
+    assert unsourced(waiting, today, 14) == [("d", 64), ("b", 15)]
+    assert unsourced(waiting, today, 2) == [("d", 64), ("b", 15), ("a", 14), ("c", 3)]
+    assert unsourced(waiting, today, 100) == []
+    assert unsourced([], today, 0) == []
+    with pytest.raises(SourcingRuleError):
+        unsourced(waiting, today, -1)

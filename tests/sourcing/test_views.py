@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.accounts.models import AuditEvent
 from caremarket.sourcing.models import CareRequest, Offer, Package, SentTo
@@ -191,16 +194,52 @@ def test_bad_offers_are_refused(
     assert not Offer.objects.exists()
 
 
+def body(page: str, by: str) -> str:
+    table = page.split(f'id="table-time-to-source-by-{by}"', 1)[1].split("</table>", 1)[0]
+    return table.split("<tbody", 1)[1]
+
+
+def cells(page: str, by: str) -> list[str]:
+    return [c.split("<", 1)[0] for c in body(page, by).split('numeric">')[1:]]
+
+
 def test_time_to_source_report(client: Client, b: Brokerage) -> None:
+    """Referral to accepted offer: referred Friday 31 May, accepted Monday 3 June (3 days);
+    the package's start date (10 June) plays no part."""
     item = post_request(client, b)
     offer(client, b.world.provider, item, b.world.home, "399.28")
     client.force_login(b.broker)
     client.post(url("accept", b, pk=item.pk), {"offer": Offer.objects.get().pk})
+    accepted = datetime(2024, 6, 3, 23, 30, tzinfo=UTC)  # 00:30 on 4 June in London (BST)
+    Offer.objects.update(decided_at=accepted - timedelta(hours=1), start_on=date(2024, 6, 10))
     page = client.get(url("report", b)).content.decode()
-    table = page.split('id="months"', 1)[1]
-    assert "June 2024" in table
-    cells = [c.split("<", 1)[0] for c in table.split('numeric">')[1:]]
-    assert cells[-4:] == ["1", "3", "3", "3"]  # one package, 31 May → 3 June
+    assert "June 2024" in body(page, "month")
+    assert cells(page, "month") == ["1", "3.0", "3.0", "3"]  # one request, 31 May → 3 June
+    assert "Meir North" not in page and "Longton" in page  # by area: the ward's locality
+    Offer.objects.update(decided_at=accepted)  # after midnight in London: 4 June, 4 days
+    page = client.get(url("report", b)).content.decode()
+    assert cells(page, "service") == ["1", "4.0", "4.0", "4"]
+
+
+def test_unsourced_past_n_days_and_bad_numbers(client: Client, b: Brokerage) -> None:
+    client.force_login(b.broker)
+    today = timezone.localdate()
+    for waited in (3, 20):
+        day = (today - timedelta(days=waited)).strftime("%d/%m/%Y")
+        client.post(url("new_request", b), request_form(b, referred_on=day, start_on=day))
+    old, recent = CareRequest.objects.order_by("referred_on")
+
+    def listed(query: str) -> str:
+        page = client.get(url("report", b) + query).content.decode()
+        return page.split('id="waiting-heading"', 1)[1]
+
+    assert old.reference in listed("") and recent.reference not in listed("")  # 14 by default
+    assert recent.reference in listed("?days=2") and "more than 2 days" in listed("?days=2")
+    assert old.reference not in listed("?days=20")
+    for bad in ("-1", "x", "1.5", "99999", "1e3"):
+        page = listed(f"?days={bad}")
+        assert "Days must be a whole number from 0 to 3,650" in page
+        assert old.reference in page and recent.reference not in page  # the default, 14
 
 
 def test_a_commissioner_reads_time_to_source_without_links_into_requests(

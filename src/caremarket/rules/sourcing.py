@@ -16,22 +16,28 @@ long sourcing took. Kept apart from Django so it can be tested alone.
 - **Price.** A weekly cost from a call pattern and the contract's rates by call length: four
   30-minute calls a day for 7 days at £14.26 a call is 28 × £14.26 = £399.28 a week. Money is
   exact (Decimal), rounded to the penny half up only at the end.
-- **Time to source.** Calendar days from the referral date to the day the package was sourced
-  (weekends and month ends count like any other day: a referral on Friday 31 May sourced on
-  Monday 3 June took 3 days). The figures by month group requests by the month they were
-  sourced in, with the count, median, mean and 90th percentile (nearest rank).
+- **Time to source.** Calendar days from the referral date to the day the council accepted a
+  provider's offer (the issue's "referral to accepted offer": the broker's work ends there,
+  while the package's start date is the provider's and the person's). Weekends, bank holidays
+  and month ends count like any other day: a referral on Friday 31 May accepted on Monday
+  3 June took 3 days. Figures group requests by any key (the month the offer was accepted in,
+  the service, the area), each with the count, median, mean and 90th percentile (nearest rank:
+  the smallest number of days within which at least 9 in 10 were sourced).
+- **Unsourced.** A request still open is flagged once it has waited more than N calendar days
+  since its referral.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from caremarket.rules.quality import CQC_RATINGS
 
@@ -42,12 +48,16 @@ __all__ = [
     "Candidate",
     "CareRequest",
     "ContractKind",
+    "Figures",
     "Match",
     "MonthFigures",
     "SourcingRuleError",
     "days_to_source",
+    "figures",
     "match",
+    "time_to_source_by",
     "time_to_source_by_month",
+    "unsourced",
     "weekly_cost",
 ]
 
@@ -271,13 +281,19 @@ def days_to_source(referral: date, sourced: date) -> int:
 
 
 @dataclass(frozen=True)
-class MonthFigures:
-    year: int
-    month: int
+class Figures:
+    """Days to source for a group of requests."""
+
     count: int
     median: Fraction
     mean: Fraction
     p90: int
+
+
+@dataclass(frozen=True)
+class MonthFigures(Figures):
+    year: int = 0
+    month: int = 0
 
 
 def _median(values: Sequence[int]) -> Fraction:
@@ -286,23 +302,46 @@ def _median(values: Sequence[int]) -> Fraction:
     return Fraction(values[mid]) if n % 2 else Fraction(values[mid - 1] + values[mid], 2)
 
 
+def figures(days: Sequence[int]) -> Figures:
+    """Count, median, mean and 90th percentile (nearest rank) of days; at least one value."""
+    if not days:
+        raise SourcingRuleError("No requests to measure")
+    ordered = sorted(days)
+    rank = math.ceil(Fraction(9, 10) * len(ordered))
+    return Figures(
+        count=len(ordered),
+        median=_median(ordered),
+        mean=Fraction(sum(ordered), len(ordered)),
+        p90=ordered[rank - 1],
+    )
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def time_to_source_by(items: Iterable[tuple[K, date, date]]) -> dict[K, Figures]:
+    """(key, referral, accepted) triples → figures per key, in the order keys first appear."""
+    groups: dict[K, list[int]] = defaultdict(list)
+    for key, referral, accepted in items:
+        groups[key].append(days_to_source(referral, accepted))
+    return {key: figures(days) for key, days in groups.items()}
+
+
 def time_to_source_by_month(pairs: Iterable[tuple[date, date]]) -> list[MonthFigures]:
-    """(referral, sourced) pairs → figures per month sourced, oldest month first."""
-    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for referral, sourced in pairs:
-        by_month[(sourced.year, sourced.month)].append(days_to_source(referral, sourced))
-    figures = []
-    for (year, month), days in sorted(by_month.items()):
-        days.sort()
-        rank = math.ceil(Fraction(9, 10) * len(days))
-        figures.append(
-            MonthFigures(
-                year=year,
-                month=month,
-                count=len(days),
-                median=_median(days),
-                mean=Fraction(sum(days), len(days)),
-                p90=days[rank - 1],
-            )
-        )
-    return figures
+    """(referral, accepted) pairs → figures per month accepted, oldest month first."""
+    by_month = time_to_source_by(
+        ((accepted.year, accepted.month), referral, accepted) for referral, accepted in pairs
+    )
+    return [
+        MonthFigures(f.count, f.median, f.mean, f.p90, year=year, month=month)
+        for (year, month), f in sorted(by_month.items())
+    ]
+
+
+def unsourced(items: Iterable[tuple[K, date]], today: date, days: int) -> list[tuple[K, int]]:
+    """(key, referral) of open requests → those waiting more than `days` calendar days, with
+    the days each has waited, longest first (ties in the order given)."""
+    if days < 0:
+        raise SourcingRuleError("The number of days must be 0 or more")
+    waited = [(key, (today - referral).days) for key, referral in items]
+    return sorted((w for w in waited if w[1] > days), key=lambda w: -w[1])

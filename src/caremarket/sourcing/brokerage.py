@@ -233,16 +233,6 @@ def withdraw(item: CareRequest, because: str, user: User | None, http: HttpReque
     item.refresh_from_db()
 
 
-def time_to_source(council: LocalAuthority) -> list[rules.MonthFigures]:
-    """Referral to package start, by the month the package started."""
-    pairs = Package.objects.filter(local_authority=council).values_list(
-        "request__referred_on", "start_on"
-    )
-    return rules.time_to_source_by_month(
-        (referred, start) for referred, start in pairs if start >= referred
-    )
-
-
 def waiting(council: LocalAuthority, today: date) -> list[tuple[CareRequest, int]]:
     """Open requests and the days each has waited since referral, longest first."""
     items = CareRequest.objects.filter(local_authority=council, status=CareRequest.Status.OPEN)

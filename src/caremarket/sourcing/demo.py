@@ -10,7 +10,7 @@ Stoke's Local Account reports.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TextIO
 
@@ -56,13 +56,20 @@ def broker(council: LocalAuthority) -> User:
 
 
 def home_care_locations(council: LocalAuthority) -> list[Location]:
-    return [
-        place
-        for place in Location.objects.for_council(council)
-        .filter(care_home=False)
-        .order_by("cqc_location_id")
-        if any(kind in str(t).lower() for t in place.service_types or [] for kind in HOME_CARE)
-    ][:12]
+    """The council's register locations that deliver care in people's homes: home-care agencies,
+    and other services registered for personal care outside a care home (extra care housing,
+    supported living). The demo's 2016 register sample has only three home-care agencies in
+    Stoke-on-Trent, too few to source most requests; these real services are given invented
+    holdings too, so the figures have something to count."""
+
+    def delivers_home_care(place: Location) -> bool:
+        kinds = " ".join(str(t).lower() for t in place.service_types or [])
+        if any(kind in kinds for kind in HOME_CARE):
+            return True
+        return any(str(s).lower() == "personal care" for s in place.specialisms or [])
+
+    found = Location.objects.for_council(council).filter(care_home=False)
+    return [p for p in found.order_by("cqc_location_id") if delivers_home_care(p)][:12]
 
 
 def invent_contracts(council: LocalAuthority, places: list[Location], start: date) -> None:
@@ -119,7 +126,8 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
                 days_per_week=days,
                 referred_on=referred,
                 start_on=referred + timedelta(days=3),
-                needs=list(NEEDS[n % len(NEEDS)]),
+                # no holder offers bariatric care: those requests wait, as some do in life
+                needs=["bariatric"] if n % 16 == 5 else list(NEEDS[n % len(NEEDS)]),
                 funding=CareRequest.Funding.JOINT if n % 9 == 0 else CareRequest.Funding.COUNCIL,
                 summary="Help with washing, dressing and meals. (Invented for the demo.)",
                 person_name=f"Invented person {n + 1}",
@@ -137,28 +145,38 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
     return REQUESTS
 
 
+def _at(day: date) -> datetime:
+    """Midday on an invented day, in the council's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 def invent_offers(item: CareRequest, n: int, today: date, who: User) -> None:
+    """Up to three offers; the council accepts one `DAYS_TO_SOURCE` days after the referral,
+    and the package starts a few days after that."""
     sent = list(SentTo.objects.filter(request=item).select_related("location")[:3])
     if not sent:
         return
     took = DAYS_TO_SOURCE[n % len(DAYS_TO_SOURCE)]
-    start = item.referred_on + timedelta(days=took)
-    if (today - item.referred_on).days <= OPEN_DAYS or start > today:
+    accepted_on = item.referred_on + timedelta(days=took)
+    start = accepted_on + timedelta(days=2 + n % 5)
+    if (today - item.referred_on).days <= OPEN_DAYS or accepted_on > today:
         sent = sent[:1] if n % 2 else []  # still waiting: perhaps one offer in
     offers = []
     for i, s in enumerate(sent):
         rate = Decimal("14.04") * item.minutes / 30 + Decimal(i) / 4
-        offers.append(
-            Offer.objects.create(
-                request=item,
-                location=s.location,
-                start_on=start,
-                weekly_price=(rate * item.pattern.calls_per_week).quantize(Decimal("0.01")),
-                note="Invented for the demo.",
-            )
+        offer = Offer.objects.create(
+            request=item,
+            location=s.location,
+            start_on=start,
+            weekly_price=(rate * item.pattern.calls_per_week).quantize(Decimal("0.01")),
+            note="Invented for the demo.",
         )
-    if offers and start <= today and (today - item.referred_on).days > OPEN_DAYS:
+        made = min(item.referred_on + timedelta(days=1 + i + took // 2), today)
+        Offer.objects.filter(pk=offer.pk).update(made_at=_at(made))
+        offers.append(offer)
+    if offers and accepted_on <= today and (today - item.referred_on).days > OPEN_DAYS:
         brokerage.accept(item, offers[n % len(offers)].pk, who, None)
+        item.offers.update(decided_at=_at(accepted_on))
 
 
 def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:

@@ -8,10 +8,6 @@ writes the audit log.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -25,10 +21,11 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.views import provider_locations
-from caremarket.sourcing import brokerage
+from caremarket.sourcing import brokerage, figures
 from caremarket.sourcing.brokerage import BrokerageError, OfferInput
 from caremarket.sourcing.forms import OfferForm, RequestForm, WithdrawForm
 from caremarket.sourcing.models import CareRequest, Offer
+from caremarket.statements.render import prepare_table
 
 BROKERS = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
 REPORT_READERS = (Role.PRACTITIONER, Role.COMMISSIONER, Role.COUNCIL_ADMIN)
@@ -165,35 +162,33 @@ def accept(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespon
     return redirect("sourcing:request", council=council.slug, pk=item.pk)
 
 
-def _days(value: Fraction) -> str:
-    """Days to one decimal place, without a trailing ".0"."""
-    rounded = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{rounded.quantize(Decimal('0.1'), ROUND_HALF_UP):f}".removesuffix(".0")
+def unsourced_days(request: HttpRequest) -> tuple[int, str]:
+    """The N of "waiting more than N days" from the query string, or the default with a
+    message saying why the given value was not used."""
+    raw = request.GET.get("days", "").strip()
+    if not raw:
+        return UNSOURCED_DAYS, ""
+    if raw.isdigit() and 0 <= int(raw) <= 3650:
+        return int(raw), ""
+    return UNSOURCED_DAYS, (
+        f"Days must be a whole number from 0 to 3,650, so the default of {UNSOURCED_DAYS} is shown"
+    )
 
 
 @staff(*REPORT_READERS)
 def report(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    months = [
-        {
-            "label": date(m.year, m.month, 1).strftime("%B %Y"),
-            "count": m.count,
-            "median": _days(m.median),
-            "mean": _days(m.mean),
-            "p90": m.p90,
-        }
-        for m in brokerage.time_to_source(council)
-    ]
+    days, problem = unsourced_days(request)
+    tables = figures.time_to_source_tables(council, months=None)
     return render(
         request,
         "sourcing/report.html",
         {
             "council": council,
-            "months": months,
+            "tables": [prepare_table(t.as_json()) for t in tables],
             "invented": CareRequest.objects.filter(local_authority=council, invented=True).exists(),
-            "unsourced": [
-                w for w in brokerage.waiting(council, timezone.localdate()) if w[1] > UNSOURCED_DAYS
-            ],
-            "unsourced_days": UNSOURCED_DAYS,
+            "unsourced": figures.unsourced(council, days),
+            "unsourced_days": days,
+            "days_problem": problem,
             # commissioners read the figures; only brokers open the requests behind them
             "can_open": care_request.access_rule.allows(request.user, council),  # type: ignore[attr-defined]
         },

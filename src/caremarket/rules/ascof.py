@@ -127,6 +127,7 @@ __all__ = [
     "derived_period",
     "joined_events",
     "person_details",
+    "prepare",
     "reporting_year",
 ]
 
@@ -1576,6 +1577,22 @@ def _sequel(cluster: _Cluster, others: Sequence[_Row2A], died: date | None) -> t
 # ---------------------------------------------------------------------------------------------
 
 
+def prepare(
+    rows: Iterable[RawRow], submissions: Sequence[Submission], period: tuple[date, date]
+) -> tuple[list[Event], dict[str, Person], Problems]:
+    """Steps 1-7 for one council and reporting year: the cleaned, deduplicated events, the
+    person details and what could not be used. Every table built from CLD starts here (the
+    measures below, and ``rules.activity``)."""
+    problems = Problems()
+    events = joined_events(rows, submissions, period[1], problems)
+    problems.end_before_start = sum(
+        1
+        for e in events
+        if e.end is not None and e.event_start is not None and e.end < e.event_start
+    )
+    return events, person_details(events, period, problems), problems
+
+
 def compute(
     rows: Iterable[RawRow],
     submissions: Sequence[Submission],
@@ -1587,14 +1604,7 @@ def compute(
     ``population`` holds the council's population aged ``18 to 64`` and ``65 and above``
     (BC:160-175); a band left out leaves its measure (2B or 2C) out.
     """
-    problems = Problems()
-    events = joined_events(rows, submissions, period[1], problems)
-    problems.end_before_start = sum(
-        1
-        for e in events
-        if e.end is not None and e.event_start is not None and e.end < e.event_start
-    )
-    people = person_details(events, period, problems)
+    events, people, problems = prepare(rows, submissions, period)
     outcomes: dict[str, tuple[str, str, str]] = {}
     measures = {
         "2A": measure_2a(events, people, period, outcomes),

@@ -138,6 +138,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
         {**COUNCIL, "measure": "2A", "index": "0"},
         {"commissioner", "council_admin"},
     ),
+    "outcomes:activity": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:activity_csv": ({**COUNCIL, "table": "summary"}, {"commissioner", "council_admin"}),
     "outcomes:targets": (COUNCIL, {"commissioner", "council_admin"}),
     "outcomes:delete_target": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
     # sourcing: brokers' requests, offers and packages (caremarket.sourcing.urls)
@@ -176,6 +178,7 @@ API_ACCESS: dict[str, set[str] | str] = {
     "GET /oruk/{path:rest}": ANYONE,
     # outcomes: ASCOF from the council's Client Level Data (caremarket.outcomes.api)
     "GET /outcomes/{council}/ascof": {"commissioner", "council_admin"},
+    "GET /outcomes/{council}/activity": {"commissioner", "council_admin"},
 }
 
 

@@ -22,6 +22,7 @@ EXPECTED = {
         "Reports of wrong directory information",
         "Log a concern about a care provider",
         "ASCOF from Client Level Data",
+        "Activity from Client Level Data",
         "Targets for the council&#x27;s figures",  # the link text as the page escapes it
         "Time to source care",
     },
@@ -71,7 +72,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 18
+    assert len(offered) == 19
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

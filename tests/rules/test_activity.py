@@ -143,17 +143,22 @@ class Requests(unittest.TestCase):
         )
         assert found.total is not None
         self.assertEqual(found.total.counts, (1, 5, 1, 1, 8))
+        self.assertEqual(
+            found.in_words(),
+            "8 requests in all: 1 aged 18 to 64, 5 aged 65 and over, 1 under 18, "
+            "1 whose age is not known.",
+        )
 
     def test_left_out_and_unmapped_are_reported(self) -> None:
         lines = self.result.lines()
         self.assertIn(
-            "1 requests, assessments or reviews are for carers and are in no table "
-            "(the tables count service users).",
+            "Requests, assessments or reviews of carers, in no table (the tables count "
+            "service users): 1.",
             lines,
         )
         self.assertIn(
-            "1 requests, assessments, reviews or reablement episodes have no year and month of "
-            "birth and are counted under Age not known.",
+            "Requests, assessments, reviews or reablement episodes with no year and month of "
+            "birth, counted under Age not known: 1.",
             lines,
         )
         self.assertTrue(any("Event Outcome 'Moved away'" in line for line in lines), lines)
@@ -271,8 +276,8 @@ class LongTermSupport(unittest.TestCase):
             by_band(a=2, b=1),
         )
         self.assertIn(
-            "1 long-term or reablement services are for carers and are in no table "
-            "(the tables count service users).",
+            "Long-term or reablement services of carers, in no table (the tables count "
+            "service users): 1.",
             self.result.lines(),
         )
 

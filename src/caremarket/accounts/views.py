@@ -95,6 +95,7 @@ WORK_PAGES = (
     ("sourcing:requests", "Brokerage: care requests and offers"),
     ("sourcing:report", "Time to source care"),
     ("outcomes:ascof", "ASCOF from Client Level Data"),
+    ("outcomes:activity", "Activity from Client Level Data"),
     ("outcomes:targets", "Targets for the council's figures"),
     ("assessments:charging_figures", "Charging figures"),
     ("assessments:settings", "Front door settings"),

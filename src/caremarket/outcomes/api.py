@@ -1,4 +1,5 @@
-"""`GET /api/v1/outcomes/{council}/ascof?year=2024/25`: the council's ASCOF from its CLD.
+"""`GET /api/v1/outcomes/{council}/ascof?year=2024/25`: the council's ASCOF from its CLD, and
+`GET /api/v1/outcomes/{council}/activity?year=2024/25`: its activity tables from the same data.
 
 Council staff who prepare the council's figures only (commissioners and council admins of that
 council, and site admins), signed in as for the pages. A bad year, missing data or a missing
@@ -14,7 +15,7 @@ from ninja import Router
 
 from caremarket.access import staff
 from caremarket.accounts.roles import Role
-from caremarket.outcomes.service import AscofInputError, ascof
+from caremarket.outcomes.service import AscofInputError, activity, ascof
 from caremarket.places.models import LocalAuthority
 
 router = Router(tags=["outcomes"])
@@ -75,6 +76,67 @@ def council_ascof(request: HttpRequest, council: str, year: str = "") -> HttpRes
     authority: LocalAuthority = council  # type: ignore[assignment]  # the staff rule resolves it
     try:
         result = ascof(authority.code, year)
+    except AscofInputError as error:
+        return _json({"errors": error.problems}, status=400)
+    return _json(result.as_json())
+
+
+COUNTS = {
+    "type": "object",
+    "description": "Counts by age band: 18 to 64, 65 and above, Under 18, Unknown, Total",
+    "additionalProperties": {"type": "integer"},
+}
+ACTIVITY_ROW = {
+    "type": "object",
+    "required": ["label", "counts"],
+    "properties": {"label": {"type": "string"}, "group": {"type": "string"}, "counts": COUNTS},
+}
+ACTIVITY_SCHEMA = {
+    "type": "object",
+    "required": ["council", "year", "tables", "problems"],
+    "properties": {
+        "council": {"type": "string", "example": "E06000021"},
+        "year": {"type": "string", "example": "2024/25"},
+        "tables": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "table": {"type": "string"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "unit": {"type": "string"},
+                    "columns": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "array", "items": ACTIVITY_ROW},
+                    "total": {"oneOf": [ACTIVITY_ROW, {"type": "null"}]},
+                },
+            },
+        },
+        "problems": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+@router.get(
+    "/{council}/activity",
+    summary="Requests, assessments, reviews, long-term and short-term support from CLD",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "OK",
+                "content": {"application/json": {"schema": ACTIVITY_SCHEMA}},
+            },
+            400: {"description": "One line per problem, as `errors`"},
+        }
+    },
+)
+@staff(*ASCOF_ROLES)
+def council_activity(request: HttpRequest, council: str, year: str = "") -> HttpResponse:
+    """The council's activity tables for a reporting year such as 2024/25, built from the same
+    cleaned and deduplicated Client Level Data as its ASCOF."""
+    authority: LocalAuthority = council  # type: ignore[assignment]  # the staff rule resolves it
+    try:
+        result = activity(authority.code, year)
     except AscofInputError as error:
         return _json({"errors": error.problems}, status=400)
     return _json(result.as_json())

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from caremarket.outcomes.models import CldEvent, CldSubmission
 from caremarket.places.models import LocalAuthority, PopulationFigure
+from caremarket.rules.activity import Activity
+from caremarket.rules.activity import compute as activity_tables
 from caremarket.rules.ascof import AscofResult, RawRow, Submission, compute, reporting_year
 
 BANDS = {"18 to 64": (18, 64), "65 and above": (65, None)}
@@ -151,12 +153,10 @@ def raw_rows(events: Iterable[CldEvent]) -> list[RawRow]:
     ]
 
 
-def ascof(council_code: str | None, year: str | None, *, strict: bool = True) -> Ascof:
-    """Every measure for a council (ONS code) and reporting year (``2024/25``).
-
-    A missing population is an error; with ``strict=False`` (the staff page) 2B or 2C is left
-    out instead and the reason kept in ``population_problems``.
-    """
+def _inputs(
+    council_code: str | None, year: str | None
+) -> tuple[LocalAuthority, tuple[date, date], list[CldSubmission], list[str]]:
+    """The council, reporting year and submissions asked for, and a sentence per problem."""
     problems: list[str] = []
     council = None
     if not council_code:
@@ -173,7 +173,7 @@ def ascof(council_code: str | None, year: str | None, *, strict: bool = True) ->
             period = reporting_year(year)
         except ValueError as error:
             problems.append(str(error))
-    if council is None or period is None or year is None:
+    if council is None or period is None:
         raise AscofInputError(problems)
     submissions = list(CldSubmission.objects.filter(local_authority=council))
     if not submissions:
@@ -181,23 +181,56 @@ def ascof(council_code: str | None, year: str | None, *, strict: bool = True) ->
             f"No Client Level Data has been imported for {council.name}: import it with "
             f"caremarket import cld FILE --council {council.code}."
         )
+    return council, period, submissions, problems
+
+
+def _cld(submissions: Sequence[CldSubmission]) -> tuple[list[RawRow], list[Submission]]:
+    """The council's stored CLD rows and submissions, as rules.ascof reads them."""
+    events = CldEvent.objects.filter(submission__in=submissions).select_related("submission")
+    return raw_rows(events.iterator(chunk_size=5000)), [
+        Submission(
+            str(s.id),
+            timezone.localtime(s.imported_at).replace(tzinfo=None),
+            (s.period_end, s.period_start),
+        )
+        for s in submissions
+    ]
+
+
+def ascof(council_code: str | None, year: str | None, *, strict: bool = True) -> Ascof:
+    """Every measure for a council (ONS code) and reporting year (``2024/25``).
+
+    A missing population is an error; with ``strict=False`` (the staff page) 2B or 2C is left
+    out instead and the reason kept in ``population_problems``.
+    """
+    council, period, submissions, problems = _inputs(council_code, year)
     pop, source, missing = population(council, period[0].year)
     if strict:
         problems += missing
-    if problems:
+    if problems or year is None:
         raise AscofInputError(problems)
-    events = CldEvent.objects.filter(submission__in=submissions).select_related("submission")
-    result = compute(
-        raw_rows(events.iterator(chunk_size=5000)),
-        [
-            Submission(
-                str(s.id),
-                timezone.localtime(s.imported_at).replace(tzinfo=None),
-                (s.period_end, s.period_start),
-            )
-            for s in submissions
-        ],
-        period,
-        pop,
-    )
+    result = compute(*_cld(submissions), period, pop)
     return Ascof(council, year, result, pop, source, missing)
+
+
+@dataclass
+class CldActivity:
+    council: LocalAuthority
+    year: str
+    result: Activity
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "council": self.council.code,
+            "year": self.year,
+            "tables": [t.as_dict() for t in self.result.tables],
+            "problems": self.result.lines(),
+        }
+
+
+def activity(council_code: str | None, year: str | None) -> CldActivity:
+    """The activity tables (rules.activity) for a council and reporting year."""
+    council, period, submissions, problems = _inputs(council_code, year)
+    if problems or year is None:
+        raise AscofInputError(problems)
+    return CldActivity(council, year, activity_tables(*_cld(submissions), period))

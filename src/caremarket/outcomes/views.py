@@ -7,6 +7,7 @@ each such opening is written to the audit log.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,12 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from caremarket import csvfiles
 from caremarket.access import staff
 from caremarket.accounts.audit import record
 from caremarket.outcomes.api import ASCOF_ROLES
 from caremarket.outcomes.forms import TargetForm
 from caremarket.outcomes.models import CldSubmission, Target
-from caremarket.outcomes.service import Ascof, AscofInputError, ascof
+from caremarket.outcomes.service import Ascof, AscofInputError, CldActivity, activity, ascof
 from caremarket.outcomes.targets import (
     ASCOF_DIMENSION,
     ascof_measure,
@@ -30,6 +32,7 @@ from caremarket.outcomes.targets import (
     judged,
 )
 from caremarket.places.models import LocalAuthority
+from caremarket.rules.activity import COLUMN_WORDS, COLUMNS
 from caremarket.rules.ascof import CLD_START, MeasureRow
 
 
@@ -145,10 +148,7 @@ def ascof_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     year = request.GET.get("year") or default
     result, errors = _compute(council, year) if years else (None, [])
     if not years:
-        errors = [
-            f"No Client Level Data has been imported for {council.name} yet. Import the "
-            "council's CLD file from Data imports (format: Client Level Data)."
-        ]
+        errors = _no_cld(council)
     measures = []
     if result is not None:
         targets = ascof_targets(council, year)
@@ -234,6 +234,59 @@ def ascof_people(
             "episodes": measure == "2A",
         },
     )
+
+
+def _no_cld(council: LocalAuthority) -> list[str]:
+    return [
+        f"No Client Level Data has been imported for {council.name} yet. Import the "
+        "council's CLD file from Data imports (format: Client Level Data)."
+    ]
+
+
+def _activity(council: LocalAuthority, year: str) -> tuple[CldActivity | None, list[str]]:
+    try:
+        return activity(council.code, year), []
+    except AscofInputError as error:
+        return None, error.problems
+
+
+@staff(*ASCOF_ROLES)
+def activity_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """Requests, assessments, reviews, long-term and short-term support from the council's CLD,
+    each table explained in words, with a CSV of each."""
+    years, default = _years(council)
+    year = request.GET.get("year") or default
+    result, errors = _activity(council, year) if years else (None, _no_cld(council))
+    return render(
+        request,
+        "outcomes/activity.html",
+        {
+            "council": council,
+            "years": years,
+            "year": year,
+            "result": result,
+            "columns": [COLUMN_WORDS[c] for c in COLUMNS],
+            "errors": errors,
+            "submissions": CldSubmission.objects.filter(local_authority=council)
+            .select_related("import_run")
+            .order_by("imported_at", "period_start"),
+        },
+    )
+
+
+@staff(*ASCOF_ROLES)
+def activity_csv(request: HttpRequest, council: LocalAuthority, table: str) -> HttpResponse:
+    """One activity table as CSV: its rows in words, a count per age band and in all."""
+    result, _ = _activity(council, request.GET.get("year", ""))
+    found = result.result.table(table) if result is not None else None
+    if result is None or found is None:
+        raise Http404("No such table")
+    out = io.StringIO()
+    csvfiles.writer(out).writerows(found.csv_rows())
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"{council.slug}-{found.key}-{result.year.replace('/', '-')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _ascof_labels(council: LocalAuthority) -> dict[str, list[str]]:

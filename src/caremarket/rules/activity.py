@@ -88,6 +88,13 @@ COLUMN_WORDS = {
     "Total": "All ages",
 }
 NO_OUTCOME = "No outcome recorded"
+SINGULAR = {
+    "requests": "request",
+    "assessments": "assessment",
+    "reviews": "review",
+    "episodes": "episode",
+    "people": "person",
+}
 
 #: Each Release 2 outcome: the group DHSC puts it in (CL:70-89, with NFA split into what a
 #: reader asks: signposted or referred on, or no services) and the outcome in words.
@@ -228,6 +235,22 @@ class ActivityTable:
             "total": self.total.as_dict() if self.total else None,
         }
 
+    def in_words(self) -> str:
+        """The table's total as a sentence ("8 requests in all: 1 aged 18 to 64, ..."); empty
+        for a table whose rows do not add up."""
+        if self.total is None:
+            return ""
+        a, b, under, unknown, total = self.total.counts
+        if total == 0:
+            return f"No {self.unit} in the year."
+        parts = [f"{a:,} aged 18 to 64", f"{b:,} aged 65 and over"]
+        if under:
+            parts.append(f"{under:,} under 18")
+        if unknown:
+            parts.append(f"{unknown:,} whose age is not known")
+        unit = SINGULAR.get(self.unit, self.unit) if total == 1 else self.unit
+        return f"{total:,} {unit} in all: {', '.join(parts)}."
+
     def csv_rows(self) -> list[list[object]]:
         """Header and rows for a CSV: the row label, its group, then one count per column."""
         out: list[list[object]] = [[self.row_heading, "Group", *(COLUMN_WORDS[c] for c in COLUMNS)]]
@@ -250,7 +273,7 @@ class Activity:
 
     def lines(self) -> list[str]:
         """Plain sentences, one per problem: the activity's own, then the shared ones."""
-        out = [f"{n:,} {what}." for what, n in sorted(self.left_out.items()) if n]
+        out = [f"{what}: {n:,}." for what, n in sorted(self.left_out.items()) if n]
         return out + self.problems.lines()
 
 
@@ -351,14 +374,14 @@ def activity(
         if e.event_type not in EVENT_TYPES:
             if in_year(e):
                 left_out[
-                    "events have an event type that is not Request, Assessment, Service "
-                    "or Review and are in no table"
+                    "Events of the year whose event type is not Request, Assessment, Service "
+                    "or Review, in no table"
                 ] += 1
             continue
         if e.event_type == "Service" or not in_year(e):
             continue
         if e.client_type != SERVICE_USER:
-            left_out[_not_service_user(e, "requests, assessments or reviews")] += 1
+            left_out[_not_service_user(e, "Requests, assessments or reviews")] += 1
             continue
         contacts[e.event_type].append(e)
 
@@ -397,7 +420,7 @@ def activity(
             if (e.service_type in LONG_TERM or e.service_type == ST_MAX) and _overlaps(
                 e, start, end
             ):
-                left_out[_not_service_user(e, "long-term or reablement services")] += 1
+                left_out[_not_service_user(e, "Long-term or reablement services")] += 1
             continue
         if e.service_type == ST_MAX and in_year(e) and _valid(e):
             st_max.append(e)
@@ -519,8 +542,8 @@ def activity(
     ) + sum(1 for e in st_max if _event_age(e) is None)
     if unknown_age:
         left_out[
-            "requests, assessments, reviews or reablement episodes have no year and "
-            "month of birth and are counted under Age not known"
+            "Requests, assessments, reviews or reablement episodes with no year and month of "
+            "birth, counted under Age not known"
         ] += unknown_age
     return result
 
@@ -535,10 +558,10 @@ def _overlaps(e: Event, start: date, end: date) -> bool:
 
 def _not_service_user(e: Event, what: str) -> str:
     if e.client_type is None:
-        return f"{what} have no client type and are in no table"
+        return f"{what} with no client type, in no table"
     if e.client_type == INVALID:
-        return f"{what} have a client type that does not map and are in no table"
-    return f"{what} are for carers and are in no table (the tables count service users)"
+        return f"{what} whose client type does not map, in no table"
+    return f"{what} of carers, in no table (the tables count service users)"
 
 
 def compute(

@@ -7,7 +7,11 @@ selects PostgreSQL; unset means the embedded SQLite database in `var/`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -42,43 +46,47 @@ def envint(name: str, default: int) -> int:
 DEBUG = envbool("CAREMARKET_DEBUG", "false")
 VAR_DIR = Path(os.environ.get("CAREMARKET_VAR_DIR", PROJECT_DIR / "var"))
 
-SECRET_KEY = os.environ.get("CAREMARKET_SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed key would let anyone forge sessions, so a missing key is generated once per
-    # installation and kept in var/ (a council in production sets CAREMARKET_SECRET_KEY).
-    _key_file = VAR_DIR / "secret_key"
-    if _key_file.exists():
-        SECRET_KEY = _key_file.read_text(encoding="utf-8").strip()
-    else:
-        from django.core.management.utils import get_random_secret_key
 
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        SECRET_KEY = get_random_secret_key()
-        _key_file.write_text(SECRET_KEY, encoding="utf-8")
-        _key_file.chmod(0o600)
+def _installation_key(variable: str, file_name: str, generate: Callable[[], str]) -> str:
+    """The key in `variable`, or one generated once per installation into var/`file_name`.
+
+    A fixed default key would let anyone forge sessions or read encrypted answers, so an unset
+    key is generated on first start and kept (owner-only) in var/, so the demo and the tests
+    run; a council in production sets the variable.
+    """
+    raw = os.environ.get(variable, "").strip()
+    if raw:
+        return raw
+    key_file = VAR_DIR / file_name
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    raw = generate()
+    key_file.write_text(raw, encoding="utf-8")
+    key_file.chmod(0o600)
+    return raw
+
+
+def _random_base64_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _random_secret_key() -> str:
+    from django.core.management.utils import get_random_secret_key
+
+    return get_random_secret_key()
+
+
+SECRET_KEY = _installation_key("CAREMARKET_SECRET_KEY", "secret_key", _random_secret_key)
 
 
 def _data_keys() -> list[str]:
     """The Fernet keys that encrypt residents' answers at rest, newest first.
 
     `CAREMARKET_DATA_KEY` holds one key, or several separated by commas while rotating (the
-    first encrypts, all decrypt). Unset, a key is generated once into var/data_key, as for the
-    secret key, so the demo and the tests run; a council in production sets the variable.
+    first encrypts, all decrypt); unset, one is generated into var/data_key.
     """
-    import base64
-    import binascii
-    import secrets
-
-    raw = os.environ.get("CAREMARKET_DATA_KEY", "").strip()
-    if not raw:
-        key_file = VAR_DIR / "data_key"
-        if key_file.exists():
-            raw = key_file.read_text(encoding="utf-8").strip()
-        else:
-            VAR_DIR.mkdir(parents=True, exist_ok=True)
-            raw = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-            key_file.write_text(raw, encoding="utf-8")
-            key_file.chmod(0o600)
+    raw = _installation_key("CAREMARKET_DATA_KEY", "data_key", _random_base64_key)
     keys = [k.strip() for k in raw.split(",") if k.strip()]
     for key in keys:
         try:
@@ -103,20 +111,7 @@ def _pseudonym_key() -> bytes:
     the data keys, because the same person must keep the same pseudonym from file to file;
     losing it means re-importing every CLD file.
     """
-    import base64
-    import binascii
-    import secrets
-
-    raw = os.environ.get("CAREMARKET_PSEUDONYM_KEY", "").strip()
-    if not raw:
-        key_file = VAR_DIR / "pseudonym_key"
-        if key_file.exists():
-            raw = key_file.read_text(encoding="utf-8").strip()
-        else:
-            VAR_DIR.mkdir(parents=True, exist_ok=True)
-            raw = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-            key_file.write_text(raw, encoding="utf-8")
-            key_file.chmod(0o600)
+    raw = _installation_key("CAREMARKET_PSEUDONYM_KEY", "pseudonym_key", _random_base64_key)
     try:
         key = base64.urlsafe_b64decode(raw.encode("ascii"))
     except (ValueError, binascii.Error, UnicodeEncodeError):

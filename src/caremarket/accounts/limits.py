@@ -12,6 +12,7 @@ cache, so they hold across server workers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import ipaddress
 import re
@@ -35,6 +36,7 @@ class Rate:
     wait: str  # "15 minutes", for the refusal message
 
 
+@functools.lru_cache(maxsize=8)  # read on every sign-in attempt; the setting rarely changes
 def parse_rate(text: str) -> Rate:
     """`10/15m` → 10 attempts per 15 minutes; ValueError naming the expected shape otherwise."""
     match = RATE.fullmatch(text)

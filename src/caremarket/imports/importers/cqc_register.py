@@ -34,9 +34,9 @@ class CouncilMatcher:
 
     def __init__(self, context: Context) -> None:
         self.council = context.council
-        councils = list(LocalAuthority.objects.all())
-        self.by_name = {council_key(la.name): la for la in councils}
         self.by_code = LocalAuthority.objects.by_code()
+        councils = {la.pk: la for la in self.by_code.values()}.values()  # one query, not two
+        self.by_name = {council_key(la.name): la for la in councils}
         self.memo: dict[str, tuple[LocalAuthority | None, str | None]] = {}
 
     def match(self, name: str) -> tuple[LocalAuthority | None, str | None]:

@@ -31,6 +31,7 @@ from typing import Any
 
 from caremarket.imports.framework import Importer, ImportRefused, Parsed, RowError, open_text
 from caremarket.imports.importers.onspd import normal_postcode
+from caremarket.imports.importers.tabular import is_zip
 from caremarket.imports.models import ImportRun
 from caremarket.places.areas import refresh_centroids
 from caremarket.places.grid import to_latitude_longitude
@@ -129,13 +130,10 @@ class CodePointOpenImporter(Importer):
 
     def _sources(self, path: Path) -> Iterator[tuple[str, io.TextIOBase]]:
         """(name, text) of each data file: the area files of a zip, or the file itself."""
-        with path.open("rb") as probe:
-            is_zip = probe.read(4) == b"PK\x03\x04"
-        if not is_zip:
+        if self.archive is None:
             with open_text(path) as handle:
                 yield "", handle
             return
-        assert self.archive is not None
         members = sorted(
             m
             for m in self.archive.namelist()
@@ -156,14 +154,11 @@ class CodePointOpenImporter(Importer):
         self.header_note = ""
         self.without_coordinates = 0
         self.archive: zipfile.ZipFile | None = None
-        with path.open("rb") as probe:
-            if probe.read(4) == b"PK\x03\x04":
-                try:
-                    self.archive = zipfile.ZipFile(path)
-                except zipfile.BadZipFile as error:
-                    raise ImportRefused(
-                        f"the zip cannot be read ({error}); is it truncated?"
-                    ) from None
+        if is_zip(path):
+            try:
+                self.archive = zipfile.ZipFile(path)
+            except zipfile.BadZipFile as error:
+                raise ImportRefused(f"the zip cannot be read ({error}); is it truncated?") from None
         try:
             header = self._header(path, self.archive)
             yield from self._rows(path, header)

@@ -26,7 +26,8 @@ def normalise(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", header.lower()).split())
 
 
-def is_xlsx(path: Path) -> bool:
+def is_zip(path: Path) -> bool:
+    """Whether the file is a zip archive (an .xlsx workbook is one), by its first bytes."""
     with path.open("rb") as handle:
         return handle.read(4) == b"PK\x03\x04"
 
@@ -71,7 +72,7 @@ def table_rows(
     is read from the first sheet that has such a header. When no row holds it, `headerless`
     may recognise the first row as data of a known layout and return that layout's header.
     """
-    if is_xlsx(path):
+    if is_zip(path):
         return _xlsx_rows(path, key_column)
     key = normalise(key_column)
     with open_text(path) as handle:

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from caremarket.imports.framework import Importer, ImportRefused, Parsed, RowError, open_text
-from caremarket.imports.importers.onspd import normal_postcode
+from caremarket.imports.importers.onspd import normal_postcode, write_postcodes
 from caremarket.imports.importers.tabular import is_zip
 from caremarket.imports.models import ImportRun
 from caremarket.places.areas import refresh_centroids
 from caremarket.places.grid import to_latitude_longitude
-from caremarket.places.models import Postcode
 
 HEADER_FILE = "Code-Point_Open_Column_Headers.csv"
 #: OS's documented column order (Code-Point Open user guide; the header file's second line).
@@ -299,33 +298,19 @@ class CodePointOpenImporter(Importer):
             found = {k: v for k, v in row.values.items() if k not in ("eastings", "northings")}
             found.update(latitude=latitude, longitude=longitude, terminated=False)
             values.append(found)
-        existing = {
-            p.postcode: p
-            for p in Postcode.objects.filter(postcode__in=[v["postcode"] for v in values])
-        }
-        fields = (
-            "latitude",
-            "longitude",
-            "local_authority_code",
-            "district_code",
-            "ward_code",
-            "positional_quality",
-            "terminated",
+        return write_postcodes(
+            values,
+            (
+                "latitude",
+                "longitude",
+                "local_authority_code",
+                "district_code",
+                "ward_code",
+                "positional_quality",
+                "terminated",
+            ),
+            run,
         )
-        new: list[Postcode] = []
-        changed: list[Postcode] = []
-        for value in values:
-            found_row = existing.get(value["postcode"])
-            if found_row is None:
-                new.append(Postcode(**value, import_run=run))
-            elif any(getattr(found_row, f) != value[f] for f in fields):
-                for f in fields:
-                    setattr(found_row, f, value[f])
-                found_row.import_run = run
-                changed.append(found_row)
-        Postcode.objects.bulk_create(new, batch_size=1000)
-        Postcode.objects.bulk_update(changed, [*fields, "import_run"], batch_size=1000)
-        return len(new) + len(changed)
 
     def finish(self, run: ImportRun) -> list[str]:
         warnings = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from caremarket.imports.framework import Importer, ImportRefused, Parsed, RowError
 from caremarket.imports.importers.tabular import parse_number, table_rows
@@ -98,22 +99,32 @@ class OnspdImporter(Importer):
             )
 
     def write_batch(self, rows: list[Parsed], run: ImportRun) -> int:
-        existing = {
-            p.postcode: p
-            for p in Postcode.objects.filter(postcode__in=[r.values["postcode"] for r in rows])
-        }
-        new: list[Postcode] = []
-        changed: list[Postcode] = []
-        fields = ("latitude", "longitude", "local_authority_code", "terminated")
-        for row in rows:
-            found = existing.get(row.values["postcode"])
-            if found is None:
-                new.append(Postcode(**row.values, import_run=run))
-            elif any(getattr(found, f) != row.values[f] for f in fields):
-                for f in fields:
-                    setattr(found, f, row.values[f])
-                found.import_run = run
-                changed.append(found)
-        Postcode.objects.bulk_create(new, batch_size=1000)
-        Postcode.objects.bulk_update(changed, [*fields, "import_run"], batch_size=1000)
-        return len(new) + len(changed)
+        return write_postcodes(
+            [row.values for row in rows],
+            ("latitude", "longitude", "local_authority_code", "terminated"),
+            run,
+        )
+
+
+def write_postcodes(values: list[dict[str, Any]], fields: tuple[str, ...], run: ImportRun) -> int:
+    """Create new postcodes and update those whose `fields` differ; return how many changed.
+
+    Shared by both postcode products (ONSPD and Code-Point Open), each owning its own fields.
+    """
+    existing = {
+        p.postcode: p for p in Postcode.objects.filter(postcode__in=[v["postcode"] for v in values])
+    }
+    new: list[Postcode] = []
+    changed: list[Postcode] = []
+    for value in values:
+        found = existing.get(value["postcode"])
+        if found is None:
+            new.append(Postcode(**value, import_run=run))
+        elif any(getattr(found, f) != value[f] for f in fields):
+            for f in fields:
+                setattr(found, f, value[f])
+            found.import_run = run
+            changed.append(found)
+    Postcode.objects.bulk_create(new, batch_size=1000)
+    Postcode.objects.bulk_update(changed, [*fields, "import_run"], batch_size=1000)
+    return len(new) + len(changed)

@@ -80,11 +80,11 @@ def _openapi(
             "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
         },
         "responses": {
-            "200": {
+            200: {
                 "description": "The result",
                 "content": {"application/json": {"schema": result or {"type": "object"}}},
             },
-            "400": {
+            400: {
                 "description": "Invalid input: one message per problem, naming the JSON path",
                 "content": {"application/json": {"schema": ERRORS_SCHEMA}},
             },

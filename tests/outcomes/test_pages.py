@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from caremarket.accounts.models import AuditEvent, Membership, User
-from caremarket.places.models import LocalAuthority
+from caremarket.places.models import LocalAuthority, PopulationFigure
 from tests.imports.helpers import run
 from tests.outcomes.helpers import STOKE, sample_rows, write_cld
 from tests.outcomes.test_ascof_command import add_population
@@ -48,9 +48,33 @@ def test_without_a_population_the_other_measures_still_show(
 ) -> None:
     run("cld", write_cld(tmp_path, sample_rows()), council=STOKE)
     page = client.get(URL + "?year=2024/25").content.decode()
-    assert "No ONS population for Stoke-on-Trent in 2024" in page
+    assert (
+        "Measure 2B is not worked out: it is counted per 100,000 people aged 18 to 64 living in "
+        "Stoke-on-Trent in mid-2024, and no population for 2024 has been imported." in page
+    )
+    assert "Measure 2C is not worked out" in page
+    assert "population projections for local authorities (2022-based" in page
+    assert "/staff/stoke-on-trent/imports/" in page
+    assert "caremarket import" not in page
     assert "Not worked out: there is no population to divide by" in page
     assert 'id="measure-3D"' in page and "100.0%" in page
+
+
+def test_with_only_65_and_over_imported_the_page_says_what_is_missing(
+    analyst: User, client, tmp_path: Path
+) -> None:
+    """The demo's case: ONS projections for 65 and over only (the copy in the shared data)."""
+    run("cld", write_cld(tmp_path, sample_rows()), council=STOKE)
+    stoke = LocalAuthority.objects.get(code=STOKE)
+    add_population(stoke)
+    PopulationFigure.objects.filter(local_authority=stoke, age_from__lt=65).delete()
+    page = client.get(URL + "?year=2024/25").content.decode()
+    assert (
+        "Measure 2B is not worked out: it is counted per 100,000 people aged 18 to 64 living in "
+        "Stoke-on-Trent in mid-2024, and the population imported for 2024 covers ages 65 and "
+        "over only." in page
+    )
+    assert "Measure 2C is not worked out" not in page and "2.2 per 100,000" in page
 
 
 def test_a_bad_year_is_a_message_not_an_error(analyst: User, client, tmp_path: Path) -> None:

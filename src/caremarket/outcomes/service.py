@@ -38,6 +38,7 @@ class Ascof:
     population: dict[str, int]
     population_source: str
     population_problems: list[str]
+    missing_bands: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Issue 17's JSON shape, plus the problems the method counted."""
@@ -116,6 +117,44 @@ def population(council: LocalAuthority, year: int) -> tuple[dict[str, int], str,
             f"(caremarket import ons-snpp FILE)."
         ]
     return found, "; ".join(sorted(sources)), missing
+
+
+MEASURE_OF_BAND = {"18 to 64": "2B", "65 and above": "2C"}
+
+
+def population_advice(council: LocalAuthority, year: int, missing: Sequence[str]) -> list[str]:
+    """For the staff page: what a missing population stops, what is held, and what to import
+    and where, in words (the command-line message names the command instead)."""
+    if not missing:
+        return []
+    held = list(
+        PopulationFigure.objects.for_council(council).filter(
+            year=year, sex=PopulationFigure.Sex.ALL
+        )
+    )
+    lows = [f.age_from for f in held if f.age_to is not None or f.age_from > 0]
+    if not held:
+        have = f"no population for {year} has been imported"
+    elif lows and min(lows) >= 65:
+        have = f"the population imported for {year} covers ages 65 and over only"
+    else:
+        have = f"the population imported for {year} leaves gaps in those ages"
+    out = []
+    for band in missing:
+        ages = band.replace("above", "over")
+        out.append(
+            f"Measure {MEASURE_OF_BAND[band]} is not worked out: it is counted per 100,000 "
+            f"people aged {ages} living in {council.name} in mid-{year}, and {have}."
+        )
+    out.append(
+        "To add it, download the Office for National Statistics' population projections for "
+        "local authorities (2022-based, persons, by single year of age, all ages) or a file "
+        "in the same layout, and import it from Data imports, choosing "
+        f"“Subnational population projections for England”. Keep the rows for {council.name}, "
+        "or tick “Import the good rows and list the bad ones” to import the whole England "
+        "file: its other councils' rows are then listed and left out."
+    )
+    return out
 
 
 def raw_rows(events: Iterable[CldEvent]) -> list[RawRow]:
@@ -210,7 +249,9 @@ def ascof(council_code: str | None, year: str | None, *, strict: bool = True) ->
     if problems or year is None:
         raise AscofInputError(problems)
     result = compute(*_cld(submissions), period, pop)
-    return Ascof(council, year, result, pop, source, missing)
+    return Ascof(
+        council, year, result, pop, source, missing, tuple(b for b in BANDS if b not in pop)
+    )
 
 
 @dataclass

@@ -21,7 +21,14 @@ from caremarket.accounts.audit import record
 from caremarket.outcomes.api import ASCOF_ROLES
 from caremarket.outcomes.forms import TargetForm
 from caremarket.outcomes.models import CldSubmission, Target
-from caremarket.outcomes.service import Ascof, AscofInputError, CldActivity, activity, ascof
+from caremarket.outcomes.service import (
+    Ascof,
+    AscofInputError,
+    CldActivity,
+    activity,
+    ascof,
+    population_advice,
+)
 from caremarket.outcomes.targets import (
     ASCOF_DIMENSION,
     ascof_measure,
@@ -183,6 +190,11 @@ def ascof_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "year": year,
             "result": result,
             "measures": measures,
+            "population_advice": population_advice(
+                council, result.result.period[0].year, result.missing_bands
+            )
+            if result is not None
+            else [],
             "errors": errors,
             "submissions": CldSubmission.objects.filter(local_authority=council)
             .select_related("import_run")

@@ -54,6 +54,9 @@ def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
         assert name in done.stdout
     assert "username: admin" in done.stdout
     assert "password: " in done.stdout
+    # invented staff of real register providers, two per council, labelled
+    assert done.stdout.count("(invented), ") == 6
+    assert "username: stoke-on-trent-provider-1  password: " in done.stdout
     again = run("demo", "--no-migrate", CAREMARKET_VAR_DIR=str(tmp_path))
     assert again.returncode == 0, again.stderr
     # Re-importing the same files changes nothing.

@@ -8,20 +8,19 @@ so the demo also proves the importers read the real formats.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.conf import settings
 from django.utils import timezone
 
+from caremarket.accounts.demo import DemoLogin, site_admin
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
 from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.outcomes.models import Target
 from caremarket.places.models import LocalAuthority
-from caremarket.quality.demo import invent_all
+from caremarket.quality.demo import invent_all, provider_logins
 from caremarket.sourcing.demo import invent_all as invent_brokerage
 
 COUNCILS = (
@@ -60,12 +59,6 @@ DEMO_OPTIONS: dict[str, dict[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    password: str
-
-
 def load_councils() -> list[LocalAuthority]:
     councils = []
     for code, name, region, slug in COUNCILS:
@@ -76,7 +69,8 @@ def load_councils() -> list[LocalAuthority]:
     return councils
 
 
-def load_demo(out: TextIO) -> DemoLogin:
+def load_demo(out: TextIO) -> list[DemoLogin]:
+    """Load everything; the sign-ins (site admin first, then invented provider staff)."""
     councils = load_councils()
     out.write(f"Councils: {', '.join(c.name for c in councils)}\n")
     for format_name, relative, code in DEMO_IMPORTS:
@@ -93,15 +87,7 @@ def load_demo(out: TextIO) -> DemoLogin:
     set_demo_targets(councils[0], out)
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
-    password = secrets.token_urlsafe(12)
-    admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
-    admin.is_staff = admin.is_superuser = True
-    admin.set_password(password)
-    admin.save()
-    for council in councils:
-        for role in (Role.COMMISSIONER, Role.COUNCIL_ADMIN):
-            Membership.objects.get_or_create(user=admin, local_authority=council, role=role)
-    return DemoLogin("admin", password)
+    return [site_admin(councils), *provider_logins(councils)]
 
 
 #: Targets the seed states: Stoke-on-Trent Local Account 2020-21 (seed 001), section "8. Our

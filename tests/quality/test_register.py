@@ -212,6 +212,8 @@ def test_cqc_rating_history_and_downgrade(world: World, tmp_path: Path) -> None:
     ]
     run("cqc-hsca", hsca)  # the same file again records nothing new
     assert CqcRating.objects.filter(location=abbey).count() == 1
+    # an invented (demo) rating is not what imports compare with
+    CqcRating.objects.create(location=abbey, rating="Outstanding", invented=True)
     worse = variant(
         hsca,
         tmp_path / "hsca.csv",

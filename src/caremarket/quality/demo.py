@@ -2,28 +2,47 @@
 
 The locations are whatever register locations the demo councils have when the demo runs; the
 concerns, audits, notices, stops, exits and compliance flags attached to them are made up, and
-every one is marked `invented` (pages say "invented for the demo"). CQC ratings are never
-invented: their history comes only from register imports. The choice of which location gets
-what is fixed by the location's CQC id, so two demo runs tell the same story.
+every one is marked `invented` (pages say "invented for the demo"). The demo's register sample
+(2016) has no CQC ratings, so a few locations get an invented rating history too (one
+downgrade, so the alert shows), never written onto the location itself. The choice of which
+location gets what is fixed by the location's CQC id, so two demo runs tell the same story.
+
+Two providers per council get a sign-in for an invented member of their staff
+(`provider_logins`): one with a notice, a placement stop, a concern shared with it and an
+action plan to send; one with a draft audit to comment on.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TextIO
 
 from django.db import transaction
 from django.utils import timezone
 
+from caremarket.accounts.demo import DemoLogin, provider_login
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
-from caremarket.market.models import Location
+from caremarket.market.models import Location, Provider
 from caremarket.places.models import LocalAuthority
 from caremarket.quality import register
-from caremarket.quality.models import Concern, Notice, PlacementStop, ProviderRecord
+from caremarket.quality.models import (
+    Audit,
+    Concern,
+    CqcRating,
+    Notice,
+    PlacementStop,
+    ProviderRecord,
+)
 from caremarket.quality.register import Who
-from caremarket.rules.quality import EXCELLENT, GOOD, POOR, REQUIRES_IMPROVEMENT
+from caremarket.rules.quality import (
+    EXCELLENT,
+    GOOD,
+    POOR,
+    REQUIRES_IMPROVEMENT,
+    is_cqc_downgrade,
+)
 
 #: Locations per council that get invented records (the rest stay unwatched).
 WATCHED = 14
@@ -98,7 +117,7 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
         if story in (0, 1, 3):  # open concerns: one overdue, one due soon
             source, risk, what = CONCERNS[(i + story) % len(CONCERNS)]
             hours = 30 if story == 0 else 5
-            register.log_concern(
+            concern = register.log_concern(
                 who,
                 council,
                 place,
@@ -110,6 +129,8 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
                 logged_at=now - timedelta(hours=hours),
                 invented=True,
             )
+            if story == 1:  # the provider with a notice and a stop is told of this one
+                register.assign_concern(who, concern, officer, shared=True)
         if story in (1, 2, 4):  # a closed concern
             source, risk, what = CONCERNS[(i + 3) % len(CONCERNS)]
             closed = register.log_concern(
@@ -192,6 +213,8 @@ def invent(council: LocalAuthority, out: TextIO, today: date | None = None) -> i
                 invented=True,
             )
         _invent_audit(who, council, place, story, today)
+        if story in RATING_HISTORIES:
+            _invent_ratings(place, *RATING_HISTORIES[story], now)
     _invent_exits(who, council, locations, today)
     out.write(f"{council.name}: invented quality records for {len(locations)} locations\n")
     return len(locations)
@@ -203,7 +226,8 @@ def _invent_audit(
     """Published audits (Good, Requires improvement with a plan), and one shared draft."""
     if story == 5:
         return  # never audited
-    visit = today - timedelta(days=20 + 9 * story)
+    # the shared draft is recent, so its provider can still comment (14 days from sharing)
+    visit = today - timedelta(days=6 if story == 2 else 20 + 9 * story)
     audit = register.start_audit(who, council, place, visit, invented=True)
     scores = {}
     for n, score in enumerate(audit.scores.select_related("standard")):
@@ -224,6 +248,44 @@ def _invent_audit(
     if story == 2:
         return  # a draft waiting for the provider's comments
     register.publish_audit(who, audit, visit + timedelta(days=18))
+
+
+#: Invented CQC rating histories by story: (earlier rating, later rating, days since the later
+#: one was seen). Two downgrades (one recent enough for `caremarket quality downgrades` to
+#: email) and one improvement.
+RATING_HISTORIES = {
+    3: ("Good", "Requires improvement", 10),
+    4: ("Outstanding", "Good", 45),
+    6: ("Requires improvement", "Good", 200),
+}
+
+
+def _invent_ratings(place: Location, before: str, after: str, days: int, now: datetime) -> None:
+    """Two invented CQC ratings for a location, the earlier about three years before."""
+    if CqcRating.objects.filter(location=place).exists():
+        return  # a real or invented history already
+    earlier = now - timedelta(days=days + 3 * 365)
+    later = now - timedelta(days=days)
+    CqcRating.objects.bulk_create(
+        [
+            CqcRating(
+                location=place,
+                rating=before,
+                rating_date=earlier.date(),
+                seen_at=earlier,
+                invented=True,
+            ),
+            CqcRating(
+                location=place,
+                rating=after,
+                rating_date=later.date() - timedelta(days=5),
+                previous_rating=before,
+                downgrade=is_cqc_downgrade(before, after),
+                seen_at=later,
+                invented=True,
+            ),
+        ]
+    )
 
 
 def _invent_exits(
@@ -248,3 +310,36 @@ def _invent_exits(
 def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:
     for council in councils:
         invent(council, out)
+
+
+#: Invented provider staff, two per demo council (by council slug).
+PROVIDER_STAFF = {
+    "stoke-on-trent": ("Sam Okafor", "Jo Whitfield"),
+    "coventry": ("Priya Bains", "Tom Kowalski"),
+    "bath-and-north-east-somerset": ("Ruth Ellery", "Dan Hughes"),
+}
+
+
+def provider_logins(councils: list[LocalAuthority]) -> list[DemoLogin]:
+    """Sign-ins for invented staff of two real providers per council whose locations hold
+    invented records: first the provider under a notice of concern (with a stop, a concern
+    shared with it and an action plan to send), then one with a draft audit to comment on."""
+    logins = []
+    for council in councils:
+        notices = Notice.objects.filter(
+            local_authority=council, invented=True, kind=Notice.Kind.CONCERN
+        ).order_by("location__cqc_location_id")
+        drafts = Audit.objects.filter(
+            local_authority=council, invented=True, status=Audit.Status.SHARED
+        ).order_by("location__cqc_location_id")
+        providers: list[Provider] = []
+        for records in (notices, drafts):  # one of each, two different providers
+            for found in records.select_related("location__provider"):
+                provider = found.location.provider
+                if provider is not None and provider not in providers:
+                    providers.append(provider)
+                    break
+        people = PROVIDER_STAFF.get(council.slug, ("Alex Morgan", "Chris Lane"))
+        for n, (provider, person) in enumerate(zip(providers, people, strict=False), 1):
+            logins.append(provider_login(council, provider, f"{council.slug}-provider-{n}", person))
+    return logins

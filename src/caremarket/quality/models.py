@@ -214,6 +214,9 @@ class CqcRating(models.Model):
     #: Councils whose quality team has been emailed about this downgrade
     #: (`caremarket quality downgrades`), so each is told once.
     councils_told = models.ManyToManyField(LocalAuthority, blank=True, related_name="+")
+    #: Made up for the demo (whose 2016 register sample has no ratings), never by an import;
+    #: imports compare new ratings with the ones they saw, not with these.
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
 
     class Meta:
         ordering = ["location", "-seen_at", "-id"]

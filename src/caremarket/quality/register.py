@@ -618,7 +618,7 @@ def record_cqc_ratings(run: Any, pause: Callable[[], None] = lambda: None) -> in
 def _record_batch(batch: list[tuple[int, str, date | None]], run: Any) -> int:
     last: dict[int, tuple[str, date | None]] = {}
     for location_id, rating, rating_date in (
-        CqcRating.objects.filter(location_id__in=[pk for pk, _, _ in batch])
+        CqcRating.objects.filter(location_id__in=[pk for pk, _, _ in batch], invented=False)
         .order_by("location_id", "seen_at", "id")
         .values_list("location_id", "rating", "rating_date")
     ):

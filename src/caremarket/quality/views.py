@@ -888,23 +888,28 @@ def provider_locations(user: User) -> QuerySet[Location]:
 def provider_home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     places = provider_locations(user)
-    audits = Audit.objects.filter(location__in=places).exclude(status=Audit.Status.DRAFT)
-    return render(
-        request,
-        "quality/provider_home.html",
-        {
-            "audits": audits.select_related("location", "local_authority"),
-            "notices": Notice.objects.filter(location__in=places).select_related(
-                "location", "local_authority"
-            ),
-            "stops": PlacementStop.objects.in_force()
+    records: dict[str, list[Any]] = {
+        "audits": list(
+            Audit.objects.filter(location__in=places)
+            .exclude(status=Audit.Status.DRAFT)
+            .select_related("location", "local_authority", "action_plan")
+        ),
+        "notices": list(
+            Notice.objects.filter(location__in=places).select_related("location", "local_authority")
+        ),
+        "stops": list(
+            PlacementStop.objects.in_force()
             .filter(location__in=places)
-            .select_related("location", "local_authority"),
-            "concerns": Concern.objects.filter(location__in=places, shared_with_provider=True)
             .select_related("location", "local_authority")
-            .order_by("-logged_at"),
-        },
-    )
+        ),
+        "concerns": list(
+            Concern.objects.filter(location__in=places, shared_with_provider=True)
+            .select_related("location", "local_authority", "dealt_with_by")
+            .order_by("-logged_at")
+        ),
+    }
+    any_invented = any(r.invented for rows in records.values() for r in rows)
+    return render(request, "quality/provider_home.html", {**records, "any_invented": any_invented})
 
 
 @staff(Role.PROVIDER)

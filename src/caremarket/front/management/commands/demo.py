@@ -2,7 +2,8 @@
 
     caremarket demo
 
-Safe to run again: imports are idempotent. Prints a site admin login for the demo.
+Safe to run again: imports are idempotent. Prints the demo's sign-ins (a site admin, and
+invented provider staff), each with a new password.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ class Command(BaseCommand):
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0)
-        login = load_demo(self.stdout)
+        admin, *others = load_demo(self.stdout)
         self.stdout.write("")
         self.stdout.write("Demo loaded. Site admin login:")
-        self.stdout.write(f"  username: {login.username}")
-        self.stdout.write(f"  password: {login.password}")
+        self.stdout.write(f"  username: {admin.username}")
+        self.stdout.write(f"  password: {admin.password}")
+        if others:
+            self.stdout.write("Provider sign-ins (invented people at real register providers):")
+        for login in others:
+            self.stdout.write(f"  {login.label}")
+            self.stdout.write(f"    username: {login.username}  password: {login.password}")

@@ -15,6 +15,7 @@ from caremarket.market.models import (
     Scheme,
 )
 from caremarket.needs.models import CouncilFigure, PrevalenceRate
+from caremarket.outcomes.models import SafeguardingFigure
 from caremarket.places.models import LocalAuthority, PopulationFigure, Postcode
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
@@ -31,6 +32,7 @@ STORED = (
     CommissioningContract,
     Scheme,
     PopulationFigure,
+    SafeguardingFigure,
 )
 
 

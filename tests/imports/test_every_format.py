@@ -39,6 +39,7 @@ GOOD_FILES: list[tuple[str, Path, int]] = [
     ("figures", FIXTURES.parent / "figures/figures_good.csv", 1),
     ("pipeline", FIXTURES.parent / "council_records/pipeline.csv", 1),
     ("schemes", FIXTURES.parent / "council_records/schemes.csv", 1),
+    ("safeguarding", EXAMPLES / "safeguarding/stoke-on-trent-2020-21.csv", 1),
 ]
 IDS = [f"{f}:{p.name}" for f, p, _ in GOOD_FILES]
 
@@ -58,6 +59,7 @@ def test_it_registers_every_format_the_issue_names() -> None:
         "figures",
         "pipeline",
         "schemes",
+        "safeguarding",
     } <= set(IMPORTERS)
 
 

@@ -17,8 +17,10 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.imports.models import ImportRun
 from caremarket.needs.models import CouncilFigure, ExplainedFinding
+from caremarket.outcomes.models import SafeguardingFigure
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.consistency import Figure, Finding, run_checks
+from caremarket.rules.safeguarding import ReturnRow, check_figures
 
 __all__ = [
     "CheckedFinding",
@@ -29,6 +31,7 @@ __all__ = [
     "explain",
     "findings_for_council",
     "findings_for_run",
+    "return_findings",
     "withdraw",
 ]
 
@@ -56,10 +59,32 @@ def checked_figures(rows: Iterable[CouncilFigure]) -> list[Figure]:
 
 
 def findings_for_council(council: LocalAuthority) -> list[Finding]:
+    """Findings on the council's published figures, then on its safeguarding returns (each
+    checked on its own, so a figure published in both is not compared across them)."""
     rows = CouncilFigure.objects.for_council(council).select_related(
         "import_run", "local_authority"
     )
-    return run_checks(checked_figures(rows))
+    return run_checks(checked_figures(rows)) + return_findings(council)
+
+
+def return_findings(council: LocalAuthority) -> list[Finding]:
+    """Findings on the council's safeguarding returns (`caremarket import safeguarding`)."""
+    rows = SafeguardingFigure.objects.filter(local_authority=council).select_related("import_run")
+    return run_checks(
+        check_figures(
+            ReturnRow(
+                council=council.code,
+                year=f.year,
+                measure=f.measure,
+                breakdown=f.breakdown,
+                category=f.category,
+                value=f.value,
+                source=f.source,
+                where=f.where(),
+            )
+            for f in rows
+        )
+    )
 
 
 def findings_for_run(run: ImportRun) -> list[Finding]:

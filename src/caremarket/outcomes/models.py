@@ -28,6 +28,13 @@ class OutcomesSettings(models.Model):
         help_text="Client Level Data is deleted this many months after its reporting period "
         f"ends (at least {MIN_RETENTION_MONTHS}, so a year can still be measured).",
     )
+    #: The council's own deadline for answering a complaint, in working days (England's bank
+    #: holidays excluded; see `rules.working_days`).
+    complaint_deadline_working_days = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Complaints are to be answered within this many working days of receipt.",
+    )
 
     class Meta:
         verbose_name_plural = "outcomes settings"
@@ -137,3 +144,75 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"Target for {self.measure} {self.category} {self.period}: {self.value:g}"
+
+
+class SafeguardingFigure(models.Model):
+    """One count of a council's yearly safeguarding return or DoLS figures (see
+    `rules.safeguarding` for the measures, breakdowns and categories)."""
+
+    local_authority = models.ForeignKey(
+        "places.LocalAuthority", on_delete=models.CASCADE, related_name="safeguarding_figures"
+    )
+    year = models.CharField(max_length=7)  # 2020/21
+    measure = models.CharField(max_length=30)
+    breakdown = models.CharField(max_length=20)
+    category = models.CharField(max_length=40)
+    value = models.PositiveIntegerField()
+    source = models.TextField()
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    source_row = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["local_authority", "year", "measure", "breakdown", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "year", "measure", "breakdown", "category"],
+                name="unique_safeguarding_figure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.breakdown}={self.category} {self.year}: {self.value}"
+
+    def where(self) -> str:
+        return f"{self.import_run.file_name} line {self.source_row}"
+
+
+class Feedback(models.Model):
+    """One compliment, complaint or comment in the council's log. No personal data: no names,
+    addresses or details of what happened, only what the yearly summary counts."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "Complaint"
+        COMPLIMENT = "compliment", "Compliment"
+        COMMENT = "comment", "Comment"
+
+    class Upheld(models.TextChoices):
+        FULLY = "fully", "Upheld"
+        PARTLY = "partly", "Partly upheld"
+        NOT = "not", "Not upheld"
+
+    local_authority = models.ForeignKey(
+        "places.LocalAuthority", on_delete=models.CASCADE, related_name="feedback"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    #: The council's own case reference, if it has one (never a name).
+    reference = models.CharField(max_length=40, blank=True)
+    received = models.DateField()
+    service_area = models.CharField(max_length=100)
+    upheld = models.CharField(max_length=10, choices=Upheld.choices, blank=True)
+    responded = models.DateField(null=True, blank=True)
+    #: Entries made up for the demonstration, labelled so on every page.
+    invented = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["local_authority", "-received", "-id"]
+        indexes = [models.Index(fields=["local_authority", "received"])]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} received {self.received:%d %b %Y}"

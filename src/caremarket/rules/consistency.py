@@ -55,14 +55,24 @@ RULE_TITLES = {
     "conflict": "One figure published with two values",
 }
 
-#: (part measure, whole measure): the first can never exceed the second.
-SUBSETS = (
-    ("safeguarding_enquiries", "safeguarding_concerns"),
-    ("safeguarding_enquiries_substantiated", "safeguarding_enquiries"),
-    ("complaints_upheld", "complaints"),
-    ("dols_completions", "dols_referrals"),
-    ("direct_payment_recipients_employing_staff", "direct_payment_recipients"),
-    ("healthy_life_expectancy_years", "life_expectancy_years"),
+#: (part measure, whole measures): the part can never exceed the first whole stated beside it
+#: (substantiated enquiries are judged against the enquiries concluded where a return gives
+#: them, else against the enquiries started).
+SUBSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("safeguarding_enquiries", ("safeguarding_concerns",)),
+    (
+        "safeguarding_enquiries_substantiated",
+        ("safeguarding_enquiries_concluded", "safeguarding_enquiries"),
+    ),
+    ("safeguarding_enquiries_substantiated_fully", ("safeguarding_enquiries_substantiated",)),
+    ("safeguarding_enquiries_substantiated_partly", ("safeguarding_enquiries_substantiated",)),
+    ("msp_expressed", ("msp_asked",)),
+    ("msp_achieved_fully", ("msp_expressed",)),
+    ("msp_achieved_partly", ("msp_expressed",)),
+    ("complaints_upheld", ("complaints",)),
+    ("dols_completions", ("dols_referrals",)),
+    ("direct_payment_recipients_employing_staff", ("direct_payment_recipients",)),
+    ("healthy_life_expectancy_years", ("life_expectancy_years",)),
 )
 
 #: Rates published beside figures that are measures in their own right:
@@ -553,10 +563,11 @@ def subset_findings(figures: Sequence[Figure], precision: Precision) -> Iterator
     index: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
     for f in figures:
         index[(f.measure, *_key(f))].append(f)
-    for part_name, whole_name in SUBSETS:
+    for part_name, whole_names in SUBSETS:
         for (name, *key), rows in list(index.items()):
             if name != part_name:
                 continue
+            whole_name = next((w for w in whole_names if (w, *key) in index), "")
             for part in rows:
                 for whole in index.get((whole_name, *key), []):
                     if precision.bounds(part)[0] > precision.bounds(whole)[1] + EPSILON:

@@ -15,6 +15,7 @@ from caremarket.imports.importers.onspd import OnspdImporter
 from caremarket.imports.importers.oruk import OrukImporter
 from caremarket.imports.importers.prevalence import PrevalenceImporter
 from caremarket.outcomes.cld_import import CldImporter
+from caremarket.outcomes.safeguarding_import import SafeguardingImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     importer.format: importer
@@ -33,5 +34,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         SchemesImporter,
         OrukImporter,
         CldImporter,
+        SafeguardingImporter,
     )
 }

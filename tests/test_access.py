@@ -142,6 +142,12 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "outcomes:activity_csv": ({**COUNCIL, "table": "summary"}, {"commissioner", "council_admin"}),
     "outcomes:targets": (COUNCIL, {"commissioner", "council_admin"}),
     "outcomes:delete_target": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "outcomes:safeguarding": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:complaints": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:record_feedback": (COUNCIL, {"commissioner", "council_admin"}),
+    "outcomes:change_feedback": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "outcomes:remove_feedback": ({**COUNCIL, "pk": "1"}, {"commissioner", "council_admin"}),
+    "outcomes:complaint_deadline": (COUNCIL, {"council_admin"}),
     # sourcing: brokers' requests, offers and packages (caremarket.sourcing.urls)
     "sourcing:requests": (COUNCIL, BROKERS),
     "sourcing:new_request": (COUNCIL, BROKERS),

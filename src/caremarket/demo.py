@@ -18,6 +18,7 @@ from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
 from caremarket.imports.importers.registry import IMPORTERS
+from caremarket.outcomes.demo import invent_feedback
 from caremarket.outcomes.models import Target
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.demo import invent_all, provider_logins
@@ -45,6 +46,8 @@ DEMO_IMPORTS: tuple[tuple[str, str, str | None], ...] = (
     ("oruk", "directory/stoke-on-trent.json", "E06000021"),
     ("oruk", "directory/coventry.json", "E08000026"),
     ("oruk", "directory/bath-and-north-east-somerset.json", "E06000022"),
+    # Stoke-on-Trent's published 2020/21 safeguarding and DoLS figures (seed 001, section 9)
+    ("safeguarding", "safeguarding/stoke-on-trent-2020-21.csv", None),
     # invented people (the file name says so): the ASCOF page needs client level data
     ("cld", "outcomes/stoke-on-trent-cld-INVENTED.csv", "E06000021"),
 )
@@ -85,6 +88,7 @@ def load_demo(out: TextIO) -> list[DemoLogin]:
         out.write(report.summary() + "\n")
     publish_demo_statements(councils, out)
     set_demo_targets(councils[0], out)
+    invent_feedback(councils[0], out)  # invented log entries totalling the published counts
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
     return [site_admin(councils), *provider_logins(councils)]

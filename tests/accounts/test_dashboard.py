@@ -24,6 +24,8 @@ EXPECTED = {
         "ASCOF from Client Level Data",
         "Activity from Client Level Data",
         "Targets for the council&#x27;s figures",  # the link text as the page escapes it
+        "Safeguarding and Deprivation of Liberty Safeguards figures",
+        "Compliments, complaints and comments",
         "Time to source care",
     },
     "practitioner": {
@@ -72,7 +74,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 19
+    assert len(offered) == 21
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

@@ -97,6 +97,8 @@ WORK_PAGES = (
     ("outcomes:ascof", "ASCOF from Client Level Data"),
     ("outcomes:activity", "Activity from Client Level Data"),
     ("outcomes:targets", "Targets for the council's figures"),
+    ("outcomes:safeguarding", "Safeguarding and Deprivation of Liberty Safeguards figures"),
+    ("outcomes:complaints", "Compliments, complaints and comments"),
     ("assessments:charging_figures", "Charging figures"),
     ("assessments:settings", "Front door settings"),
     ("accounts:audit_log", "Audit log"),

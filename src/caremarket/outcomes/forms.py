@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from caremarket.assessments.forms import GovukForm, radios, text
-from caremarket.outcomes.models import Target
+from caremarket.outcomes.models import Feedback, Target
 from caremarket.outcomes.targets import ASCOF_PREFIX, SEP
+from caremarket.quality.forms import Day, QualityForm
 from caremarket.rules.targets import LIMIT
 
 PERIOD = re.compile(r"^(\d{4})(?:/(\d{2}))?$|^\d{4}-\d{2}-\d{2}$")
@@ -99,3 +101,75 @@ class TargetForm(GovukForm):
     def figure_parts(self) -> tuple[str, str, str]:
         measure, dimension, category = self.cleaned_data["figure"].split(SEP, 2)
         return measure, dimension, category
+
+
+class FeedbackForm(QualityForm):
+    """One compliment, complaint or comment for the log: no names, nothing about a person."""
+
+    widths = {"reference": "10", "service_area": "20"}
+
+    kind = radios(
+        "What was received",
+        list(Feedback.Kind.choices),
+        missing="Choose whether it is a compliment, a complaint or a comment",
+    )
+    received = Day("Date received")
+    service_area = text(
+        "Service area",
+        max_length=100,
+        hint="As the council names it, for example Reablement or Lifeline and Telecare. "
+        "Entries with the same service area are counted together.",
+    )
+    reference = text(
+        "Case reference (optional)",
+        required=False,
+        max_length=40,
+        hint="The council's own reference, if it has one. Do not enter names or anything that "
+        "identifies a person: this log holds no personal data.",
+    )
+    upheld = radios(
+        "Was the complaint upheld?",
+        [("", "Not decided yet"), *Feedback.Upheld.choices],
+        missing="Choose whether the complaint was upheld",
+        required=False,
+        hint="For complaints only.",
+    )
+    responded = Day(
+        "Date of the response",
+        required=False,
+        hint="Leave empty until the council has responded. For example, 24/10/2026",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        received, responded = data.get("received"), data.get("responded")
+        if received and received > timezone.localdate():
+            self.add_error("received", "The date received cannot be in the future")
+        if received and responded and responded < received:
+            self.add_error(
+                "responded", "The date of the response must be on or after the date received"
+            )
+        if responded and responded > timezone.localdate():
+            self.add_error("responded", "The date of the response cannot be in the future")
+        if data.get("upheld") and data.get("kind") != Feedback.Kind.COMPLAINT:
+            self.add_error("upheld", "Only a complaint is upheld or not: choose Not decided yet")
+        return data
+
+
+class DeadlineForm(GovukForm):
+    widths = {"days": "2"}
+
+    days = forms.IntegerField(
+        label="Deadline for answering a complaint, in working days",
+        min_value=1,
+        max_value=60,
+        help_text="Counted from the day after the complaint is received, leaving out weekends "
+        "and England's bank holidays.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the number of working days",
+            "invalid": "The deadline must be a whole number of working days, like 15",
+            "min_value": "The deadline must be at least 1 working day",
+            "max_value": "The deadline must be at most 60 working days",
+        },
+    )

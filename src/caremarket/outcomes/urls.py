@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from caremarket.outcomes import views
+from caremarket.outcomes import feedback_views, views
 
 app_name = "outcomes"
 council = "staff/<slug:council>/outcomes"
@@ -13,4 +13,18 @@ urlpatterns = [
     path(f"{council}/activity/<slug:table>.csv", views.activity_csv, name="activity_csv"),
     path(f"{council}/targets/", views.targets, name="targets"),
     path(f"{council}/targets/<int:pk>/remove/", views.delete_target, name="delete_target"),
+    path(f"{council}/safeguarding/", feedback_views.safeguarding, name="safeguarding"),
+    path(f"{council}/complaints/", feedback_views.complaints, name="complaints"),
+    path(f"{council}/complaints/record/", feedback_views.record_feedback, name="record_feedback"),
+    path(f"{council}/complaints/<int:pk>/", feedback_views.record_feedback, name="change_feedback"),
+    path(
+        f"{council}/complaints/<int:pk>/remove/",
+        feedback_views.remove_feedback,
+        name="remove_feedback",
+    ),
+    path(
+        f"{council}/complaints/deadline/",
+        feedback_views.complaint_deadline,
+        name="complaint_deadline",
+    ),
 ]

@@ -126,8 +126,7 @@ def record_feedback(
                     request=request,
                     local_authority=council,
                     obj=entry,
-                    detail=f"{entry.get_kind_display()} received {entry.received:%d %b %Y}, "
-                    f"{entry.service_area}",
+                    detail=_detail(entry),
                 )
             url = reverse("outcomes:complaints", kwargs={"council": council.slug})
             return redirect(f"{url}?{urlencode({'year': financial_year(entry.received)})}")
@@ -151,6 +150,11 @@ def record_feedback(
     )
 
 
+def _detail(entry: Feedback) -> str:
+    """What the audit log says of an entry: what, when and where (no reference, no person)."""
+    return f"{entry.get_kind_display()} received {entry.received:%d %b %Y}, {entry.service_area}"
+
+
 @staff(*FEEDBACK_ROLES)
 def remove_feedback(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
     entry = get_object_or_404(Feedback, pk=pk, local_authority=council)
@@ -160,8 +164,7 @@ def remove_feedback(request: HttpRequest, council: LocalAuthority, pk: int) -> H
             request=request,
             local_authority=council,
             obj=entry,
-            detail=f"{entry.get_kind_display()} received {entry.received:%d %b %Y}, "
-            f"{entry.service_area}",
+            detail=_detail(entry),
         )
         entry.delete()
     return redirect("outcomes:complaints", council=council.slug)

@@ -67,22 +67,16 @@ def safeguarding_tables(council: LocalAuthority, year: str) -> list[Table]:
         if f.source not in sources[group]:
             sources[group].append(f.source)
     _add_substantiated_sum(values)
-    slug, tables = _slug(year), []
-    totals = [
-        [measure_label(MEASURES[m]), values[(m, "all", "Total")]]
-        for m in BROKEN_DOWN
-        if (m, "all", "Total") in values
-    ]
-    if totals:
-        tables.append(
-            Table(
-                id=f"safeguarding-{slug}",
-                caption=f"Safeguarding concerns and enquiries, {year}",
-                columns=[Column("Figure", "text"), Column("Number")],
-                rows=totals,
-                sources=sources["all"],
-            )
+    slug = _slug(year)
+    tables = [
+        _totals_table(
+            f"safeguarding-{slug}",
+            f"Safeguarding concerns and enquiries, {year}",
+            BROKEN_DOWN,
+            values,
+            sources["all"],
         )
+    ]
     for breakdown, categories, caption in (
         ("abuse_type", ABUSE_TYPES, "by type of abuse"),
         ("location", LOCATIONS, "by location of risk"),
@@ -105,47 +99,61 @@ def safeguarding_tables(council: LocalAuthority, year: str) -> list[Table]:
                     else [],
                 )
             )
-    msp = [
+    notes = []
+    expressed = values.get(("msp_expressed", "all", "Total"))
+    achieved = [values.get((m, "all", "Total")) for m in MSP[2:]]
+    if expressed and all(a is not None for a in achieved):
+        share = 100 * sum(a or 0 for a in achieved) / expressed
+        notes.append(
+            f"The outcomes people wanted were fully or partly achieved for {share:.0f}% of "
+            "those who said what they wanted."
+        )
+    tables.append(
+        _totals_table(
+            f"making-safeguarding-personal-{slug}",
+            f"Making Safeguarding Personal, {year}",
+            MSP,
+            values,
+            sources["msp"],
+            notes,
+        )
+    )
+    tables.append(
+        _totals_table(
+            f"dols-{slug}",
+            f"Deprivation of Liberty Safeguards, {year}",
+            DOLS,
+            values,
+            sources["dols"],
+        )
+    )
+    return [t for t in tables if t is not None]
+
+
+def _totals_table(
+    table_id: str,
+    caption: str,
+    measures: tuple[str, ...],
+    values: dict[tuple[str, str, str], int],
+    sources: list[str],
+    notes: list[str] | None = None,
+) -> Table | None:
+    """A two-column table of the return's yearly totals for these measures, if it has any."""
+    rows = [
         [measure_label(MEASURES[m]), values[(m, "all", "Total")]]
-        for m in MSP
+        for m in measures
         if (m, "all", "Total") in values
     ]
-    if msp:
-        notes = []
-        expressed = values.get(("msp_expressed", "all", "Total"))
-        achieved = [values.get((m, "all", "Total")) for m in MSP[2:]]
-        if expressed and all(a is not None for a in achieved):
-            share = 100 * sum(a or 0 for a in achieved) / expressed
-            notes.append(
-                f"The outcomes people wanted were fully or partly achieved for {share:.0f}% of "
-                "those who said what they wanted."
-            )
-        tables.append(
-            Table(
-                id=f"making-safeguarding-personal-{slug}",
-                caption=f"Making Safeguarding Personal, {year}",
-                columns=[Column("Figure", "text"), Column("Number")],
-                rows=msp,
-                sources=sources["msp"],
-                notes=notes,
-            )
-        )
-    dols = [
-        [measure_label(MEASURES[m]), values[(m, "all", "Total")]]
-        for m in DOLS
-        if (m, "all", "Total") in values
-    ]
-    if dols:
-        tables.append(
-            Table(
-                id=f"dols-{slug}",
-                caption=f"Deprivation of Liberty Safeguards, {year}",
-                columns=[Column("Figure", "text"), Column("Number")],
-                rows=dols,
-                sources=sources["dols"],
-            )
-        )
-    return tables
+    if not rows:
+        return None
+    return Table(
+        id=table_id,
+        caption=caption,
+        columns=[Column("Figure", "text"), Column("Number")],
+        rows=rows,
+        sources=sources,
+        notes=notes or [],
+    )
 
 
 def _add_substantiated_sum(values: dict[tuple[str, str, str], int]) -> None:

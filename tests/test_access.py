@@ -156,6 +156,8 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:withdraw": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:report": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:contracts": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:packages": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:package": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:provider_requests": ({}, {"provider"}),
     "sourcing:provider_request": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),

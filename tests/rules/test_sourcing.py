@@ -14,8 +14,12 @@ from caremarket.rules.sourcing import (
     CareRequest,
     ContractKind,
     SourcingRuleError,
+    Version,
+    commissioned_hours,
     days_to_source,
     figures,
+    hours_in_force,
+    market_share,
     match,
     time_to_source_by,
     time_to_source_by_month,
@@ -252,3 +256,48 @@ def test_requests_unsourced_past_n_days() -> None:
     assert unsourced([], today, 0) == []
     with pytest.raises(SourcingRuleError):
         unsourced(waiting, today, -1)
+
+
+def test_hours_in_force_follow_the_package_history() -> None:
+    # 14 hours from Fri 31 May 2024, 21 from Sat 1 June (over a month end, on a weekend); the
+    # last day of care Sun 30 June, so 0 from Mon 1 July
+    history = [
+        Version(date(2024, 5, 31), Decimal(14)),
+        Version(date(2024, 6, 1), Decimal(21)),
+        Version(date(2024, 7, 1), Decimal(0)),
+    ]
+    assert hours_in_force(history, date(2024, 5, 30)) == 0  # not started
+    assert hours_in_force(history, date(2024, 5, 31)) == 14
+    assert hours_in_force(history, date(2024, 6, 1)) == 21
+    assert hours_in_force(history, date(2024, 6, 30)) == 21  # the last day of care
+    assert hours_in_force(history, date(2024, 7, 1)) == 0
+    assert hours_in_force(list(reversed(history)), date(2024, 6, 15)) == 21  # any order
+    # two changes from one day: the later one recorded wins
+    same_day = [Version(date(2024, 2, 29), Decimal(7)), Version(date(2024, 2, 29), Decimal("10.5"))]
+    assert hours_in_force(same_day, date(2024, 3, 1)) == Decimal("10.5")
+    assert hours_in_force([], date(2024, 3, 1)) == 0
+
+
+def test_commissioned_hours_by_provider_and_the_councils_share() -> None:
+    on = date(2024, 5, 31)
+    packages = [
+        ("Meir Home Care", [Version(date(2024, 1, 1), Decimal(14))]),
+        ("Meir Home Care", [Version(date(2024, 5, 1), Decimal("10.5"))]),
+        ("Tunstall Care", [Version(date(2024, 5, 31), Decimal(7))]),  # starts that day
+        ("Tunstall Care", [Version(date(2024, 6, 1), Decimal(20))]),  # not yet
+        ("Fenton Care", [Version(date(2024, 1, 1), Decimal(7)), Version(on, Decimal(0))]),
+    ]
+    assert commissioned_hours(packages, on) == {
+        "Meir Home Care": Decimal("24.5"),
+        "Tunstall Care": Decimal(7),
+    }
+    # B&NES, May 2024: 7,400 commissioned hours a week of a 20,000-hour market is 37%
+    assert market_share(Decimal(7400), Decimal(20000)) == Decimal("37.0")
+    assert market_share(Decimal(1), Decimal(3)) == Decimal("33.3")
+    assert market_share(Decimal(2), Decimal(3)) == Decimal("66.7")  # half up
+    assert market_share(Decimal(1), Decimal(1600)) == Decimal("0.1")  # 0.0625 rounds up
+    for bad in (Decimal(0), Decimal(-1)):
+        with pytest.raises(SourcingRuleError, match="market"):
+            market_share(Decimal(1), bad)
+    with pytest.raises(SourcingRuleError):
+        commissioned_hours([("x", [Version(on, Decimal(-1))])], on)

@@ -19,6 +19,7 @@ from caremarket.outcomes.targets import figure_targets
 from caremarket.places.models import LocalAuthority, PopulationFigure
 from caremarket.quality.figures import register_tables
 from caremarket.rules import measures as catalogue
+from caremarket.sourcing.figures import sourcing_tables
 from caremarket.statements.data import build_block
 from caremarket.statements.opportunities import latest_published
 from caremarket.statements.render import prepare_table, table_csv
@@ -102,6 +103,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
             ],
             "published": published,
             "quality": [prepare_table(t.as_json()) for t in register_tables(authority)],
+            "sourcing": [prepare_table(t.as_json()) for t in sourcing_tables(authority)],
             "table_links": True,
         },
     )

@@ -23,6 +23,12 @@ long sourcing took. Kept apart from Django so it can be tested alone.
   3 June took 3 days. Figures group requests by any key (the month the offer was accepted in,
   the service, the area), each with the count, median, mean and 90th percentile (nearest rank:
   the smallest number of days within which at least 9 in 10 were sourced).
+- **Commissioned hours.** A package's history is a list of versions, each in force from a day
+  (its start, each change of hours); an end is a version of 0 hours from the day after the last
+  day of care. The hours in force on a day are the latest version from that day or before (0
+  before the start). Commissioned hours a week are the sum over packages, by any key (provider,
+  zone, funding). The council's share of the market is its commissioned hours over the whole
+  market's hours a week, where the market's size is known.
 - **Unsourced.** A request still open is flagged once it has waited more than N calendar days
   since its referral.
 """
@@ -52,8 +58,12 @@ __all__ = [
     "Match",
     "MonthFigures",
     "SourcingRuleError",
+    "Version",
+    "commissioned_hours",
     "days_to_source",
     "figures",
+    "hours_in_force",
+    "market_share",
     "match",
     "time_to_source_by",
     "time_to_source_by_month",
@@ -345,3 +355,45 @@ def unsourced(items: Iterable[tuple[K, date]], today: date, days: int) -> list[t
         raise SourcingRuleError("The number of days must be 0 or more")
     waited = [(key, (today - referral).days) for key, referral in items]
     return sorted((w for w in waited if w[1] > days), key=lambda w: -w[1])
+
+
+@dataclass(frozen=True)
+class Version:
+    """A package's hours a week from a day on (0 once it has ended)."""
+
+    starts_on: date
+    hours_per_week: Decimal
+
+
+def hours_in_force(versions: Iterable[Version], on: date) -> Decimal:
+    """The hours of the latest version starting on or before `on`; 0 before the first. Two
+    versions from the same day: the later in the list wins (a change made after another)."""
+    hours = Decimal(0)
+    latest: date | None = None
+    for v in versions:
+        if v.starts_on <= on and (latest is None or v.starts_on >= latest):
+            latest, hours = v.starts_on, v.hours_per_week
+    return hours
+
+
+def commissioned_hours(
+    packages: Iterable[tuple[K, Iterable[Version]]], on: date
+) -> dict[K, Decimal]:
+    """Hours a week in force on `on` summed by key; keys with no hours that day are left out."""
+    totals: dict[K, Decimal] = defaultdict(Decimal)
+    for key, versions in packages:
+        hours = hours_in_force(versions, on)
+        if hours < 0:
+            raise SourcingRuleError("Hours a week cannot be less than 0")
+        if hours:
+            totals[key] += hours
+    return dict(totals)
+
+
+def market_share(commissioned: Decimal, market: Decimal) -> Decimal:
+    """The council's share of the market as a percentage to one decimal place (half up)."""
+    if market <= 0:
+        raise SourcingRuleError("The market's hours a week must be more than 0")
+    if commissioned < 0:
+        raise SourcingRuleError("Commissioned hours a week cannot be less than 0")
+    return (Decimal(100) * commissioned / market).quantize(Decimal("0.1"), ROUND_HALF_UP)

@@ -29,6 +29,7 @@ from caremarket.sourcing.models import (
     Need,
     Offer,
     Package,
+    PackageChange,
     SentTo,
     ServiceKind,
 )
@@ -164,6 +165,22 @@ def make_offer(item: CareRequest, data: OfferInput, user: User, http: HttpReques
     return offer
 
 
+def record_start(package: Package, user: User | None) -> PackageChange:
+    """The first entry of a package's history: the request's call pattern at the offer's price."""
+    r = package.request
+    return PackageChange.objects.create(
+        package=package,
+        kind=PackageChange.Kind.START,
+        effective_on=package.start_on,
+        calls_per_day=r.calls_per_day,
+        minutes=r.minutes,
+        days_per_week=r.days_per_week,
+        hours_per_week=package.hours_per_week,
+        weekly_cost=package.weekly_cost,
+        made_by=user,
+    )
+
+
 def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | None) -> Package:
     """Accept one offer: exactly one per request, even when two brokers click at once.
 
@@ -194,6 +211,7 @@ def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | Non
             start_on=offer.start_on,
             invented=locked.invented,
         )
+        record_start(package, user)
         record(
             "sourcing: offer accepted",
             request=http,

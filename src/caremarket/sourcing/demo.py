@@ -22,8 +22,9 @@ from caremarket.accounts.roles import Role
 from caremarket.market.models import Location
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.demo import demo_staff
-from caremarket.sourcing import brokerage
-from caremarket.sourcing.models import CareRequest, Contract, Holding, Offer, SentTo
+from caremarket.rules.sourcing import CallPattern
+from caremarket.sourcing import brokerage, packages
+from caremarket.sourcing.models import CareRequest, Contract, Holding, Offer, Package, SentTo
 
 #: Councils that get invented brokerage (Stoke's Local Account is the seed that describes it).
 COUNCILS = ("E06000021",)
@@ -175,8 +176,26 @@ def invent_offers(item: CareRequest, n: int, today: date, who: User) -> None:
         Offer.objects.filter(pk=offer.pk).update(made_at=_at(made))
         offers.append(offer)
     if offers and accepted_on <= today and (today - item.referred_on).days > OPEN_DAYS:
-        brokerage.accept(item, offers[n % len(offers)].pk, who, None)
+        package = brokerage.accept(item, offers[n % len(offers)].pk, who, None)
         item.offers.update(decided_at=_at(accepted_on))
+        invent_history(package, n, today, who)
+
+
+def invent_history(package: Package, n: int, today: date, who: User) -> None:
+    """Some packages change a month in (one more call a day) and some end, as packages do."""
+    if n % 5 == 2 and package.start_on + timedelta(days=28) <= today:
+        p = package.request.pattern
+        more = CallPattern(min(p.calls_per_day + 1, 8), p.minutes, p.days_per_week)
+        cost = (package.weekly_cost / p.calls_per_week * more.calls_per_week).quantize(
+            Decimal("0.01")
+        )
+        change = packages.Change(
+            more, cost, package.start_on + timedelta(days=28), "Needs more help (invented)"
+        )
+        packages.change(package, change, who, None)
+    if n % 7 == 3 and package.start_on + timedelta(days=45) <= today:
+        last = package.start_on + timedelta(days=44)
+        packages.end(package, last, "Moved into a care home (invented)", who, None)
 
 
 def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:

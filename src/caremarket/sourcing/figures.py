@@ -6,8 +6,10 @@ here names a person, and figures over invented demo records say so in a note.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -15,9 +17,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from caremarket.needs.models import CouncilFigure
 from caremarket.places.models import LocalAuthority
 from caremarket.rules import sourcing as rules
-from caremarket.sourcing.models import CareRequest, Offer, ServiceKind
+from caremarket.rules.consistency import period_words
+from caremarket.sourcing import packages
+from caremarket.sourcing.models import CareRequest, Contract, Offer, Package, ServiceKind
 from caremarket.statements.data import Column, Table
 
 INVENTED = "Some or all of these requests are invented for the demo."
@@ -152,3 +157,218 @@ def unsourced(
         .select_related("area")
     )
     return rules.unsourced(((i, i.referred_on) for i in items), today, days)
+
+
+# Commissioned hours -----------------------------------------------------------------------------
+
+FUNDING_NAMES = dict(CareRequest.Funding.choices)
+
+
+@dataclass(frozen=True)
+class Commissioned:
+    """Hours a week in force on a day, by provider, zone and funding, and the packages."""
+
+    on: date
+    by_provider: dict[str, Decimal]
+    by_zone: dict[str, Decimal]
+    by_funding: dict[str, Decimal]
+    packages: int
+    providers: int
+    total: Decimal
+    invented: bool
+
+
+def commissioned(council: LocalAuthority, on: date | None = None) -> Commissioned | None:
+    """The packages in force on `on` (today by default), from their histories; None if none."""
+    on = on or timezone.localdate()
+    live = (
+        Package.objects.filter(local_authority=council, start_on__lte=on)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
+        .select_related("location__provider", "request__area__parent")
+        .prefetch_related("changes")
+    )
+    keyed = []
+    invented = False
+    for p in live.iterator(chunk_size=2000):
+        area = p.request.area
+        provider = p.location.provider.name if p.location.provider else p.location.name
+        zone = area.parent.name if area.parent else area.name
+        keyed.append(
+            ((provider, zone, p.request.funding), packages.versions(list(p.changes.all())))
+        )
+        invented = invented or p.invented
+    hours = rules.commissioned_hours(keyed, on)
+    if not hours:
+        return None
+
+    def by(index: int) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for key, value in hours.items():
+            totals[key[index]] += value
+        return dict(sorted(totals.items()))
+
+    by_provider = by(0)
+    return Commissioned(
+        on=on,
+        by_provider=by_provider,
+        by_zone=by(1),
+        by_funding={FUNDING_NAMES.get(k, k): v for k, v in by(2).items()},
+        packages=sum(1 for key, v in keyed if rules.hours_in_force(v, on)),
+        providers=len(by_provider),
+        total=sum(hours.values(), Decimal(0)),
+        invented=invented,
+    )
+
+
+@dataclass(frozen=True)
+class MarketSize:
+    hours: Decimal
+    period: str
+    source: str
+
+
+def market_size(council: LocalAuthority) -> MarketSize | None:
+    """The whole home-care market's hours a week, where the council holds the figure: its
+    latest published total of home care hours by funding source (council and private)."""
+    found = (
+        CouncilFigure.objects.for_council(council)
+        .measure("home_care_hours_per_week")
+        .filter(dimension="funding_source", category__iexact="total")
+        .order_by("-period", "-id")
+        .first()
+    )
+    if found is None or found.value <= 0:
+        return None
+    return MarketSize(Decimal(str(found.value)), found.period, found.source)
+
+
+def _hours_words(value: Decimal) -> str:
+    """ "1,234.5" hours: to one decimal place, without a trailing ".0"."""
+    return f"{value.quantize(Decimal('0.1'), ROUND_HALF_UP):,f}".removesuffix(".0")
+
+
+def _hours_cell(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def commissioned_tables(council: LocalAuthority, on: date | None = None) -> list[Table]:
+    """Commissioned home-care hours a week by provider, zone and funding, and the council's
+    share of the market where its size is known."""
+    found = commissioned(council, on)
+    if found is None:
+        return []
+    day = f"{found.on:%-d %B %Y}"
+    source = [f"{council.name}'s packages of care in caremarket (each package's history)"]
+    notes = [
+        f"On {day}, {council.name} commissioned {_hours_words(found.total)} hours of care a week "
+        f"through {found.packages:,} package{'' if found.packages == 1 else 's'} with "
+        f"{found.providers:,} provider{'' if found.providers == 1 else 's'}. Counted from each "
+        "package's start, changes and end as the brokers recorded them, not typed in."
+    ]
+    if found.invented:
+        notes.append("Some or all of these packages are invented for the demo.")
+    columns = [Column("Hours a week", "decimal1"), Column("Share of the council's hours", "pct")]
+
+    def rows(totals: dict[str, Decimal]) -> list[list[Any]]:
+        out: list[list[Any]] = [
+            [name, _hours_cell(v), float(rules.market_share(v, found.total))]
+            for name, v in totals.items()
+        ]
+        return [*out, ["All", _hours_cell(found.total), 100.0]]
+
+    tables = [
+        Table(
+            id=f"commissioned-hours-by-{key}",
+            caption=f"Hours of care a week commissioned by {council.name} on {day}, by {label}",
+            columns=[Column(label[:1].upper() + label[1:], "text"), *columns],
+            rows=rows(totals),
+            sources=source,
+            notes=notes if key == "provider" else notes[1:],
+        )
+        for key, label, totals in (
+            ("provider", "provider", found.by_provider),
+            ("zone", "area (locality, or ward)", found.by_zone),
+            ("funding", "funding", found.by_funding),
+        )
+    ]
+    market = market_size(council)
+    if market is not None:
+        share = rules.market_share(found.total, market.hours)
+        when = period_words(market.period)
+        tables.append(
+            Table(
+                id="commissioned-share-of-market",
+                caption=f"{council.name}'s share of the home care market",
+                columns=[
+                    Column("Hours of care a week", "text"),
+                    Column("Hours", "decimal1"),
+                    Column("Share of the market", "pct"),
+                ],
+                rows=[
+                    [
+                        f"Commissioned by the council on {day}",
+                        _hours_cell(found.total),
+                        float(share),
+                    ],
+                    [f"The whole market ({when})", _hours_cell(market.hours), 100.0],
+                ],
+                sources=[*source, market.source],
+                notes=[
+                    f"{council.name} commissions {share}% of the home care market: "
+                    f"{_hours_words(found.total)} of the {_hours_words(market.hours)} hours a week "
+                    f"the whole market provided ({when}, the latest figure the council holds)."
+                ],
+            )
+        )
+    return tables
+
+
+def sourcing_tables(council: LocalAuthority, today: date | None = None) -> list[Table]:
+    """The council page's brokerage figures: time to source over the last 12 months, then
+    commissioned hours today (and the council's share of the market where known)."""
+    return time_to_source_tables(council, today) + commissioned_tables(council, today)
+
+
+# Published rates --------------------------------------------------------------------------------
+
+
+def _call_words(minutes: int) -> str:
+    return "1 hour" if minutes == 60 else f"{minutes} minutes"
+
+
+def rate_tables(council: LocalAuthority, today: date | None = None) -> list[Table]:
+    """The published rates a call of the council's contracts in force today, by call length."""
+    today = today or timezone.localdate()
+    contracts = list(
+        Contract.objects.filter(local_authority=council, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .order_by("service_kind", "name")
+    )
+    priced = [(c, c.rate_table()) for c in contracts if c.rates]
+    if not priced:
+        return []
+    lengths = sorted({m for _, table in priced for m in table}, reverse=True)
+    notes = [
+        f"Rates a call published on {council.name}'s contracts in force on {today:%-d %B %Y}, "
+        "from its contract register in caremarket rather than typed figures. A dash: no rate "
+        "published for that call length."
+    ]
+    if any(c.invented for c, _ in priced):
+        notes.append("Some or all of these contracts and their rates are invented for the demo.")
+    return [
+        Table(
+            id="contract-rates-by-call-length",
+            caption=f"Published rates a call on {council.name}'s care contracts",
+            columns=[
+                Column("Contract", "text"),
+                Column("Kind", "text"),
+                *(Column(_call_words(m), "gbp_pence") for m in lengths),
+            ],
+            rows=[
+                [c.name, c.get_kind_display(), *(float(t[m]) if m in t else None for m in lengths)]
+                for c, t in priced
+            ],
+            sources=[f"{council.name}'s contract register in caremarket"],
+            notes=notes,
+        )
+    ]

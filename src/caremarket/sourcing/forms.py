@@ -30,6 +30,26 @@ def whole_number(label: str, low: int, high: int) -> forms.IntegerField:
     )
 
 
+def weekly_money(label: str) -> forms.DecimalField:
+    """Pounds a week, more than £0 and less than £100,000, in pounds and pence."""
+    return forms.DecimalField(
+        label=f"{label}, in pounds",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99999.99"),
+        max_digits=7,
+        decimal_places=2,
+        help_text="For example, 399.28",
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}",
+            "invalid": f"{label} must be an amount in pounds, like 399.28",
+            "min_value": f"{label} must be more than £0",
+            "max_value": f"{label} must be less than £100,000",
+            "max_digits": f"{label} must be less than £100,000",
+            "max_decimal_places": f"{label} must be in pounds and pence, like 399.28",
+        },
+    )
+
+
 class RequestForm(QualityForm):
     service_kind = radios(
         "Service", ServiceKind.choices, missing="Choose the service the person needs"
@@ -75,12 +95,7 @@ class RequestForm(QualityForm):
         referred, start = data.get("referred_on"), data.get("start_on")
         if referred and start and start < referred:
             self.add_error("start_on", "Care needed from must be on or after the referral date")
-        calls, minutes, days = (data.get(k) for k in ("calls_per_day", "minutes", "days_per_week"))
-        if calls and minutes and days:
-            try:
-                CallPattern(calls, int(minutes), days)
-            except SourcingRuleError as error:
-                self.add_error("minutes", str(error))
+        pattern_of(self, data)
         return data
 
 
@@ -96,22 +111,7 @@ class OfferForm(QualityForm):
         },
     )
     start_on = Day("Date you can start")
-    weekly_price = forms.DecimalField(
-        label="Price a week, in pounds",
-        min_value=Decimal("0.01"),
-        max_value=Decimal("99999.99"),
-        max_digits=7,
-        decimal_places=2,
-        help_text="For example, 399.28",
-        error_messages={
-            "required": "Enter the price a week",
-            "invalid": "Price a week must be an amount in pounds, like 399.28",
-            "min_value": "Price a week must be more than £0",
-            "max_value": "Price a week must be less than £100,000",
-            "max_digits": "Price a week must be less than £100,000",
-            "max_decimal_places": "Price a week must be in pounds and pence, like 399.28",
-        },
-    )
+    weekly_price = weekly_money("Price a week")
     note = long_text("Anything the council should know", required=False)
 
     def __init__(self, *args: Any, locations: Any, referred_on: Any, **kwargs: Any) -> None:
@@ -135,3 +135,36 @@ class WithdrawForm(QualityForm):
         missing="Choose why the request is withdrawn",
         hint="Providers are told it is withdrawn, not why.",
     )
+
+
+def pattern_of(form: forms.Form, data: dict[str, Any]) -> CallPattern | None:
+    """The call pattern from calls a day, length and days a week, or an error on the form."""
+    calls, minutes, days = (data.get(k) for k in ("calls_per_day", "minutes", "days_per_week"))
+    if not (calls and minutes and days):
+        return None
+    try:
+        return CallPattern(calls, int(minutes), days)
+    except SourcingRuleError as error:
+        form.add_error("minutes", str(error))
+        return None
+
+
+class PackageChangeForm(QualityForm):
+    """New hours, calls or cost for a package, from a day on."""
+
+    calls_per_day = whole_number("Calls a day", 1, 8)
+    minutes = radios("Length of each call", MINUTES, missing="Choose the length of each call")
+    days_per_week = whole_number("Days a week", 1, 7)
+    weekly_cost = weekly_money("Cost a week")
+    from_day = Day("Changed care from")
+    reason = text("Reason for the change", max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["pattern"] = pattern_of(self, data)
+        return data
+
+
+class PackageEndForm(QualityForm):
+    last_day = Day("Last day of care")
+    reason = text("Reason the package ends", max_length=500)

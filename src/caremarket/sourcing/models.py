@@ -224,6 +224,45 @@ class Package(models.Model):
     def __str__(self) -> str:
         return f"Package {self.request} with {self.location.name}"
 
+    @property
+    def reference(self) -> str:
+        return f"PK-{self.pk:06d}"
+
+
+class PackageChange(models.Model):
+    """One entry in a package's history: its start, each change of hours, calls or cost, and
+    its end. The package row holds what is in force now; these say what was when."""
+
+    class Kind(models.TextChoices):
+        START = "start", "Started"
+        CHANGE = "change", "Changed"
+        END = "end", "Ended"
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    #: The first day of the care as changed; for an end, the last day of care.
+    effective_on = models.DateField()
+    calls_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
+    reason = models.CharField(max_length=500, blank=True)
+    made_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["package", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on:%d %B %Y}"
+
+    @property
+    def pattern(self) -> rules.CallPattern | None:
+        if self.calls_per_day and self.minutes and self.days_per_week:
+            return rules.CallPattern(self.calls_per_day, self.minutes, self.days_per_week)
+        return None
+
 
 class EmailKind(models.TextChoices):
     """The emails a provider account gets about requests, each of which it may turn off."""

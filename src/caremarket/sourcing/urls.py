@@ -14,6 +14,8 @@ urlpatterns = [
     path(f"{council}/requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path(f"{council}/time-to-source/", views.report, name="report"),
     path(f"{council}/contracts/", views.contracts, name="contracts"),
+    path(f"{council}/packages/", views.package_list, name="packages"),
+    path(f"{council}/packages/<int:pk>/", views.package, name="package"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),
     path("sourcing/provider/requests/<int:pk>/", views.provider_request, name="provider_request"),
 ]

@@ -9,7 +9,7 @@ writes the audit log.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,10 +21,16 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.views import provider_locations
-from caremarket.sourcing import brokerage, figures
+from caremarket.sourcing import brokerage, figures, packages
 from caremarket.sourcing.brokerage import BrokerageError, OfferInput
-from caremarket.sourcing.forms import OfferForm, RequestForm, WithdrawForm
-from caremarket.sourcing.models import CareRequest, Offer
+from caremarket.sourcing.forms import (
+    OfferForm,
+    PackageChangeForm,
+    PackageEndForm,
+    RequestForm,
+    WithdrawForm,
+)
+from caremarket.sourcing.models import CareRequest, Offer, Package, PackageChange
 from caremarket.statements.render import prepare_table
 
 BROKERS = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
@@ -289,3 +295,100 @@ def provider_request(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if item.status == item.Status.OPEN and offerable.exists() else None,
         },
     )
+
+
+# --- Packages: changes, ends and commissioned hours ------------------------------------------
+
+
+@staff(*REPORT_READERS)
+def package_list(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
+    """Commissioned hours from the packages in force today, and the packages behind them."""
+    today = timezone.localdate()
+    live = (
+        Package.objects.filter(local_authority=council, start_on__lte=today)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+        .select_related("location", "request__area")
+        .order_by("location__name", "start_on", "pk")
+    )
+    tables = figures.commissioned_tables(council, today)
+    return render(
+        request,
+        "sourcing/packages.html",
+        {
+            "council": council,
+            "tables": [prepare_table(t.as_json()) for t in tables],
+            "packages": live[:500],
+            "count": live.count(),
+            "can_open": package.access_rule.allows(request.user, council),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _package_page(
+    request: HttpRequest,
+    council: LocalAuthority,
+    item: Package,
+    change_form: PackageChangeForm | None = None,
+    end_form: PackageEndForm | None = None,
+) -> HttpResponse:
+    pattern = item.changes.exclude(kind=PackageChange.Kind.END).last()
+    initial = {}
+    if pattern is not None:
+        initial = {
+            "calls_per_day": pattern.calls_per_day,
+            "minutes": str(pattern.minutes),
+            "days_per_week": pattern.days_per_week,
+            "weekly_cost": item.weekly_cost,
+        }
+    return render(
+        request,
+        "sourcing/package.html",
+        {
+            "council": council,
+            "item": item,
+            "changes": item.changes.select_related("made_by"),
+            "change_form": change_form or PackageChangeForm(initial=initial, prefix="change"),
+            "end_form": end_form or PackageEndForm(prefix="end"),
+        },
+        status=200 if change_form is None and end_form is None else 400,
+    )
+
+
+def _package_of(council: LocalAuthority, pk: int) -> Package:
+    return get_object_or_404(
+        Package.objects.select_related("location", "request__area"), local_authority=council, pk=pk
+    )
+
+
+@staff(*BROKERS)
+def package(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """A package's history, and forms to change its hours, calls or cost, or end it."""
+    item = _package_of(council, pk)
+    if request.method != "POST":
+        return _package_page(request, council, item)
+    user: User = request.user  # type: ignore[assignment]
+    ending = request.POST.get("action") == "end"
+    form: PackageChangeForm | PackageEndForm = (
+        PackageEndForm(request.POST, prefix="end")
+        if ending
+        else PackageChangeForm(request.POST, prefix="change")
+    )
+    forms = {"end_form" if ending else "change_form": form}
+    if not form.is_valid() or (not ending and form.cleaned_data.get("pattern") is None):
+        return _package_page(request, council, item, **forms)  # type: ignore[arg-type]
+    data = form.cleaned_data
+    try:
+        if ending:
+            packages.end(item, data["last_day"], data["reason"], user, request)
+            done = f"{item.reference} ends after {data['last_day']:%-d %B %Y}."
+        else:
+            change = packages.Change(
+                data["pattern"], data["weekly_cost"], data["from_day"], data["reason"]
+            )
+            packages.change(item, change, user, request)
+            done = f"{item.reference} is changed from {data['from_day']:%-d %B %Y}."
+    except BrokerageError as error:
+        form.add_error(None, str(error))
+        return _package_page(request, council, item, **forms)  # type: ignore[arg-type]
+    messages.success(request, done)
+    return redirect("sourcing:package", council=council.slug, pk=item.pk)

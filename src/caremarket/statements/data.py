@@ -287,6 +287,32 @@ def figure_tables(council: LocalAuthority, measures: tuple[str, ...]) -> list[Ta
     return tables
 
 
+@provider("supply")
+def supply_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """The council's supply figures; where it records packages in caremarket, commissioned hours
+    a week and time to source come from them instead of a typed figure."""
+    from caremarket.sourcing.figures import commissioned_tables, time_to_source_tables
+
+    counted = commissioned_tables(council)
+    measures = SECTION_MEASURES["supply"]
+    if counted:
+        measures = tuple(m for m in measures if m != "home_care_hours_per_week")
+    return figure_tables(council, measures) + counted + time_to_source_tables(council)
+
+
+@provider("fee_rates")
+def fee_rate_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    """Where the council keeps its contract register in caremarket, the published rates of the
+    contracts in force instead of typed fee rates; charges as typed."""
+    from caremarket.sourcing.figures import rate_tables
+
+    rates = rate_tables(council)
+    measures = SECTION_MEASURES["fee_rates"]
+    if rates:
+        measures = tuple(m for m in measures if m != "fee_rate_gbp")
+    return rates + figure_tables(council, measures)
+
+
 def _figures_provider(key: str) -> Provider:
     def build(council: LocalAuthority, scenario: Any) -> list[Table]:
         return figure_tables(council, SECTION_MEASURES[key])

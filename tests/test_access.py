@@ -160,6 +160,12 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:package": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:provider_requests": ({}, {"provider"}),
     "sourcing:provider_request": ({"pk": "1"}, {"provider"}),
+    # sourcing: care home placements and vacancies (caremarket.sourcing.homes)
+    "sourcing:new_placement": (COUNCIL, BROKERS),
+    "sourcing:vacancies": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:placements": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:provider_vacancies": ({}, {"provider"}),
+    "sourcing:provider_vacancy": ({"pk": "1"}, {"provider"}),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

@@ -66,6 +66,7 @@ def test_each_role_is_offered_its_pages_and_each_opens(client: Client, db: None,
     assert ("Your directory listings" in page) == (role == "provider")
     assert ("Quality records about your services" in page) == (role == "provider")
     assert ("Care requests sent to you" in page) == (role == "provider")
+    assert ("Your care homes' vacancies" in page) == (role == "provider")
 
 
 def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: None) -> None:

@@ -65,6 +65,9 @@ __all__ = [
     "hours_in_force",
     "market_share",
     "match",
+    "rating_rank",
+    "rating_reason",
+    "stop_reason",
     "time_to_source_by",
     "time_to_source_by_month",
     "unsourced",
@@ -135,8 +138,24 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _rating_rank(rating: str) -> int:
+def rating_rank(rating: str, *, check: bool = False) -> int:
+    """A rating's place, best first; not rated comes last. `check` refuses an unknown rating."""
+    if check and rating not in RATING_ORDER:
+        raise SourcingRuleError(f"The minimum rating must be one of {', '.join(RATING_ORDER)}")
     return RATING_ORDER.index(rating) if rating in RATING_ORDER else len(RATING_ORDER)
+
+
+def rating_reason(rating: str, minimum: str) -> tuple[bool, str]:
+    """Whether a CQC rating meets the council's minimum, and the words for it."""
+    if not rating:
+        return True, "Not yet rated by CQC"
+    if rating_rank(rating) > rating_rank(minimum):
+        return False, f"Rated {rating} by CQC, below the council's minimum of {minimum}"
+    return True, f"Rated {rating} by CQC"
+
+
+def stop_reason(stop: str) -> str:
+    return f"Under a placement stop ({stop[0].lower()}{stop[1:]})"
 
 
 def _check(
@@ -158,14 +177,10 @@ def _check(
         reasons.append(f"Does not cover {request.area_name}")
     if c.stop:
         ok = False
-        reasons.append(f"Under a placement stop ({c.stop[0].lower()}{c.stop[1:]})")
-    if not c.rating:
-        reasons.append("Not yet rated by CQC")
-    elif _rating_rank(c.rating) > _rating_rank(minimum):
-        ok = False
-        reasons.append(f"Rated {c.rating} by CQC, below the council's minimum of {minimum}")
-    else:
-        reasons.append(f"Rated {c.rating} by CQC")
+        reasons.append(stop_reason(c.stop))
+    rating_ok, reason = rating_reason(c.rating, minimum)
+    ok = ok and rating_ok
+    reasons.append(reason)
     hours = _hours(request.hours_per_week)
     if c.spare_hours is None:
         reasons.append("Spare capacity not known")
@@ -205,8 +220,7 @@ def match(
     `service_words` gives the words for service kinds and needs in the reasons ("home care",
     "two carers at each call"); a key without words is shown as it is.
     """
-    if minimum_rating not in RATING_ORDER:
-        raise SourcingRuleError(f"The minimum rating must be one of {', '.join(RATING_ORDER)}")
+    rating_rank(minimum_rating, check=True)
     if request.hours_per_week <= 0:
         raise SourcingRuleError("Hours a week must be more than 0")
     words = service_words or {}
@@ -222,7 +236,7 @@ def match(
         return (
             0 if m.eligible else 1,
             contract,
-            _rating_rank(c.rating),
+            rating_rank(c.rating),
             spare,
             c.name,
             c.location_id,

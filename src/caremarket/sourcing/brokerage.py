@@ -19,9 +19,11 @@ from django.utils import timezone
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.market.models import Location
-from caremarket.places.models import LocalAuthority
+from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.models import PlacementStop
+from caremarket.rules import placements as home_rules
 from caremarket.rules import sourcing as rules
+from caremarket.sourcing import vacancies
 from caremarket.sourcing.models import (
     CareRequest,
     Contract,
@@ -30,6 +32,7 @@ from caremarket.sourcing.models import (
     Offer,
     Package,
     PackageChange,
+    Placement,
     SentTo,
     ServiceKind,
 )
@@ -55,23 +58,33 @@ def holdings_in_force(council: LocalAuthority, service_kind: str, on: date) -> Q
     )
 
 
-def candidates(council: LocalAuthority, service_kind: str, on: date) -> list[rules.Candidate]:
-    """One candidate per location, on its best contract (guaranteed hours, framework, spot)."""
-    stops = {
+def stops_in_force(council: LocalAuthority) -> dict[int, str]:
+    return {
         s.location_id: s.describe
         for s in PlacementStop.objects.in_force().filter(local_authority=council)
     }
-    best: dict[int, rules.Candidate] = {}
+
+
+def best_holdings(council: LocalAuthority, service_kind: str, on: date) -> dict[int, Holding]:
+    """Each location's holding on its best contract (guaranteed hours, framework, spot)."""
+    best: dict[int, Holding] = {}
     for holding in holdings_in_force(council, service_kind, on):
+        kind = rules.CONTRACT_ORDER.index(rules.ContractKind(holding.contract.kind))
+        current = best.get(holding.location_id)
+        if current is None or kind < rules.CONTRACT_ORDER.index(
+            rules.ContractKind(current.contract.kind)
+        ):
+            best[holding.location_id] = holding
+    return best
+
+
+def candidates(council: LocalAuthority, service_kind: str, on: date) -> list[rules.Candidate]:
+    """One candidate per location, on its best contract."""
+    stops = stops_in_force(council)
+    best: dict[int, rules.Candidate] = {}
+    for holding in best_holdings(council, service_kind, on).values():
         kind = rules.ContractKind(holding.contract.kind)
         loc = holding.location
-        current = best.get(loc.pk)
-        if (
-            current
-            and current.contract
-            and (rules.CONTRACT_ORDER.index(current.contract) <= rules.CONTRACT_ORDER.index(kind))
-        ):
-            continue
         best[loc.pk] = rules.Candidate(
             location_id=loc.pk,
             name=loc.name,
@@ -98,7 +111,73 @@ def rules_request(item: CareRequest) -> rules.CareRequest:
     )
 
 
-def matches(item: CareRequest) -> list[rules.Match]:
+#: The register's specialisms (CQC's words) that answer a specialist need.
+CQC_SPECIALISMS = {"dementia": "dementia", "learning disabilities": "learning_disability"}
+
+
+def care_homes(council: LocalAuthority, on: date) -> list[home_rules.CareHome]:
+    """Care homes a placement request may go to, as the matching sees them.
+
+    Where the council has care home contracts in force, the homes holding one (inside the
+    council or not) and the council's other homes (shown as holding none); otherwise every
+    care home on the register in the council, on spot terms.
+    """
+    holdings = best_holdings(council, ServiceKind.CARE_HOME, on)
+    places = {
+        loc.pk: loc
+        for loc in Location.objects.for_council(council)
+        .filter(care_home=True)
+        .select_related("area")
+    }
+    places.update({pk: h.location for pk, h in holdings.items()})
+    wards = {a.pk: a.parent_id for a in Area.objects.filter(local_authority=council)}
+    stops = stops_in_force(council)
+    found = vacancies.current(places.values())
+    homes = []
+    for pk, loc in places.items():
+        holding = holdings.get(pk)
+        areas = {loc.area_id, wards.get(loc.area_id or 0)} - {None}
+        specialisms = {
+            need
+            for words, need in CQC_SPECIALISMS.items()
+            if words in (str(s).lower() for s in loc.specialisms or [])
+        } | set(holding.specialisms if holding else [])
+        homes.append(
+            home_rules.CareHome(
+                location_id=pk,
+                name=loc.name,
+                area_ids=frozenset(a for a in areas if a is not None),
+                vacancies=found.get(pk),
+                specialisms=frozenset(specialisms),
+                stop=stops.get(pk),
+                rating=loc.latest_rating,
+                contract=rules.ContractKind(holding.contract.kind) if holding else None,
+                contracts_used=bool(holdings),
+                source_words=vacancies.SOURCE_WORDS,
+            )
+        )
+    return homes
+
+
+def placement_request(item: CareRequest) -> home_rules.PlacementRequest:
+    area = item.area
+    wards = Area.objects.filter(parent=area).values_list("pk", flat=True)
+    return home_rules.PlacementRequest(
+        bed_kind=item.bed_kind,
+        area_ids=frozenset({area.pk, *wards}),
+        area_name=area.name,
+        needs=frozenset(item.needs),
+    )
+
+
+def matches(item: CareRequest) -> list[rules.Match] | list[home_rules.HomeMatch]:
+    if item.is_placement:
+        return home_rules.match_care_homes(
+            placement_request(item),
+            care_homes(item.local_authority, item.start_on),
+            timezone.localdate(),
+            SERVICE_WORDS,
+        )
     return rules.match(
         rules_request(item),
         candidates(item.local_authority, item.service_kind, item.start_on),
@@ -106,9 +185,12 @@ def matches(item: CareRequest) -> list[rules.Match]:
     )
 
 
-def post(item: CareRequest, http: HttpRequest | None = None) -> list[rules.Match]:
-    """Save a new request and send it to every eligible provider."""
-    item.hours_per_week = item.pattern.hours_per_week
+def post(
+    item: CareRequest, http: HttpRequest | None = None
+) -> list[rules.Match] | list[home_rules.HomeMatch]:
+    """Save a new request and send it to every eligible provider (or care home)."""
+    pattern = item.pattern
+    item.hours_per_week = pattern.hours_per_week if pattern else None
     with transaction.atomic():
         item.save()
         found = matches(item)
@@ -181,8 +263,11 @@ def record_start(package: Package, user: User | None) -> PackageChange:
     )
 
 
-def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | None) -> Package:
-    """Accept one offer: exactly one per request, even when two brokers click at once.
+def accept(
+    item: CareRequest, offer_id: int, user: User, http: HttpRequest | None
+) -> Package | Placement:
+    """Accept one offer: exactly one per request, even when two brokers click at once. A care
+    home placement request becomes a placement, any other a package.
 
     The request row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers),
     then its status is checked again, so the second click finds it sourced.
@@ -201,17 +286,30 @@ def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | Non
         others.update(status=Offer.Status.NOT_CHOSEN, decided_at=now)
         locked.status = CareRequest.Status.SOURCED
         locked.save(update_fields=["status"])
-        package = Package.objects.create(
-            local_authority=locked.local_authority,
-            request=locked,
-            offer=offer,
-            location=offer.location,
-            hours_per_week=locked.hours_per_week,
-            weekly_cost=offer.weekly_price,
-            start_on=offer.start_on,
-            invented=locked.invented,
-        )
-        record_start(package, user)
+        bought: Package | Placement
+        if locked.is_placement:
+            bought = Placement.objects.create(
+                local_authority=locked.local_authority,
+                request=locked,
+                offer=offer,
+                location=offer.location,
+                bed_kind=locked.bed_kind,
+                weekly_cost=offer.weekly_price,
+                start_on=offer.start_on,
+                invented=locked.invented,
+            )
+        else:
+            bought = Package.objects.create(
+                local_authority=locked.local_authority,
+                request=locked,
+                offer=offer,
+                location=offer.location,
+                hours_per_week=locked.hours_per_week,
+                weekly_cost=offer.weekly_price,
+                start_on=offer.start_on,
+                invented=locked.invented,
+            )
+            record_start(bought, user)
         record(
             "sourcing: offer accepted",
             request=http,
@@ -220,7 +318,7 @@ def accept(item: CareRequest, offer_id: int, user: User, http: HttpRequest | Non
             obj=offer,
             detail=f"request {locked.reference}; other offers told not chosen",
         )
-    return package
+    return bought
 
 
 def withdraw(item: CareRequest, because: str, user: User | None, http: HttpRequest | None) -> None:

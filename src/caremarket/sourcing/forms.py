@@ -1,4 +1,5 @@
-"""The broker's request form and the provider's offer form."""
+"""The broker's request forms (home care, care home placement), the provider's offer form and
+its vacancy form."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django import forms
 from caremarket.assessments.forms import long_text, radios, text
 from caremarket.quality.forms import Day, QualityForm
 from caremarket.rules.sourcing import CallPattern, SourcingRuleError
-from caremarket.sourcing.models import CareRequest, Need, ServiceKind
+from caremarket.sourcing.models import BED_KINDS, HOME_SERVICE_KINDS, CareRequest, Need
+from caremarket.sourcing.vacancies import MAX_VACANCIES
 
 MINUTES = [("15", "15 minutes"), ("30", "30 minutes"), ("45", "45 minutes"), ("60", "1 hour")]
 
@@ -50,10 +52,9 @@ def weekly_money(label: str) -> forms.DecimalField:
     )
 
 
-class RequestForm(QualityForm):
-    service_kind = radios(
-        "Service", ServiceKind.choices, missing="Choose the service the person needs"
-    )
+class _RequestForm(QualityForm):
+    """What every request asks: where, when, needs, funding and the person (kept in the council)."""
+
     area = forms.ModelChoiceField(
         queryset=None,
         label="Ward the person lives in",
@@ -63,9 +64,6 @@ class RequestForm(QualityForm):
             "invalid_choice": "Choose the ward the person lives in from the list",
         },
     )
-    calls_per_day = whole_number("Calls a day", 1, 8)
-    minutes = radios("Length of each call", MINUTES, missing="Choose the length of each call")
-    days_per_week = whole_number("Days a week", 1, 7)
     referred_on = Day("Date of referral")
     start_on = Day("Care needed from")
     needs = forms.MultipleChoiceField(
@@ -94,9 +92,74 @@ class RequestForm(QualityForm):
         data = super().clean() or {}
         referred, start = data.get("referred_on"), data.get("start_on")
         if referred and start and start < referred:
-            self.add_error("start_on", "Care needed from must be on or after the referral date")
+            self.add_error(
+                "start_on", f"{self.fields['start_on'].label} must be on or after the referral date"
+            )
+        return data
+
+
+class RequestForm(_RequestForm):
+    service_kind = radios(
+        "Service", HOME_SERVICE_KINDS, missing="Choose the service the person needs"
+    )
+    calls_per_day = whole_number("Calls a day", 1, 8)
+    minutes = radios("Length of each call", MINUTES, missing="Choose the length of each call")
+    days_per_week = whole_number("Days a week", 1, 7)
+    field_order = ["service_kind", "area", "calls_per_day", "minutes", "days_per_week"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
         pattern_of(self, data)
         return data
+
+
+class PlacementRequestForm(_RequestForm):
+    bed_kind = radios("Kind of bed", BED_KINDS, missing="Choose the kind of bed the person needs")
+    start_on = Day("Place needed from")
+    field_order = ["bed_kind", "area"]
+
+    def __init__(self, *args: Any, wards: Any, **kwargs: Any) -> None:
+        super().__init__(*args, wards=wards, **kwargs)
+        area = self.fields["area"]
+        area.label = "Area the person would like to live in"
+        area.empty_label = "Choose a ward or locality"  # type: ignore[attr-defined]
+        area.error_messages = {
+            "required": "Choose the area the person would like to live in",
+            "invalid_choice": "Choose the area the person would like to live in from the list",
+        }
+
+
+class VacancyForm(QualityForm):
+    """A care home's vacancies by kind of bed; blank means the home does not offer that kind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, words in BED_KINDS:
+            message = f"{words} vacancies must be a whole number from 0 to {MAX_VACANCIES}"
+            self.fields[kind] = forms.IntegerField(
+                label=words,
+                required=False,
+                min_value=0,
+                max_value=MAX_VACANCIES,
+                error_messages={"invalid": message, "min_value": message, "max_value": message},
+            )
+        self.widths = {**self.widths, **{kind: "4" for kind, _ in BED_KINDS}}
+        self._style()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and all(data.get(kind) is None for kind, _ in BED_KINDS):
+            raise forms.ValidationError(
+                "Enter the vacancies for at least one kind of bed (0 when full)"
+            )
+        return data
+
+    def counts(self) -> dict[str, int]:
+        return {
+            kind: self.cleaned_data[kind]
+            for kind, _ in BED_KINDS
+            if self.cleaned_data.get(kind) is not None
+        }
 
 
 class OfferForm(QualityForm):

@@ -1,5 +1,6 @@
 """Sourcing care: the council's contracts, the requests its brokers post, providers' offers and
-the packages that come of them.
+the packages and care home placements that come of them; care homes' own vacancy updates; and
+extra care nominations.
 
 A request holds the person's name and address for the council's own staff; providers see an
 anonymised summary (service, area, hours, calls, start, needs) until their offer is accepted.
@@ -15,6 +16,7 @@ from caremarket.accounts.models import User
 from caremarket.market.models import Location
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.rules import sourcing as rules
+from caremarket.rules.placements import BED_KIND_WORDS
 
 
 class ServiceKind(models.TextChoices):
@@ -22,6 +24,12 @@ class ServiceKind(models.TextChoices):
     SITTING = "sitting", "Sitting service"
     DAY_CARE = "day_care", "Day care"
     RESPITE = "respite", "Respite at home"
+    CARE_HOME = "care_home", "Care home placement"
+
+
+#: The kinds of service a home-care request (calls at home) can be for.
+HOME_SERVICE_KINDS = [c for c in ServiceKind.choices if c[0] != ServiceKind.CARE_HOME]
+BED_KINDS = list(BED_KIND_WORDS.items())
 
 
 class Need(models.TextChoices):
@@ -111,10 +119,13 @@ class CareRequest(models.Model):
     )
     service_kind = models.CharField(max_length=20, choices=ServiceKind.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    calls_per_day = models.PositiveSmallIntegerField()
-    minutes = models.PositiveSmallIntegerField()
-    days_per_week = models.PositiveSmallIntegerField()
-    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
+    #: Calls at home; None for a care home placement.
+    calls_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    #: The kind of bed, for a care home placement (the Capacity Tracker's kinds).
+    bed_kind = models.CharField(max_length=30, choices=BED_KINDS, blank=True)
     referred_on = models.DateField()
     start_on = models.DateField()
     needs = models.JSONField(default=list, blank=True)
@@ -152,7 +163,13 @@ class CareRequest(models.Model):
         return f"CR-{self.pk:06d}"
 
     @property
-    def pattern(self) -> rules.CallPattern:
+    def is_placement(self) -> bool:
+        return self.service_kind == ServiceKind.CARE_HOME
+
+    @property
+    def pattern(self) -> rules.CallPattern | None:
+        if self.calls_per_day is None or self.minutes is None or self.days_per_week is None:
+            return None
         return rules.CallPattern(self.calls_per_day, self.minutes, self.days_per_week)
 
     @property
@@ -281,3 +298,54 @@ class EmailSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Sourcing emails for {self.user}"
+
+
+class Placement(models.Model):
+    """A care home place bought: an accepted offer on a placement request."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="placements"
+    )
+    request = models.OneToOneField(CareRequest, on_delete=models.PROTECT, related_name="placement")
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="placement")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    bed_kind = models.CharField(max_length=30, choices=BED_KINDS)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Placement {self.request} at {self.location.name}"
+
+
+class VacancyUpdate(models.Model):
+    """A care home's own report of its vacancies by kind of bed (portal or API).
+
+    Recorded only through `caremarket.sourcing.vacancies.record_vacancies`. The Capacity
+    Tracker's imports stay in `market.CapacitySnapshot`; the freshest of the two is shown.
+    """
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", "The home's own update"
+        API = "api", "The home's own update, by API"
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="vacancy_updates")
+    #: Vacancies by kind of bed: {"general_residential": 2, "dementia_nursing": 0}.
+    counts = models.JSONField(default=dict)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["location", "-reported_at"])]
+
+    def __str__(self) -> str:
+        return f"Vacancies at {self.location.name}, {self.reported_at:%d %B %Y %H:%M}"

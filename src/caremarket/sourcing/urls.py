@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from caremarket.sourcing import views
+from caremarket.sourcing import homes, views
 
 app_name = "sourcing"
 council = "staff/<slug:council>/sourcing"
@@ -18,4 +18,11 @@ urlpatterns = [
     path(f"{council}/packages/<int:pk>/", views.package, name="package"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),
     path("sourcing/provider/requests/<int:pk>/", views.provider_request, name="provider_request"),
+]
+urlpatterns += [
+    path(f"{council}/new-placement/", homes.new_placement, name="new_placement"),
+    path(f"{council}/vacancies/", homes.council_vacancies, name="vacancies"),
+    path(f"{council}/placements/", homes.placements, name="placements"),
+    path("sourcing/provider/vacancies/", homes.provider_vacancies, name="provider_vacancies"),
+    path("sourcing/provider/vacancies/<int:pk>/", homes.provider_vacancy, name="provider_vacancy"),
 ]

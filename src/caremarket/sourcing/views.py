@@ -8,6 +8,8 @@ writes the audit log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +53,7 @@ def requests(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     recent = (
         CareRequest.objects.filter(local_authority=council)
         .exclude(status=CareRequest.Status.OPEN)
-        .select_related("area", "package__location")[:50]
+        .select_related("area", "package__location", "placement__location")[:50]
     )
     return render(
         request,
@@ -71,35 +73,48 @@ def new_request(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     form = RequestForm(request.POST or None, wards=wards)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        item = CareRequest(
-            local_authority=council,
+        return _post(
+            request,
+            council,
+            form,
             service_kind=data["service_kind"],
-            area=data["area"],
             calls_per_day=data["calls_per_day"],
             minutes=int(data["minutes"]),
             days_per_week=data["days_per_week"],
-            referred_on=data["referred_on"],
-            start_on=data["start_on"],
-            needs=sorted(data["needs"]),
-            funding=data["funding"],
-            summary=data["summary"],
-            person_name=data["person_name"],
-            person_address=data["person_address"],
-            created_by=request.user,
         )
-        found = brokerage.post(item, request)
-        sent = sum(1 for m in found if m.eligible)
-        messages.success(
-            request,
-            f"{item.reference} is posted and was sent to {sent} provider"
-            f"{'' if sent == 1 else 's'}.",
-        )
-        return redirect("sourcing:request", council=council.slug, pk=item.pk)
     return render(
         request,
         "sourcing/new_request.html",
         {"council": council, "form": form, "no_wards": not wards.exists()},
     )
+
+
+def _post(
+    request: HttpRequest, council: LocalAuthority, form: Any, **fields: object
+) -> HttpResponse:
+    """Post a request from a valid form (home care or care home placement); say where it went."""
+    data = form.cleaned_data
+    item = CareRequest(
+        local_authority=council,
+        area=data["area"],
+        referred_on=data["referred_on"],
+        start_on=data["start_on"],
+        needs=sorted(data["needs"]),
+        funding=data["funding"],
+        summary=data["summary"],
+        person_name=data["person_name"],
+        person_address=data["person_address"],
+        created_by=request.user,
+        **fields,
+    )
+    found = brokerage.post(item, request)
+    sent = sum(1 for m in found if m.eligible)
+    who = "care home" if item.is_placement else "provider"
+    messages.success(
+        request,
+        f"{item.reference} is posted and was sent to {sent} {who}{'' if sent == 1 else 's'}.",
+    )
+    return redirect("sourcing:request", council=council.slug, pk=item.pk)
 
 
 def _request_page(
@@ -117,6 +132,7 @@ def _request_page(
             "sent": {s.location_id for s in item.sent.all()},
             "offers": item.offers.select_related("location"),
             "package": getattr(item, "package", None),
+            "placement": getattr(item, "placement", None),
             "days_waiting": (timezone.localdate() - item.referred_on).days,
             "withdraw_form": withdraw_form or WithdrawForm(),
         },
@@ -154,7 +170,7 @@ def accept(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespon
     user: User = request.user  # type: ignore[assignment]
     try:
         offer_id = int(request.POST.get("offer", ""))
-        package = brokerage.accept(item, offer_id, user, request)
+        bought = brokerage.accept(item, offer_id, user, request)
     except ValueError:
         messages.error(request, "Choose an offer to accept")
     except BrokerageError as error:
@@ -162,7 +178,7 @@ def accept(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespon
     else:
         messages.success(
             request,
-            f"Offer from {package.location.name} accepted. The other providers are told "
+            f"Offer from {bought.location.name} accepted. The other providers are told "
             "their offers were not chosen.",
         )
     return redirect("sourcing:request", council=council.slug, pk=item.pk)

@@ -34,7 +34,7 @@ def entry(**changes: str) -> dict[str, str]:
         "received": "23/12/2020",
         "service_area": "Reablement",
         "reference": "CR-1042",
-        "upheld": "",
+        "upheld": "undecided",
         "responded": "",
         **changes,
     }
@@ -83,11 +83,15 @@ def test_an_entry_is_recorded_changed_and_removed_with_each_step_audited(
     # 15 working days from 23 December 2020: 18 January 2021, now passed
     assert "18 Jan 2021" in page and "Overdue" in page
     assert "Not decided yet" in page
+    assert (
+        'value="undecided" checked' in client.get(f"{BASE}/complaints/{saved.pk}/").content.decode()
+    )
     changed = client.post(
         f"{BASE}/complaints/{saved.pk}/",
         entry(upheld="partly", responded="18/01/2021", service_area="  Reablement "),
     )
     assert changed.status_code == 302
+    assert Feedback.objects.get().service_area == "Reablement"
     page = client.get(f"{BASE}/complaints/?year=2020/21").content.decode()
     assert "Partly upheld" in page and "(in time)" in page
     assert "Answered within 15 working days" in page and "100%" in page

@@ -21,7 +21,7 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.needs.checks import return_findings
 from caremarket.outcomes.api import ASCOF_ROLES
-from caremarket.outcomes.forms import DeadlineForm, FeedbackForm
+from caremarket.outcomes.forms import UNDECIDED, DeadlineForm, FeedbackForm
 from caremarket.outcomes.models import Feedback, OutcomesSettings
 from caremarket.outcomes.safeguarding import (
     complaint_tables,
@@ -137,7 +137,7 @@ def record_feedback(
                 "received": entry.received.strftime("%d/%m/%Y"),
                 "service_area": entry.service_area,
                 "reference": entry.reference,
-                "upheld": entry.upheld,
+                "upheld": entry.upheld or UNDECIDED,
                 "responded": entry.responded.strftime("%d/%m/%Y") if entry.responded else "",
             }
         )

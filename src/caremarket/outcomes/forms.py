@@ -103,6 +103,10 @@ class TargetForm(GovukForm):
         return measure, dimension, category
 
 
+#: The radio for a complaint not decided yet (stored as no value).
+UNDECIDED = "undecided"
+
+
 class FeedbackForm(QualityForm):
     """One compliment, complaint or comment for the log: no names, nothing about a person."""
 
@@ -129,7 +133,7 @@ class FeedbackForm(QualityForm):
     )
     upheld = radios(
         "Was the complaint upheld?",
-        [("", "Not decided yet"), *Feedback.Upheld.choices],
+        [(UNDECIDED, "Not decided yet"), *Feedback.Upheld.choices],
         missing="Choose whether the complaint was upheld",
         required=False,
         hint="For complaints only.",
@@ -139,6 +143,10 @@ class FeedbackForm(QualityForm):
         required=False,
         hint="Leave empty until the council has responded. For example, 24/10/2026",
     )
+
+    def clean_upheld(self) -> str:
+        upheld: str = self.cleaned_data.get("upheld") or ""
+        return "" if upheld == UNDECIDED else upheld
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

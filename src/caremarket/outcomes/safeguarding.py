@@ -15,6 +15,7 @@ from django.utils import timezone
 from caremarket.outcomes.models import Feedback, OutcomesSettings, SafeguardingFigure
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.complaints import Entry, Summary, financial_year, summarise
+from caremarket.rules.consistency import cite
 from caremarket.rules.measures import measure_label, value_label
 from caremarket.rules.safeguarding import (
     ABUSE_TYPES,
@@ -64,8 +65,9 @@ def safeguarding_tables(council: LocalAuthority, year: str) -> list[Table]:
     for f in rows:
         values[(f.measure, f.breakdown, f.category)] = f.value
         group = "dols" if f.measure in DOLS else "msp" if f.measure in MSP else f.breakdown
-        if f.source not in sources[group]:
-            sources[group].append(f.source)
+        source = cite(f.source)  # the document and table, without notes on wording
+        if source not in sources[group]:
+            sources[group].append(source)
     _add_substantiated_sum(values)
     slug = _slug(year)
     tables = [

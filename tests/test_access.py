@@ -128,7 +128,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:delete_evidence": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:shared_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:exits": (COUNCIL, QUALITY),
-    "quality:settings": (COUNCIL, {"council_admin"}),
+    "quality:settings": (COUNCIL, {"council_admin", "quality_officer"}),
     "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),
     "quality:provider_audit": ({"pk": "1"}, {"provider"}),

@@ -38,6 +38,7 @@ EXPECTED = {
         "Audit log",
         "Quality: concerns, audits and placement stops",
         "Log a concern about a care provider",
+        "Quality settings: concern clocks, rating bands and standards",
     },
     "provider": set(),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from django.test import Client
@@ -453,6 +454,96 @@ def test_the_dashboard_filters_by_ward_and_locality(client: Client, world: World
     assert "Meir (ward)" in page and "North (locality)" in page
 
 
+#: The settings page's bands and caps as the default scheme fills them in.
+DEFAULT_BANDS = {
+    "minimum_0": "3.5",
+    "minimum_1": "2.5",
+    "minimum_2": "1.5",
+    "cap_1": "",
+    "cap_2": "",
+    "cap_3": "Requires improvement",
+}
+
+
+def settings_post(world: World, **changes: str) -> dict[str, str]:
+    """Everything the settings page posts, unchanged but for `changes`."""
+    from caremarket.quality.models import Domain, Standard, standards_for
+
+    standards_for(world.stoke)
+    domains = Domain.objects.filter(local_authority=world.stoke)
+    form = {"high_risk_hours": "24", "other_hours": "72", "concern_retention_days": "2190"}
+    form |= DEFAULT_BANDS
+    form |= {f"domain-{d.pk}": str(d.weight) for d in domains}
+    form |= {f"standard-{s.pk}": str(s.weight) for s in Standard.objects.filter(domain__in=domains)}
+    return form | changes
+
+
+def test_a_quality_officer_sets_rating_bands_and_caps(client: Client, world: World) -> None:
+    from caremarket.quality.models import QualitySettings
+
+    as_user(client, world.officer)
+    page = url("settings", world)
+    shown = client.get(page).content.decode()
+    assert 'value="2.5"' in shown and "Poor takes every lower average" in shown
+    for changes, message in (
+        (
+            {"minimum_1": "3.6"},
+            "The lowest average score for Excellent must be higher than for Good",
+        ),
+        ({"minimum_1": "-2"}, "must be more than 1 and no more than 4"),
+        ({"minimum_0": "4000000"}, "must be more than 1 and no more than 4"),
+        ({"minimum_0": "9" * 40}, "Excellent must be a number with at most two decimal"),
+        ({"minimum_2": "lots"}, "must be a number with at most two decimal places, like 2.5"),
+        ({"minimum_2": "NaN"}, "must be a number with at most two decimal places"),
+        ({"minimum_2": "1.555"}, "must be a number with at most two decimal places"),
+        ({"minimum_2": ""}, "Enter the lowest average score for Requires improvement"),
+        ({"minimum_2": "1"}, "must be more than 1"),
+        ({"cap_3": "Excellent"}, "Choose the cap for Poor from the list"),
+        ({"cap_2": "Poor"}, "Choose the cap for Requires improvement from the list"),
+    ):
+        bad = client.post(page, settings_post(world, **changes))
+        text = bad.content.decode()
+        assert bad.status_code == 200 and message in text, (changes, text[:3000])
+        assert "govuk-error-summary" in text
+        (field, typed), *_ = changes.items()
+        if field.startswith("minimum") and typed and len(typed) < 13:
+            assert f'value="{typed}"' in text  # what was typed is kept
+    assert not QualitySettings.objects.filter(local_authority=world.stoke).exists()
+    done = client.post(
+        page,
+        settings_post(
+            world, minimum_0="3.75", minimum_1="2.6", cap_2="Good", cap_3="Requires improvement"
+        ),
+    )
+    assert done.status_code == 302
+    scheme = QualitySettings.for_council(world.stoke).scheme
+    assert scheme.band(Fraction(26, 10)) == GOOD and scheme.band(Fraction(259, 100)) != GOOD
+    assert dict(scheme.caps) == {"Requires improvement": "Good", POOR: "Requires improvement"}
+    event = AuditEvent.objects.get(action="changed_quality_settings")
+    assert event.user == world.officer
+    assert event.detail == (
+        "Excellent from an average of 3.75; Good from an average of 2.6; "
+        "cap for Requires improvement: Good"
+    )
+    again = client.get(page).content.decode()
+    assert 'value="3.75"' in again and 'value="2.6"' in again
+    # back to the default: stored as "the default" again
+    client.post(page, settings_post(world))
+    assert QualitySettings.objects.get(local_authority=world.stoke).rating_scheme == {}
+    # an audit published now is rated by the council's bands: all Good but one Requires
+    # improvement in a weight-1 standard: (15×3 + 2 + 3 for safeguarding's double weight…)
+    client.post(page, settings_post(world, minimum_1="3"))  # Good needs an average of 3
+    audit = register.start_audit(Who(world.officer), world.stoke, world.home, date(2026, 1, 5))
+    scores = {s.standard_id: (GOOD, "") for s in audit.scores.all()}
+    first = audit.scores.order_by("standard__domain__position", "standard__position").first()
+    assert first is not None
+    scores[first.standard_id] = ("Requires improvement", "")
+    register.save_scores(Who(world.officer), audit, scores, "")
+    result = register.publish_audit(Who(world.officer), audit, date(2026, 1, 6))
+    # weights: 16 standards, safeguarding's four count twice, so 20; (19×3 + 2) / 20 = 2.95
+    assert (result.score_text, result.rating) == ("2.95", "Requires improvement")
+
+
 def test_a_council_admin_sets_clocks_retention_and_weights(client: Client, world: World) -> None:
     from caremarket.accounts.models import Membership
     from caremarket.quality.models import Domain, QualitySettings, Standard
@@ -467,6 +558,7 @@ def test_a_council_admin_sets_clocks_retention_and_weights(client: Client, world
     weights |= {f"standard-{s.pk}": "1" for s in Standard.objects.filter(domain__in=domains)}
     safeguarding = next(d for d in domains if d.name == "Safeguarding and safety")
     form = {"high_risk_hours": "12", "other_hours": "48", "concern_retention_days": "2190"}
+    form |= DEFAULT_BANDS
     bad = client.post(page, {**form, **weights, f"domain-{safeguarding.pk}": "lots"})
     assert "Each weight must be a whole number from 0 to 10" in bad.content.decode()
     assert 'value="lots"' in bad.content.decode()  # what was typed is kept

@@ -19,6 +19,7 @@ from caremarket.rules.quality import (
     Rag,
     RatingScheme,
     RiskFacts,
+    SchemeError,
     StandardScore,
     action_plan_due,
     add_months,
@@ -26,10 +27,12 @@ from caremarket.rules.quality import (
     concern_due,
     is_cqc_downgrade,
     overall_rating,
+    parse_minimum,
     reaudit_due,
     risk,
     scheme_from_data,
     scheme_to_data,
+    scheme_with,
 )
 
 RI = REQUIRES_IMPROVEMENT
@@ -171,6 +174,76 @@ class OverallRatingTests(unittest.TestCase):
             RatingScheme((("A", 2), ("A", 1)), ((Fraction(1), "A"),))
         with self.assertRaisesRegex(QualityRuleError, "Each cap"):
             RatingScheme((("A", 1),), ((Fraction(1), "A"),), (("A", "Z"),))
+
+
+class SchemeSettingsTests(unittest.TestCase):
+    """Bands and caps as a member of staff types them on the settings page."""
+
+    def test_minimums_as_typed(self) -> None:
+        self.assertEqual(parse_minimum(" 2.5 ", GOOD, DEFAULT_SCHEME), Fraction(5, 2))
+        self.assertEqual(parse_minimum("4", EXCELLENT, DEFAULT_SCHEME), Fraction(4))
+        self.assertEqual(parse_minimum("1.01", RI, DEFAULT_SCHEME), Fraction(101, 100))
+        for typed, words in (
+            ("", "Enter the lowest average score for Good"),
+            ("two", "at most two decimal places, like 2.5"),
+            ("2.555", "at most two decimal places"),
+            ("nan", "at most two decimal places"),
+            ("inf", "at most two decimal places"),
+            ("1e3", "at most two decimal places"),
+            ("2,5", "at most two decimal places"),
+            ("-2", "must be more than 1 and no more than 4"),
+            ("1", "must be more than 1"),  # the lowest score belongs to the lowest band
+            ("4.01", "no more than 4"),
+            ("99999999999", "no more than 4"),
+        ):
+            with self.assertRaisesRegex(SchemeError, words) as caught:
+                parse_minimum(typed, GOOD, DEFAULT_SCHEME)
+            self.assertEqual((caught.exception.rating, caught.exception.part), (GOOD, "minimum"))
+
+    def test_the_default_rebuilt_from_its_own_numbers_is_the_default(self) -> None:
+        minimums = [Fraction(7, 2), Fraction(5, 2), Fraction(3, 2)]
+        rebuilt = scheme_with(DEFAULT_SCHEME, minimums, {GOOD: "", RI: "", POOR: RI})
+        self.assertEqual(rebuilt, DEFAULT_SCHEME)
+
+    def test_new_bands_and_caps_rate_by_hand(self) -> None:
+        # Good from 3 (not 2.5); any standard Requires improvement holds the overall to Good.
+        scheme = scheme_with(
+            DEFAULT_SCHEME,
+            [Fraction(7, 2), Fraction(3), Fraction(3, 2)],
+            {GOOD: "", RI: GOOD, POOR: RI},
+        )
+        self.assertEqual(scheme.thresholds[-1], (Fraction(1), POOR))
+        # 16 standards, safeguarding's four weighted 2: weights 20. One RI in involvement:
+        # (19 × 3 + 2) / 20 = 59/20 = 2.95 < 3: Requires improvement (Good by the default).
+        one_ri = default_audit(involvement=[RI, GOOD, GOOD])
+        self.assertEqual(overall_rating(one_ri).rating, GOOD)
+        self.assertEqual(overall_rating(one_ri, scheme).rating, RI)
+        # All Excellent but one RI: (19 × 4 + 2) / 20 = 3.9, Excellent by score, capped at Good.
+        excellent = default_audit(
+            involvement=[RI, EXCELLENT, EXCELLENT],
+            personalised=[EXCELLENT] * 4,
+            safeguarding=[EXCELLENT] * 4,
+            staffing=[EXCELLENT] * 2,
+            management=[EXCELLENT] * 3,
+        )
+        result = overall_rating(excellent, scheme)
+        self.assertEqual((result.uncapped, result.rating, result.capped_by), (EXCELLENT, GOOD, RI))
+
+    def test_bands_out_of_order_or_caps_upside_down_are_refused(self) -> None:
+        for minimums, caps, rating, part, words in (
+            ([Fraction(3), Fraction(3), Fraction(2)], {}, EXCELLENT, "minimum", "higher than for"),
+            ([Fraction(2), Fraction(3), Fraction(3, 2)], {}, EXCELLENT, "minimum", "Good"),
+            ([Fraction(4), Fraction(3), Fraction(3)], {}, GOOD, "minimum", "than for Requires"),
+            ([Fraction(4), Fraction(3), Fraction(2)], {RI: POOR}, RI, "cap", "worse than"),
+            ([Fraction(4), Fraction(3), Fraction(2)], {POOR: EXCELLENT}, POOR, "cap", "nothing"),
+        ):
+            with self.assertRaisesRegex(SchemeError, words) as caught:
+                scheme_with(DEFAULT_SCHEME, minimums, caps)
+            self.assertEqual((caught.exception.rating, caught.exception.part), (rating, part))
+        with self.assertRaisesRegex(QualityRuleError, "every rating but the last"):
+            scheme_with(DEFAULT_SCHEME, [Fraction(3)], {})
+        with self.assertRaisesRegex(QualityRuleError, "two ratings on the scale"):
+            scheme_with(DEFAULT_SCHEME, [Fraction(4), Fraction(3), Fraction(2)], {POOR: "Bad"})
 
 
 def uk(*args: int, fold: int = 0) -> datetime:

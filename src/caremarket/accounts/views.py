@@ -91,7 +91,7 @@ WORK_PAGES = (
     ("assessments:inbox", "Referrals"),
     ("quality:dashboard", "Quality: concerns, audits and placement stops"),
     ("quality:log_concern", "Log a concern about a care provider"),
-    ("quality:settings", "Quality settings: concern clocks and audit standards"),
+    ("quality:settings", "Quality settings: concern clocks, rating bands and standards"),
     ("sourcing:requests", "Brokerage: care requests and offers"),
     ("sourcing:report", "Time to source care"),
     ("outcomes:ascof", "ASCOF from Client Level Data"),

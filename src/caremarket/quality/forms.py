@@ -4,6 +4,7 @@ limit; dates are typed as 24/10/2026."""
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from caremarket.quality.models import (
     PlacementStop,
     ProviderRecord,
 )
+from caremarket.rules import quality as rules
 from caremarket.rules.quality import MAX_CONCERN_HOURS
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d.%m.%Y"]
@@ -291,16 +293,84 @@ class SettingsForm(QualityForm):
     new_standard_domain = forms.ChoiceField(label="In the domain", required=False, choices=[])
     widths = {"high_risk_hours": "4", "other_hours": "4", "concern_retention_days": "5"}
 
-    def __init__(self, *args: Any, domains: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, domains: Any, scheme: rules.RatingScheme, **kwargs: Any) -> None:
+        """`scheme`: the council's rating scheme now; its bands' lowest averages and its caps
+        become fields (`minimum_N` for every rating but the last, `cap_N` for every rating but
+        the best, N its place on the scale), and a valid form has the new one in `scheme`."""
+        self.scheme = scheme
+        self.ratings = scheme.ratings
+        minimums = {rating: minimum for minimum, rating in scheme.thresholds}
+        caps = dict(scheme.caps)
+        initial = dict(kwargs.pop("initial", None) or {})
+        extra: dict[str, forms.Field] = {}
+        for n, rating in enumerate(self.ratings[:-1]):
+            extra[f"minimum_{n}"] = forms.CharField(
+                label=f"{rating}: lowest average score",
+                required=False,
+                max_length=12,
+                error_messages={
+                    "max_length": f"The lowest average score for {rating} must be a number "
+                    "with at most two decimal places, like 2.5"
+                },
+            )
+            if rating in minimums:
+                initial.setdefault(f"minimum_{n}", _number(minimums[rating]))
+        for n, rating in enumerate(self.ratings[1:], 1):
+            choices = [("", "No cap")] + [(r, r) for r in self.ratings[1 : n + 1]]
+            extra[f"cap_{n}"] = forms.ChoiceField(
+                label=f"If any standard is rated {rating}, the overall rating is at best",
+                required=False,
+                choices=choices,
+                error_messages={"invalid_choice": f"Choose the cap for {rating} from the list"},
+            )
+            initial.setdefault(f"cap_{n}", caps.get(rating, ""))
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(extra)
+        self.widths = {**self.widths, **{name: "4" for name in extra if "minimum" in name}}
+        self._style()
         self.fields["new_standard_domain"].choices = [(str(d.pk), d.name) for d in domains]  # type: ignore[attr-defined]
+
+    @property
+    def minimum_fields(self) -> list[forms.BoundField]:
+        return [self[f"minimum_{n}"] for n in range(len(self.ratings) - 1)]
+
+    @property
+    def cap_fields(self) -> list[forms.BoundField]:
+        return [self[f"cap_{n}"] for n in range(1, len(self.ratings))]
+
+    @property
+    def lowest(self) -> str:
+        """The last band, which takes every score below the others."""
+        return self.ratings[-1]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         high, other = data.get("high_risk_hours"), data.get("other_hours")
         if high and other and high > other:
             self.add_error("high_risk_hours", "High-risk concerns cannot have longer than others")
+        minimums = []
+        for n, rating in enumerate(self.ratings[:-1]):
+            name = f"minimum_{n}"
+            if name not in data:
+                continue  # too long: the field said so
+            try:
+                minimums.append(rules.parse_minimum(data[name], rating, self.scheme))
+            except rules.SchemeError as error:
+                self.add_error(name, str(error))
+        if len(minimums) == len(self.ratings) - 1:
+            caps = {r: data.get(f"cap_{n}", "") for n, r in enumerate(self.ratings) if n}
+            try:
+                self.scheme = rules.scheme_with(self.scheme, minimums, caps)
+            except rules.SchemeError as error:
+                self.add_error(f"{error.part}_{self.ratings.index(error.rating)}", str(error))
+            except rules.QualityRuleError as error:
+                self.add_error(None, str(error))
         return data
+
+
+def _number(value: Fraction) -> str:
+    """A band minimum as typed: 2.5, 3, 2.75."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 class StartAuditForm(QualityForm):

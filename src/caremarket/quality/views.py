@@ -44,7 +44,13 @@ from caremarket.quality.models import (
     standards_for,
 )
 from caremarket.quality.register import QualityError, Who
-from caremarket.rules.quality import QualityRuleError, Rag
+from caremarket.rules.quality import (
+    DEFAULT_SCHEME,
+    QualityRuleError,
+    Rag,
+    RatingScheme,
+    scheme_to_data,
+)
 
 QUALITY_ROLES = (Role.QUALITY_OFFICER, Role.COUNCIL_ADMIN)
 #: Any council staff may log a concern; providers may not (they raise them with the council).
@@ -270,13 +276,19 @@ def location(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResp
 MAX_WEIGHT = 10
 
 
-@staff(Role.COUNCIL_ADMIN)
+@staff(*QUALITY_ROLES)
 def settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    """The council's concern clocks, how long concern details are kept, and the weights of its
-    audit domains and standards (a standard may be added; audits already started keep theirs)."""
+    """The council's concern clocks, how long concern details are kept, the overall rating's
+    bands and caps, and the weights of its audit domains and standards (a standard may be
+    added; audits already started keep theirs). Every change is in the audit log, with what
+    changed."""
     standards_for(council)  # the default set, the first time
     domains = list(Domain.objects.filter(local_authority=council).prefetch_related("standards"))
     current = QualitySettings.for_council(council)
+    try:
+        scheme = current.scheme
+    except QualityRuleError:  # a scheme set in Django admin that no longer works
+        scheme = DEFAULT_SCHEME
     form = qforms.SettingsForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -285,6 +297,7 @@ def settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "concern_retention_days": current.concern_retention_days,
         },
         domains=domains,
+        scheme=scheme,
     )
     errors: list[str] = []
     weights: dict[str, int] = {}
@@ -299,20 +312,33 @@ def settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             weights[key] = int(raw)
     if request.method == "POST" and form.is_valid() and not errors:
         data = form.cleaned_data
+        changes = _settings_changes(current, data, scheme, form.scheme)
         current.high_risk_hours = data["high_risk_hours"]
         current.other_hours = data["other_hours"]
         current.concern_retention_days = data["concern_retention_days"]
+        current.rating_scheme = {} if form.scheme == DEFAULT_SCHEME else scheme_to_data(form.scheme)
         current.save()
         for d in domains:
+            changed = d.weight != weights[f"domain-{d.pk}"]
             Domain.objects.filter(pk=d.pk).update(weight=weights[f"domain-{d.pk}"])
             for st in d.standards.all():
+                changed |= st.weight != weights[f"standard-{st.pk}"]
                 Standard.objects.filter(pk=st.pk).update(weight=weights[f"standard-{st.pk}"])
+            if changed:
+                changes.append(f"weights in {d.name}")
         if data["new_standard"] and data["new_standard_domain"]:
             domain = next(d for d in domains if str(d.pk) == data["new_standard_domain"])
             Standard.objects.create(
                 domain=domain, name=data["new_standard"], position=domain.standards.count()
             )
-        record("changed_quality_settings", request=request, local_authority=council)
+            changes.append(f"a standard added to {domain.name}")
+        record(
+            "changed_quality_settings",
+            request=request,
+            local_authority=council,
+            obj=current,
+            detail="; ".join(changes) or "saved unchanged",
+        )
         messages.success(request, "The quality settings are saved.")
         return redirect("quality:settings", council=council.slug)
     return render(
@@ -333,8 +359,38 @@ def settings(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
                 for d in domains
             ],
             "errors": errors,
+            "scale": scheme.scale,
         },
     )
+
+
+def _settings_changes(
+    current: QualitySettings, data: dict[str, Any], before: RatingScheme, after: RatingScheme
+) -> list[str]:
+    """What a save of the settings page changes, in words for the audit log (no personal
+    data: numbers and rating names only)."""
+    changes = [
+        f"{label} {old} to {data[name]}"
+        for name, label, old in (
+            ("high_risk_hours", "high-risk hours", current.high_risk_hours),
+            ("other_hours", "other hours", current.other_hours),
+            (
+                "concern_retention_days",
+                "days concern details are kept",
+                current.concern_retention_days,
+            ),
+        )
+        if old != data[name]
+    ]
+    old_minimums = {rating: minimum for minimum, rating in before.thresholds}
+    for minimum, rating in after.thresholds:
+        if old_minimums.get(rating) != minimum:
+            changes.append(f"{rating} from an average of {float(minimum):g}")
+    old_caps, new_caps = dict(before.caps), dict(after.caps)
+    for rating in after.ratings:
+        if old_caps.get(rating) != new_caps.get(rating):
+            changes.append(f"cap for {rating}: {new_caps.get(rating, 'none')}")
+    return changes
 
 
 # --- Concerns ---------------------------------------------------------------------------------

@@ -7,7 +7,9 @@
   overall rating is the first band of the thresholds whose minimum the score reaches. Then the
   caps apply: a standard rated Poor holds the overall rating to "Requires improvement" at best,
   so a home cannot be "Good" while failing one standard outright. Scale, thresholds and caps
-  are data (`RatingScheme`), so a council may set its own; the default is PAMMS-like.
+  are data (`RatingScheme`), so a council may set its own (its quality staff set the bands'
+  lowest averages and the caps on the settings page: `parse_minimum`, `scheme_with`); the
+  default is PAMMS-like.
   Arithmetic is exact (fractions), so a score exactly on a threshold reaches it.
 - **Concern due times.** A concern is due a number of *clock hours* after it was logged: 24
   for high risk and 72 otherwise by default, configurable per council. Clock hours are elapsed
@@ -25,11 +27,13 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -51,6 +55,7 @@ __all__ = [
     "RatingResult",
     "RatingScheme",
     "RiskFacts",
+    "SchemeError",
     "StandardScore",
     "action_plan_due",
     "add_months",
@@ -58,10 +63,12 @@ __all__ = [
     "concern_due",
     "is_cqc_downgrade",
     "overall_rating",
+    "parse_minimum",
     "reaudit_due",
     "risk",
     "scheme_from_data",
     "scheme_to_data",
+    "scheme_with",
 ]
 
 UK = ZoneInfo("Europe/London")
@@ -74,6 +81,15 @@ MAX_CONCERN_HOURS = 24 * 28
 
 class QualityRuleError(ValueError):
     """Input the rules cannot work with, said in words a member of staff can act on."""
+
+
+class SchemeError(QualityRuleError):
+    """A rating scheme a member of staff set that cannot work: `rating` is the rating whose
+    band minimum (`part` "minimum") or cap (`part` "cap") is wrong, so a form can say where."""
+
+    def __init__(self, message: str, rating: str, part: str) -> None:
+        super().__init__(message)
+        self.rating, self.part = rating, part
 
 
 # --- Audit rating ------------------------------------------------------------------------------
@@ -411,6 +427,82 @@ def scheme_from_data(data: Mapping[str, object]) -> RatingScheme:
             "The rating scheme needs a scale of ratings and scores and thresholds"
         ) from error
     return RatingScheme(scale, thresholds, caps)
+
+
+#: A band's minimum as staff type it: a number with at most two decimal places ("2.5").
+_MINIMUM = re.compile(r"[+-]?\d+(\.\d{1,2})?")
+
+
+def parse_minimum(text: str, rating: str, scheme: RatingScheme) -> Fraction:
+    """The lowest average score that reaches `rating`, from what a member of staff typed. It
+    must be a number with at most two decimal places, above the scale's lowest score (the
+    lowest rating takes everything below) and no higher than its highest score."""
+    lowest = min(score for _, score in scheme.scale)
+    highest = max(score for _, score in scheme.scale)
+    cleaned = text.strip()
+    if not cleaned:
+        raise SchemeError(f"Enter the lowest average score for {rating}", rating, "minimum")
+    if not _MINIMUM.fullmatch(cleaned):
+        raise SchemeError(
+            f"The lowest average score for {rating} must be a number with at most two decimal "
+            "places, like 2.5",
+            rating,
+            "minimum",
+        )
+    value = Fraction(cleaned)
+    if not lowest < value <= highest:
+        raise SchemeError(
+            f"The lowest average score for {rating} must be more than {lowest} "
+            f"and no more than {highest}",
+            rating,
+            "minimum",
+        )
+    return value
+
+
+def scheme_with(
+    scheme: RatingScheme, minimums: Sequence[Fraction], caps: Mapping[str, str]
+) -> RatingScheme:
+    """`scheme` with one band per rating on its scale: `minimums` are the lowest averages of
+    every rating but the last, best first (the last takes everything from the lowest score);
+    `caps` maps a rating to the best overall rating an audit with any standard rated so may
+    get ("" for none). A cap must be no better than the rating that sets it allows
+    (a standard rated Poor may hold the overall to Requires improvement, not raise it) and
+    better than the best rating (capping at the best rating caps nothing)."""
+    ratings = scheme.ratings
+    if len(minimums) != len(ratings) - 1:
+        raise QualityRuleError("Give a lowest average score for every rating but the last")
+    for (better, higher), (worse, lower) in pairwise(zip(ratings, minimums, strict=False)):
+        if higher <= lower:
+            raise SchemeError(
+                f"The lowest average score for {better} must be higher than for {worse}",
+                better,
+                "minimum",
+            )
+    lowest = min(score for _, score in scheme.scale)
+    thresholds = (*zip(minimums, ratings, strict=False), (Fraction(lowest), ratings[-1]))
+    kept = []
+    for worst, best in caps.items():
+        if worst not in ratings or (best and best not in ratings):
+            raise QualityRuleError("Each cap must name two ratings on the scale")
+        if not best:
+            continue
+        if scheme.rank(best) > scheme.rank(worst):
+            raise SchemeError(
+                f"A standard rated {worst} cannot hold the overall rating to {best}, "
+                f"which is worse than {worst}",
+                worst,
+                "cap",
+            )
+        if scheme.rank(best) == 0:
+            raise SchemeError(
+                f"Capping at {best}, the best rating, changes nothing: choose no cap",
+                worst,
+                "cap",
+            )
+        kept.append((worst, best))
+    kept.sort(key=lambda cap: scheme.rank(cap[0]))
+    return RatingScheme(scheme.scale, tuple(thresholds), tuple(kept))
 
 
 def scheme_to_data(scheme: RatingScheme) -> dict[str, object]:

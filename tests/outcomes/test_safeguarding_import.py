@@ -8,8 +8,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from caremarket.accounts.models import Membership, User
 from caremarket.imports.framework import ImportRefused
 from caremarket.imports.models import ImportRun
 from caremarket.outcomes.models import SafeguardingFigure
@@ -170,3 +172,27 @@ def test_fully_and_partly_substantiated_are_summed_when_no_total_is_stated(
         "(physical abuse), 2023/24 is 30, more than safeguarding enquiries concluded (25)"
     )
     assert "sac.csv line 5; sac.csv line 6" in report.warnings[0]
+
+
+def test_a_council_uploads_its_return_and_reads_the_finding_on_the_run_page(
+    councils: list, client
+) -> None:
+    user = User.objects.create_user("commissioner", password="a-long-password-1")
+    Membership.objects.create(user=user, local_authority=councils[0], role="commissioner")
+    client.force_login(user)
+    url = "/staff/stoke-on-trent/imports/"
+    assert "safeguarding: Safeguarding Adults Collection return" in client.get(url).content.decode()
+    other = STOKE_FILE.read_bytes().replace(b"E06000021,", b"E08000026,", 1)
+    refused = client.post(
+        url, {"format": "safeguarding", "file": SimpleUploadedFile("sac.csv", other)}
+    )
+    assert refused.status_code == 400 and "not a council we know" in refused.content.decode()
+    assert SafeguardingFigure.objects.count() == 0
+    response = client.post(
+        url,
+        {"format": "safeguarding", "file": SimpleUploadedFile("sac.csv", STOKE_FILE.read_bytes())},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "financial or material abuse), 2020/21 is 61" in page
+    assert SafeguardingFigure.objects.count() == 53

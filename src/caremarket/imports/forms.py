@@ -20,6 +20,7 @@ COUNCIL_FORMATS = (
     "ons-snpp",
     "oruk",
     "cld",
+    "safeguarding",
 )
 #: Large enough for a council's HSCA extract or a national CQC directory, small enough that
 #: an upload cannot fill the disk; the command line has no limit.

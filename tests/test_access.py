@@ -23,6 +23,7 @@ ANYONE = "anyone"
 STAFF = {r.value for r in COUNCIL_ROLES}
 COUNCIL = {"council": "stoke-on-trent"}
 MPS_EDITION = {**COUNCIL, "statement": "mps", "number": "1"}
+LA_EDITION = {**COUNCIL, "statement": "local-account-2024-25", "number": "1"}
 QUALITY = {"quality_officer", "council_admin"}
 BROKERS = {"practitioner", "council_admin"}
 
@@ -62,6 +63,11 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "statements:edition": (MPS_EDITION, ANYONE),
     "statements:edition_pdf": (MPS_EDITION, ANYONE),
     "statements:edition_table_csv": ({**MPS_EDITION, "table": "population-older-people"}, ANYONE),
+    "statements:la_staff_list": (COUNCIL, {"commissioner", "council_admin"}),
+    "statements:la_published_list": (COUNCIL, ANYONE),
+    "statements:la_edition": (LA_EDITION, ANYONE),
+    "statements:la_edition_pdf": (LA_EDITION, ANYONE),
+    "statements:la_edition_table_csv": ({**LA_EDITION, "table": "ascof-measures"}, ANYONE),
     "assessments:index": ({}, ANYONE),
     "assessments:return": ({}, ANYONE),
     "assessments:return_link": ({"token": "not-a-token"}, ANYONE),

@@ -89,6 +89,7 @@ def load_demo(out: TextIO) -> list[DemoLogin]:
     publish_demo_statements(councils, out)
     set_demo_targets(councils[0], out)
     invent_feedback(councils[0], out)  # invented log entries totalling the published counts
+    publish_demo_local_account(councils[0], out)  # after the targets and log it reports on
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
     return [site_admin(councils), *provider_logins(councils)]
@@ -192,3 +193,32 @@ def publish_demo_statements(councils: list[LocalAuthority], out: TextIO) -> None
             f"{council.name}: {title} {period}, edition 1 published "
             f"({len(findings)} finding(s) acknowledged)\n"
         )
+
+
+#: Stoke-on-Trent's Local Account 2020-21 (seed 001): its own words, shortened, in
+#: examples/narrative/, and the figures it published, from examples/figures/.
+LOCAL_ACCOUNT = ("2020/21", "local-account-2020-21", "stoke-on-trent-local-account-2020-21.md")
+
+
+def publish_demo_local_account(council: LocalAuthority, out: TextIO) -> None:
+    """The council's Local Account 2020/21, drafted by one commissioner, published by another."""
+    from caremarket.statements import workflow
+    from caremarket.statements.catalogue import LOCAL_ACCOUNT as KIND
+    from caremarket.statements.models import Statement
+    from caremarket.statements.narrative import read_narrative
+
+    period, slug, narrative_file = LOCAL_ACCOUNT
+    if Statement.objects.filter(local_authority=council, slug=slug).exists():
+        return
+    writer, reviewer = demo_commissioners(council)
+    narrative = read_narrative(settings.EXAMPLES_DIR / "narrative" / narrative_file, KIND)
+    edition = workflow.create_statement(
+        council, period=period, slug=slug, user=writer, narrative=narrative, kind=KIND
+    )
+    workflow.submit_for_review(edition, writer)
+    findings = workflow.findings_for(edition)
+    workflow.publish(edition, reviewer, {f.code for f in findings if not f.explained})
+    out.write(
+        f"{council.name}: {edition.statement.title} {period}, edition 1 published "
+        f"({len(findings)} finding(s) acknowledged)\n"
+    )

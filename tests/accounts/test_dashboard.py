@@ -14,6 +14,7 @@ from caremarket.demo import load_councils
 EXPECTED = {
     "commissioner": {
         "Market Position Statements",
+        "Local Accounts",
         "Sufficiency and gaps",
         "Data imports",
         "Figure checks: what does not add up",

@@ -82,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 #: (url name, link text) of the council pages in "Your work", in reading order.
 WORK_PAGES = (
     ("statements:staff_list", "Market Position Statements"),
+    ("statements:la_staff_list", "Local Accounts"),
     ("planning:sufficiency", "Sufficiency and gaps"),
     ("imports:imports", "Data imports"),
     ("needs:findings", "Figure checks: what does not add up"),

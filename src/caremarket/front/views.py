@@ -20,6 +20,7 @@ from caremarket.places.models import LocalAuthority, PopulationFigure
 from caremarket.quality.figures import register_tables
 from caremarket.rules import measures as catalogue
 from caremarket.sourcing.figures import sourcing_tables
+from caremarket.statements.catalogue import LOCAL_ACCOUNT
 from caremarket.statements.data import build_block
 from caremarket.statements.opportunities import latest_published
 from caremarket.statements.render import prepare_table, table_csv
@@ -75,6 +76,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
     shared = _measures_held_elsewhere(authority)
     targets = figure_targets(authority)
     published = latest_published(authority)
+    local_account = latest_published(authority, LOCAL_ACCOUNT)
     return render(
         request,
         "front/council.html",
@@ -102,6 +104,7 @@ def council(request: HttpRequest, council: str) -> HttpResponse:
                 for section in themes
             ],
             "published": published,
+            "local_account": local_account,
             "quality": [prepare_table(t.as_json()) for t in register_tables(authority)],
             "sourcing": [prepare_table(t.as_json()) for t in sourcing_tables(authority)],
             "table_links": True,

@@ -8,7 +8,6 @@ each such opening is written to the audit log.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from caremarket import csvfiles
 from caremarket.access import staff
 from caremarket.accounts.audit import record
 from caremarket.outcomes.api import ASCOF_ROLES
+from caremarket.outcomes.ascof_words import MEASURES, row_label
 from caremarket.outcomes.forms import TargetForm
 from caremarket.outcomes.models import CldSubmission, Target
 from caremarket.outcomes.service import (
@@ -40,77 +40,7 @@ from caremarket.outcomes.targets import (
 )
 from caremarket.places.models import LocalAuthority
 from caremarket.rules.activity import COLUMN_WORDS, COLUMNS
-from caremarket.rules.ascof import CLD_START, MeasureRow
-
-
-@dataclass(frozen=True)
-class MeasureText:
-    code: str
-    title: str
-    numerator: str
-    denominator: str
-    per: str  # "%" or "per 100,000"
-
-
-MEASURES = (
-    MeasureText(
-        "2A",
-        "People who had reablement, who were not already receiving long-term support, and "
-        "needed no further ongoing support afterwards",
-        "Reablement episodes of new clients ending in the year that were followed by "
-        "short-term support only, or by no further support.",
-        "Reablement episodes of new clients (no long-term support in the 91 days before) "
-        "ending in the year, apart from those where the person died, went into hospital, or "
-        "what happened next could not be told. Episodes less than 8 days apart count as one.",
-        "%",
-    ),
-    MeasureText(
-        "2B",
-        "Adults aged 18 to 64 whose long-term needs are met by moving into a care home",
-        "People aged 18 to 64 who started long-term residential or nursing care in the year "
-        "and had no such care in the 12 months before it.",
-        "The council's population aged 18 to 64.",
-        "per 100,000",
-    ),
-    MeasureText(
-        "2C",
-        "Adults aged 65 and over whose long-term needs are met by moving into a care home",
-        "People aged 65 and over who started long-term residential or nursing care in the year "
-        "and had no such care in the 12 months before it.",
-        "The council's population aged 65 and over.",
-        "per 100,000",
-    ),
-    MeasureText(
-        "2E",
-        "People receiving long-term support who live in their own home or with family",
-        "People who had long-term support in the year and live in settled accommodation (their "
-        "own home, with family, supported living, Shared Lives, extra care), including those "
-        "whose home support shows they live at home.",
-        "Everyone who had long-term support in the year, including people whose accommodation "
-        "is not known. The learning disability figures count people aged 18 to 64 whose main "
-        "support is for a learning disability.",
-        "%",
-    ),
-    MeasureText(
-        "3D",
-        "People using services who direct their own support, and those who receive direct payments",
-        "Clients (parts 1a and 2a): people in long-term community support at the end of the "
-        "year with a direct payment or a personal budget the council manages (1a), or a "
-        "direct payment (2a). Carers (parts 1b and 2b): carers supported directly in the year "
-        "with a direct payment or personal budget (1b), or a direct payment (2b).",
-        "Clients: everyone in long-term community support at the end of the year (anyone also "
-        "in a care home counts there instead). Carers: carers supported directly in the year "
-        "by direct payment, personal budget or commissioned support.",
-        "%",
-    ),
-)
-PART_NAMES = {
-    "1a": "Clients who direct their own support",
-    "2a": "Clients who receive direct payments",
-    "1b": "Carers who direct their own support",
-    "2b": "Carers who receive direct payments",
-}
-GROUP_NAMES = {"18 to 64": "Aged 18 to 64", "65 and above": "Aged 65 and over", "Total": "All ages"}
+from caremarket.rules.ascof import CLD_START
 
 
 def _years(council: LocalAuthority) -> tuple[list[str], str]:
@@ -128,18 +58,6 @@ def _years(council: LocalAuthority) -> tuple[list[str], str]:
     years = [f"{y}/{(y + 1) % 100:02d}" for y in range(last_start, CLD_START.year - 1, -1)]
     full = [y for y in years if date(int(y[:4]) + 1, 3, 31) <= latest]
     return years, (full or years)[0]
-
-
-def _label(row: MeasureRow) -> str:
-    parts = []
-    if row.part:
-        parts.append(f"{PART_NAMES[row.part]} ({row.part})")
-    if row.cohort == "learning disability":
-        parts.append("Learning disability")
-    parts.append(GROUP_NAMES.get(row.group, row.group))
-    if row.gender and row.gender != "Total":
-        parts.append(row.gender)
-    return ", ".join(parts)
 
 
 def _compute(council: LocalAuthority, year: str) -> tuple[Ascof | None, list[str]]:
@@ -168,13 +86,13 @@ def ascof_page(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
                     "rows": [
                         {
                             "row": r,
-                            "label": _label(r),
+                            "label": row_label(r),
                             "index": i,
                             "figure": figure_key(
-                                ascof_measure(text.code), ASCOF_DIMENSION, _label(r)
+                                ascof_measure(text.code), ASCOF_DIMENSION, row_label(r)
                             ),
                             "target": judged(target, r.value, unit, 1)
-                            if (target := targets.get((text.code, _label(r))))
+                            if (target := targets.get((text.code, row_label(r))))
                             else None,
                         }
                         for i, r in enumerate(rows)
@@ -220,7 +138,7 @@ def ascof_people(
         "viewed pseudonymised people behind an ASCOF figure",
         request=request,
         local_authority=council,
-        detail=f"ASCOF {measure} {year}: {_label(row)}",
+        detail=f"ASCOF {measure} {year}: {row_label(row)}",
     )
     outcomes = result.result.outcomes_2a if measure == "2A" else {}
     people = [
@@ -241,7 +159,7 @@ def ascof_people(
             "year": year,
             "text": text,
             "row": row,
-            "label": _label(row),
+            "label": row_label(row),
             "people": people,
             "episodes": measure == "2A",
         },
@@ -307,7 +225,7 @@ def _ascof_labels(council: LocalAuthority) -> dict[str, list[str]]:
     result, _ = _compute(council, default) if years else (None, [])
     if result is None:
         return {}
-    return {t.code: [_label(r) for r in result.result.measures[t.code]] for t in MEASURES}
+    return {t.code: [row_label(r) for r in result.result.measures[t.code]] for t in MEASURES}
 
 
 @staff(*ASCOF_ROLES)

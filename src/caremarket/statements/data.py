@@ -1,9 +1,10 @@
-"""Data blocks: the tables (and charts) an MPS section draws from the council's figures.
+"""Data blocks: the tables (and charts) a statement's section draws from the council's figures.
 
 A block is plain JSON-able data, so that publishing can store exactly what was shown (the
 snapshot) and a published edition renders from it forever. Providers register by key; each
-takes the council and the edition's scenario and returns a block, or None when the council has
-no figures for it.
+takes the council and the edition's scenario (`@provider`), or the council and the reporting
+year a Local Account covers (`@yearly_provider`), and returns its tables, or none when the
+council has no figures for it. How to add one: `statements/catalogue.py`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class Table:
 
 Provider = Callable[[LocalAuthority, Any], list[Table]]
 PROVIDERS: dict[str, Provider] = {}
+#: Providers of one reporting year's figures: (council, "2024/25" or None) → tables.
+YearlyProvider = Callable[[LocalAuthority, str | None], list[Table]]
+YEARLY_PROVIDERS: dict[str, YearlyProvider] = {}
 
 
 def provider(key: str) -> Callable[[Provider], Provider]:
@@ -64,11 +68,26 @@ def provider(key: str) -> Callable[[Provider], Provider]:
     return register
 
 
-def build_block(key: str, council: LocalAuthority, scenario: Any) -> dict[str, Any] | None:
-    function = PROVIDERS.get(key)
-    if function is None:
+def yearly_provider(key: str) -> Callable[[YearlyProvider], YearlyProvider]:
+    """Register a block of one reporting year's figures (a Local Account's year; None for a
+    document that covers no single year, when the provider should return no tables)."""
+
+    def register(function: YearlyProvider) -> YearlyProvider:
+        YEARLY_PROVIDERS[key] = function
+        return function
+
+    return register
+
+
+def build_block(
+    key: str, council: LocalAuthority, scenario: Any, year: str | None = None
+) -> dict[str, Any] | None:
+    if key in YEARLY_PROVIDERS:
+        tables = YEARLY_PROVIDERS[key](council, year)
+    elif key in PROVIDERS:
+        tables = PROVIDERS[key](council, scenario)
+    else:
         return None
-    tables = function(council, scenario)
     if not tables:
         return None
     return {"key": key, "tables": [t.as_json() for t in tables]}
@@ -606,3 +625,190 @@ def provision_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
         )
     )
     return tables
+
+
+# The Local Account --------------------------------------------------------------------------
+
+#: "Our city and its people": the council's own population figures, then the ONS projections.
+CITY_MEASURES = (
+    "population", "population_share_pct", "population_change_pct", "imd_rank",
+    "population_in_most_deprived_20pct_pct", "unpaid_carers",
+)  # fmt: skip
+#: "How we are doing": what the council publishes on how people who use services fare.
+OUTCOME_MEASURES = ("quality_of_life_score", "survey_satisfaction_pct")
+
+
+@provider("city")
+def city_tables(council: LocalAuthority, scenario: Any) -> list[Table]:
+    return figure_tables(council, CITY_MEASURES) + population_tables(council, scenario)
+
+
+@yearly_provider("outcomes")
+def outcome_tables(council: LocalAuthority, year: str | None) -> list[Table]:
+    """ASCOF from the council's Client Level Data for the year, against its targets; its
+    published quality of life and satisfaction figures; and its other targets for the year."""
+    tables = ascof_tables(council, year) if year else []
+    tables += figure_tables(council, OUTCOME_MEASURES)
+    targets = figure_target_table(council, year) if year else None
+    return tables + ([targets] if targets else [])
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _headline(row: Any, rows: list[Any]) -> bool:
+    """The rows a Local Account shows without a target: each measure's figure for all ages (or
+    its age group, for 2B, 2C and 2E), never split by sex."""
+    if row.gender not in ("", "Total"):
+        return False
+    has_total = any(r.group == "Total" for r in rows)
+    return row.group == "Total" if has_total else True
+
+
+def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
+    """The ASCOF measures DHSC computes from Client Level Data, worked out for the year, each
+    against the council's target where it set one (met, near or missed, in words)."""
+    from caremarket.outcomes.ascof_words import GROUP_NAMES, MEASURES, PART_NAMES, row_label
+    from caremarket.outcomes.models import CldSubmission
+    from caremarket.outcomes.service import AscofInputError, ascof
+    from caremarket.outcomes.targets import ascof_targets, judged
+
+    try:
+        found = ascof(council.code, year, strict=False)
+    except AscofInputError:
+        return []
+    targets = ascof_targets(council, year)
+    shares: list[list[Any]] = []
+    rates: list[list[Any]] = []
+    sentences: list[str] = []
+    target_sources: dict[bool, set[str]] = {True: set(), False: set()}  # by "is a share"
+    for text in MEASURES:
+        rows = found.result.measures[text.code]
+        for row in rows:
+            target = targets.get((text.code, row_label(row)))
+            if not row.denominator or not (target or _headline(row, rows)):
+                continue
+            what = PART_NAMES[row.part] if row.part else text.title
+            who = GROUP_NAMES.get(row.group, row.group)
+            if row.cohort == "learning disability":
+                who += " with a learning disability"
+            if row.gender not in ("", "Total"):
+                who += f", {row.gender.lower()}"
+            status = ""
+            if target is not None:
+                verdict = judged(target, row.value, "pct" if text.per == "%" else "", 1)
+                if verdict.judgement is not None:
+                    status = _first_upper(verdict.judgement.status.words)
+                    sentences.append(f"{what}, {who.lower()}: {verdict.sentence}")
+                target_sources[text.per == "%"].add(
+                    target.source or f"Targets set by {council.name}"
+                )
+            cells = [what, who, row.numerator, row.denominator, row.value,
+                     target.value if target else None, status]  # fmt: skip
+            (shares if text.per == "%" else rates).append(cells)
+    if not shares and not rates:
+        return []
+    submissions = CldSubmission.objects.filter(local_authority=council).select_related("import_run")
+    sources = sorted(
+        f"Client Level Data submitted by {council.name} for {_date_words(s.period_start)} to "
+        f"{_date_words(s.period_end)} [{s.import_run.file_name}]"
+        for s in submissions
+    )
+    sources.append(
+        "Adult Social Care Outcomes Framework measures worked out by caremarket with the "
+        "Department of Health and Social Care's published method for Client Level Data"
+    )
+    start = int(year[:4])
+    notes = [
+        f"The year runs from 1 April {start} to 31 March {start + 1}. Results are percentages "
+        "to one decimal place, as the Department of Health and Social Care publishes them."
+    ]
+    latest = max((s.period_end for s in submissions), default=None)
+    if latest is not None and latest < date(start + 1, 3, 31):
+        notes.append(
+            f"The council's Client Level Data runs to {_date_words(latest)}, before the end of "
+            "the year: these figures cover only part of it."
+        )
+    notes += sentences
+    tables = []
+    if shares:
+        tables.append(
+            Table(
+                id="ascof-measures",
+                caption=f"How people who draw on care and support fared in {year}, from the "
+                "council's Client Level Data",
+                columns=[
+                    Column("Measure", "text"),
+                    Column("Who", "text"),
+                    Column("Counted"),
+                    Column("Out of"),
+                    Column("Result", "pct"),
+                    Column("Target", "pct"),
+                    Column("Against the target", "text"),
+                ],
+                rows=shares,
+                sources=sources + sorted(target_sources[True]),
+                notes=notes,
+            )
+        )
+    missing = [p for p in ("18 to 64", "65 and above") if p not in found.population]
+    rate_notes = [
+        f"Moves into care homes of people aged {band.replace('above', 'over')} are not shown: "
+        "the council's population of that age for the year has not been imported."
+        for band in missing
+    ]
+    if rates:
+        tables.append(
+            Table(
+                id="ascof-care-home-moves",
+                caption=f"Adults whose long-term needs were met by moving into a care home in "
+                f"{year}, per 100,000 people of their age",
+                columns=[
+                    Column("Measure", "text"),
+                    Column("Who", "text"),
+                    Column("People who moved into a care home"),
+                    Column("Population of that age"),
+                    Column("Per 100,000 people", "decimal1"),
+                    Column("Target per 100,000 people", "decimal1"),
+                    Column("Against the target", "text"),
+                ],
+                rows=rates,
+                sources=sources
+                + sorted(target_sources[False])
+                + ([found.population_source] if found.population_source else []),
+                notes=rate_notes,
+            )
+        )
+    elif tables:
+        tables[0].notes += rate_notes
+    return tables
+
+
+def figure_target_table(council: LocalAuthority, year: str) -> Table | None:
+    """The council's targets for the year on its other published figures, judged in words."""
+    from caremarket.outcomes.targets import figure_targets
+
+    judged = [j for found in figure_targets(council).values() for j in found]
+    judged = [j for j in judged if j.target.period == year]
+    if not judged:
+        return None
+    rows: list[list[Any]] = [
+        [
+            j.label,
+            _first_upper(j.judgement.status.words) if j.judgement else "No figure yet",
+            j.sentence,
+        ]
+        for j in sorted(judged, key=lambda j: j.label)
+    ]
+    return Table(
+        id="targets",
+        caption=f"Our other targets for {year}",
+        columns=[
+            Column("Figure", "text"),
+            Column("Against the target", "text"),
+            Column("Target and result", "text"),
+        ],
+        rows=rows,
+        sources=sorted({j.target.source or f"Targets set by {council.name}" for j in judged}),
+    )

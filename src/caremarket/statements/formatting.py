@@ -39,3 +39,19 @@ def format_cell(value: Any, kind: str) -> str:
 def financial_year(start_year: int) -> str:
     """2024 → '2024/25'."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+YEAR_SPAN = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|—|to)\s*(\d{4}|\d{2})\s*$")
+
+
+def reporting_year_of(period: str) -> str | None:
+    """The financial year a period names, as "2024/25": "2024/25", "2024-25", "2024–2025" and
+    "2024 to 2025" all do; a span of more than one year, or anything else, gives None."""
+    found = YEAR_SPAN.match(period or "")
+    if found is None:
+        return None
+    start, end = int(found.group(1)), found.group(2)
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if len(end) == 2 and end_year < start:
+        end_year += 100  # 1999/00
+    return financial_year(start) if end_year == start + 1 else None

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django import forms
 
+from caremarket.statements.catalogue import MPS, document_type
+from caremarket.statements.formatting import reporting_year_of
 from caremarket.statements.models import Section, Statement
 
 GOVUK_INPUT = {"class": "govuk-input"}
@@ -17,7 +20,10 @@ class StatementForm(forms.ModelForm):
         help_texts = {"slug": "Lower-case letters, numbers and hyphens, for example mps-2024-28"}
         error_messages = {
             "title": {"required": "Enter the statement's title"},
-            "period": {"required": "Enter the period the statement covers, like 2024–2028"},
+            "period": {
+                "required": "Enter the period the statement covers, like 2024–2028",
+                "max_length": "Enter the period in 20 characters or fewer, like 2024–2028",
+            },
             "slug": {
                 "required": "Enter a short name for web addresses",
                 "invalid": "Use only lower-case letters, numbers and hyphens",
@@ -28,6 +34,37 @@ class StatementForm(forms.ModelForm):
             "period": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
             "slug": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
         }
+
+    def __init__(self, *args: Any, kind: str = MPS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        document = document_type(kind)
+        self.fields["title"].initial = document.default_title
+        self.fields["period"].help_text = document.period_hint
+        if kind != MPS:
+            self.fields["period"].label = "Year"
+            self.fields["period"].error_messages = {
+                "required": f"Enter the year the {document.name} covers, like 2024/25",
+                "max_length": f"Enter the year the {document.name} covers, like 2024/25",
+            }
+            self.fields[
+                "slug"
+            ].help_text = (
+                "Lower-case letters, numbers and hyphens, for example local-account-2024-25"
+            )
+
+    def clean_period(self) -> str:
+        """A yearly document's period is the financial year it accounts for, as "2024/25"."""
+        period = self.cleaned_data["period"].strip()
+        if self.kind == MPS:
+            return period
+        year = reporting_year_of(period)
+        if year is None:
+            raise forms.ValidationError(
+                f"Enter the year the {document_type(self.kind).name} covers as a financial year, "
+                "like 2024/25"
+            )
+        return year
 
 
 class SectionForm(forms.ModelForm):

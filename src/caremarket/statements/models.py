@@ -1,4 +1,5 @@
-"""Market Position Statements: a council's statements, their editions and sections.
+"""A council's statements (Market Position Statements and Local Accounts), their editions and
+sections. `kind` names the document type (`catalogue.DOCUMENT_TYPES`); everything else is shared.
 
 An edition is a draft until published. Publishing stores the data it used (`snapshot`), its
 HTML and its PDF, and from then on the edition renders only from those: later imports change
@@ -14,6 +15,13 @@ from django.db import models
 from django.urls import reverse
 
 from caremarket.places.models import LocalAuthority
+from caremarket.statements.catalogue import (
+    LOCAL_ACCOUNT,
+    MPS,
+    DocumentType,
+    document_type,
+)
+from caremarket.statements.formatting import reporting_year_of
 
 
 class EditionIsFrozen(Exception):
@@ -21,6 +29,11 @@ class EditionIsFrozen(Exception):
 
 
 class Statement(models.Model):
+    class Kind(models.TextChoices):
+        MARKET_POSITION_STATEMENT = "mps", "Market Position Statement"
+        LOCAL_ACCOUNT = "local_account", "Local Account"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=MPS)
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.CASCADE, related_name="statements"
     )
@@ -38,6 +51,19 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.local_authority}: {self.title} {self.period}"
+
+    @property
+    def document(self) -> DocumentType:
+        return document_type(self.kind)
+
+    @property
+    def is_local_account(self) -> bool:
+        return self.kind == LOCAL_ACCOUNT
+
+    @property
+    def reporting_year(self) -> str | None:
+        """The financial year ("2024/25") a yearly document accounts for, from its period."""
+        return reporting_year_of(self.period)
 
     def latest_published(self) -> Edition | None:
         return self.editions.filter(status=Edition.Status.PUBLISHED).order_by("-number").first()
@@ -99,13 +125,20 @@ class Edition(models.Model):
 
     def public_url(self) -> str:
         return reverse(
-            "statements:edition",
+            url_name(self.statement.kind, "edition"),
             kwargs={
                 "council": self.council.slug,
                 "statement": self.statement.slug,
                 "number": self.number,
             },
         )
+
+
+def url_name(kind: str, name: str) -> str:
+    """The public (or staff list) page of a kind of document: Local Accounts live under
+    /councils/<council>/local-accounts/, Market Position Statements under .../mps/."""
+    prefix = "la_" if kind == LOCAL_ACCOUNT else ""
+    return f"statements:{prefix}{name}"
 
 
 class Section(models.Model):

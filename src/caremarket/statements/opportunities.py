@@ -20,6 +20,7 @@ from caremarket.rules import measures as catalogue
 from caremarket.rules.consistency import period_words
 from caremarket.rules.measures import source_words
 from caremarket.rules.sufficiency import load_presets
+from caremarket.statements.catalogue import MPS
 from caremarket.statements.models import Edition
 from caremarket.statements.render import prepare_table
 
@@ -49,9 +50,14 @@ class CouncilOpportunities:
         return not self.stated and not self.differences
 
 
-def latest_published(council: LocalAuthority) -> Edition | None:
+def latest_published(council: LocalAuthority, kind: str = MPS) -> Edition | None:
+    """The council's latest published Market Position Statement (or other kind)."""
     return (
-        Edition.objects.filter(statement__local_authority=council, status=Edition.Status.PUBLISHED)
+        Edition.objects.filter(
+            statement__local_authority=council,
+            statement__kind=kind,
+            status=Edition.Status.PUBLISHED,
+        )
         .select_related("statement", "scenario")
         .order_by("-published_at")
         .first()

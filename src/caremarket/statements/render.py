@@ -82,7 +82,9 @@ def build_snapshot(edition: Edition) -> dict[str, Any]:
     for section in edition.sections.filter(hidden=False).exclude(data_key=""):
         if section.data_key == "sources":
             continue
-        block = build_block(section.data_key, edition.council, edition.scenario)
+        block = build_block(
+            section.data_key, edition.council, edition.scenario, edition.statement.reporting_year
+        )
         if block is not None:
             blocks[section.data_key] = block
     sources = sorted({s for b in blocks.values() for t in b["tables"] for s in t["sources"]})

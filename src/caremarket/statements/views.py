@@ -1,4 +1,6 @@
-"""MPS pages: commissioners draft and review; everyone reads what is published."""
+"""Statement pages (Market Position Statements and Local Accounts alike): commissioners draft
+and review; everyone reads what is published. The list and public pages take the document's
+`kind` from the URL (`urls.py`); drafting pages find it on the statement."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caremarket.access import public, staff
@@ -16,9 +19,10 @@ from caremarket.accounts.audit import record
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.statements import workflow
+from caremarket.statements.catalogue import MPS, document_type
 from caremarket.statements.formatting import format_cell
 from caremarket.statements.forms import LogoForm, SectionForm, StatementForm
-from caremarket.statements.models import CouncilLogo, Edition, Statement
+from caremarket.statements.models import CouncilLogo, Edition, Statement, url_name
 from caremarket.statements.render import (
     document_context,
     find_table,
@@ -40,10 +44,11 @@ def _get_edition(council: LocalAuthority, statement: str, number: int) -> Editio
     )
 
 
-def _get_published(council_slug: str, statement: str, number: int) -> Edition:
+def _get_published(council_slug: str, statement: str, number: int, kind: str) -> Edition:
     edition = get_object_or_404(
         Edition.objects.select_related("statement__local_authority"),
         statement__local_authority__slug=council_slug,
+        statement__kind=kind,
         statement__slug=statement,
         number=number,
         status=Edition.Status.PUBLISHED,
@@ -55,8 +60,9 @@ def _get_published(council_slug: str, statement: str, number: int) -> Edition:
 
 
 @staff(*EDITORS)
-def statements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    form = StatementForm(request.POST or None)
+def statements(request: HttpRequest, council: LocalAuthority, kind: str = MPS) -> HttpResponse:
+    document = document_type(kind)
+    form = StatementForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             edition = workflow.create_statement(
@@ -65,18 +71,21 @@ def statements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
                 slug=form.cleaned_data["slug"],
                 title=form.cleaned_data["title"],
                 user=request.user,  # type: ignore[arg-type]
+                kind=kind,
             )
         except IntegrityError:
             form.add_error("slug", "This council already has a statement with that short name")
         else:
-            messages.success(request, "Statement created with a first draft edition")
+            messages.success(request, f"{document.name} created with a first draft edition")
             return redirect("statements:draft", council=council.slug,
                             statement=edition.statement.slug, number=edition.number)  # fmt: skip
-    items = Statement.objects.filter(local_authority=council).prefetch_related("editions")
+    items = Statement.objects.filter(local_authority=council, kind=kind).prefetch_related(
+        "editions"
+    )
     return render(
         request,
         "statements/staff_list.html",
-        {"council": council, "statements": items, "form": form},
+        {"council": council, "statements": items, "form": form, "document": document},
     )
 
 
@@ -306,25 +315,41 @@ def compare(request: HttpRequest, council: LocalAuthority, statement: str) -> Ht
 
 
 @public
-def published_list(request: HttpRequest, council: str) -> HttpResponse:
+def published_list(request: HttpRequest, council: str, kind: str = MPS) -> HttpResponse:
     authority = get_object_or_404(LocalAuthority, slug=council)
     editions = Edition.objects.filter(
-        statement__local_authority=authority, status=Edition.Status.PUBLISHED
+        statement__local_authority=authority,
+        statement__kind=kind,
+        status=Edition.Status.PUBLISHED,
     ).select_related("statement")
     return render(
-        request, "statements/public_list.html", {"council": authority, "editions": editions}
+        request,
+        "statements/public_list.html",
+        {"council": authority, "editions": editions, "document": document_type(kind)},
     )
 
 
 @public
-def edition(request: HttpRequest, council: str, statement: str, number: int) -> HttpResponse:
-    published = _get_published(council, statement, number)
-    return render(request, "statements/public_edition.html", document_context(published))
+def edition(
+    request: HttpRequest, council: str, statement: str, number: int, kind: str = MPS
+) -> HttpResponse:
+    published = _get_published(council, statement, number, kind)
+    context = document_context(published)
+    address = {"council": council, "statement": statement, "number": number}
+    for table in [t for s in context["sections"] for t in s["tables"]] + context["appendix_tables"]:
+        table["csv_url"] = reverse(
+            url_name(kind, "edition_table_csv"), kwargs={**address, "table": table["id"]}
+        )
+    context["pdf_url"] = reverse(url_name(kind, "edition_pdf"), kwargs=address)
+    context["list_url"] = reverse(url_name(kind, "published_list"), kwargs={"council": council})
+    return render(request, "statements/public_edition.html", context)
 
 
 @public
-def edition_pdf(request: HttpRequest, council: str, statement: str, number: int) -> HttpResponse:
-    published = _get_published(council, statement, number)
+def edition_pdf(
+    request: HttpRequest, council: str, statement: str, number: int, kind: str = MPS
+) -> HttpResponse:
+    published = _get_published(council, statement, number, kind)
     pdf = bytes(published.pdf) if published.pdf else render_pdf(published)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{published.council.slug}-{published.statement.slug}-edition-{published.number}.pdf"
@@ -334,9 +359,9 @@ def edition_pdf(request: HttpRequest, council: str, statement: str, number: int)
 
 @public
 def edition_table_csv(
-    request: HttpRequest, council: str, statement: str, number: int, table: str
+    request: HttpRequest, council: str, statement: str, number: int, table: str, kind: str = MPS
 ) -> HttpResponse:
-    published = _get_published(council, statement, number)
+    published = _get_published(council, statement, number, kind)
     found = find_table(published, table)
     if found is None:
         raise Http404("no such table")
@@ -357,7 +382,9 @@ def market_opportunities(request: HttpRequest) -> HttpResponse:
     for authority in councils:
         published = (
             Edition.objects.filter(
-                statement__local_authority=authority, status=Edition.Status.PUBLISHED
+                statement__local_authority=authority,
+                statement__kind=MPS,
+                status=Edition.Status.PUBLISHED,
             )
             .order_by("-published_at")
             .first()
@@ -390,7 +417,7 @@ def market_opportunities(request: HttpRequest) -> HttpResponse:
             "local_authority", flat=True
         )
     ) | set(
-        Edition.objects.filter(status=Edition.Status.PUBLISHED).values_list(
+        Edition.objects.filter(status=Edition.Status.PUBLISHED, statement__kind=MPS).values_list(
             "statement__local_authority", flat=True
         )
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.places.models import LocalAuthority
-from caremarket.statements.catalogue import SECTIONS
+from caremarket.statements.catalogue import MPS, document_type
 from caremarket.statements.models import Edition, Section, Statement
 from caremarket.statements.render import build_snapshot, render_document_html, render_pdf
 
@@ -53,18 +53,25 @@ def create_statement(
     period: str,
     slug: str,
     user: User | None,
-    title: str = "Adult Social Care Market Position Statement",
+    title: str = "",
     narrative: dict[str, str] | None = None,
+    kind: str = MPS,
 ) -> Edition:
-    """A new statement with its first draft edition holding every catalogue section."""
+    """A new statement (a Market Position Statement, or another kind in the catalogue) with its
+    first draft edition holding every section of that kind's catalogue."""
+    document = document_type(kind)
     with transaction.atomic():
         statement = Statement.objects.create(
-            local_authority=council, title=title, period=period, slug=slug
+            local_authority=council,
+            kind=kind,
+            title=title or document.default_title,
+            period=period,
+            slug=slug,
         )
         edition = Edition.objects.create(
             statement=statement, number=1, last_edited_by=user, last_edited_at=timezone.now()
         )
-        for position, spec in enumerate(SECTIONS):
+        for position, spec in enumerate(document.sections):
             Section.objects.create(
                 edition=edition,
                 key=spec.key,

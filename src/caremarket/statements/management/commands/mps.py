@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from caremarket.accounts.models import User
 from caremarket.places.models import LocalAuthority
 from caremarket.statements import workflow
+from caremarket.statements.catalogue import MPS
 from caremarket.statements.models import Edition
 from caremarket.statements.render import render_document_html, render_pdf, snapshot_of, table_csv
+
+
+def of_statement(editions: QuerySet[Edition], slug: str | None) -> QuerySet[Edition]:
+    """The editions of the statement named by its short name (any kind), else of the council's
+    Market Position Statements."""
+    return editions.filter(statement__slug=slug) if slug else editions.filter(statement__kind=MPS)
 
 
 class Command(BaseCommand):
@@ -38,7 +46,11 @@ class Command(BaseCommand):
             "--edition", type=int, help="edition number (default: latest published)"
         )
         edition.add_argument("--draft", action="store_true", help="the current draft")
-        build.add_argument("--statement", help="statement short name (default: the latest)")
+        build.add_argument(
+            "--statement",
+            help="statement short name, which may name a Local Account (default: the latest "
+            "Market Position Statement)",
+        )
         build.add_argument("--format", choices=["html", "pdf", "csv"], required=True)
         build.add_argument("--out", type=Path, required=True)
         publish = sub.add_parser("publish", help="approve and publish the edition in review")
@@ -76,9 +88,9 @@ class Command(BaseCommand):
 
     def find(self, code: str, options: dict[str, Any]) -> Edition:
         council = self.council(code)
-        editions = Edition.objects.filter(statement__local_authority=council)
-        if options.get("statement"):
-            editions = editions.filter(statement__slug=options["statement"])
+        editions = of_statement(
+            Edition.objects.filter(statement__local_authority=council), options.get("statement")
+        )
         if options.get("draft"):
             found = editions.exclude(status=Edition.Status.PUBLISHED).order_by("-id").first()
             what = "draft"
@@ -98,7 +110,7 @@ class Command(BaseCommand):
         """Each council's current draft, or its latest published edition."""
         editions = []
         for council in LocalAuthority.objects.all():
-            mine = Edition.objects.filter(statement__local_authority=council)
+            mine = Edition.objects.filter(statement__local_authority=council, statement__kind=MPS)
             latest = (
                 mine.exclude(status=Edition.Status.PUBLISHED).order_by("-id").first()
                 if draft
@@ -141,9 +153,7 @@ class Command(BaseCommand):
         editions = Edition.objects.filter(
             statement__local_authority=council, status=Edition.Status.IN_REVIEW
         )
-        if options["statement"]:
-            editions = editions.filter(statement__slug=options["statement"])
-        edition = editions.order_by("-id").first()
+        edition = of_statement(editions, options["statement"]).order_by("-id").first()
         if edition is None:
             raise CommandError(f"{council.name} has no edition waiting for review")
         findings = workflow.findings_for(edition)

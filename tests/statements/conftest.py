@@ -1,0 +1,3 @@
+from tests.imports.conftest import councils
+
+__all__ = ["councils"]

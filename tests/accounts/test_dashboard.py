@@ -77,7 +77,7 @@ def test_a_council_admin_and_a_site_admin_see_everything(client: Client, db: Non
     Membership.objects.create(user=admin, local_authority=stoke, role="council_admin")
     client.force_login(admin)
     offered = links(client.get(reverse("accounts:dashboard")).content.decode())
-    assert len(offered) == 21
+    assert len(offered) == 22
     site = User.objects.create_superuser(username="site", password="x")
     client.force_login(site)
     page = client.get(reverse("accounts:dashboard")).content.decode()

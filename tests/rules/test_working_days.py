@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caremarket.rules.working_days import (
     MAX_WORKING_DAYS,
@@ -85,3 +87,17 @@ def test_a_given_calendar_can_be_passed_for_other_rules() -> None:
 def test_a_deadline_out_of_range_is_refused(days: int) -> None:
     with pytest.raises(ValueError, match="working days"):
         deadline(date(2021, 3, 8), days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31)),
+    days=st.integers(min_value=1, max_value=60),
+)
+def test_a_deadline_is_a_working_day_that_many_working_days_on(start: date, days: int) -> None:
+    due = deadline(start, days)
+    assert due.weekday() < 5 and due not in england_bank_holidays([due.year])
+    assert working_days_taken(start, due) == days
+    # the day before the deadline is one working day short of it
+    assert working_days_taken(start, due - timedelta(days=1)) == days - 1
+    assert in_time(start, due, days) and not in_time(start, due + timedelta(days=1), days)

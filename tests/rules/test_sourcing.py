@@ -14,6 +14,7 @@ from caremarket.rules.sourcing import (
     CareRequest,
     ContractKind,
     SourcingRuleError,
+    Uplift,
     Version,
     commissioned_hours,
     days_to_source,
@@ -24,6 +25,7 @@ from caremarket.rules.sourcing import (
     time_to_source_by,
     time_to_source_by_month,
     unsourced,
+    uplifted,
     weekly_cost,
 )
 
@@ -301,3 +303,29 @@ def test_commissioned_hours_by_provider_and_the_councils_share() -> None:
             market_share(Decimal(1), bad)
     with pytest.raises(SourcingRuleError):
         commissioned_hours([("x", [Version(on, Decimal(-1))])], on)
+
+
+def test_uplifts_compound_from_their_dates_to_the_penny() -> None:
+    # B&NES's hour rate £23.76; 5% from 1 April 2025, then 3.5% from 1 April 2026
+    uplifts = [
+        Uplift(date(2026, 4, 1), Decimal("3.5")),  # listed out of order on purpose
+        Uplift(date(2025, 4, 1), Decimal(5)),
+    ]
+    rate = Decimal("23.76")
+    assert uplifted(rate, uplifts, date(2025, 3, 31)) == Decimal("23.76")
+    assert uplifted(rate, uplifts, date(2025, 4, 1)) == Decimal("24.95")  # 24.948 → 24.95
+    # 24.95 × 1.035 = 25.82325 → 25.82 (on the rounded 24.95, not 23.76 × 1.08675 = 25.82)
+    assert uplifted(rate, uplifts, date(2026, 4, 1)) == Decimal("25.82")
+    # 30 minutes at £14.26: 14.973 → 14.97; then 15.49395 → 15.49 (half up to the penny)
+    assert uplifted(Decimal("14.26"), uplifts, date(2027, 1, 1)) == Decimal("15.49")
+    assert uplifted(Decimal("0.10"), [Uplift(date(2025, 1, 1), Decimal(5))], date(2025, 1, 1)) == (
+        Decimal("0.11")  # 0.105 rounds half up
+    )
+    assert uplifted(rate, [Uplift(date(2025, 1, 1), Decimal(-2))], date(2025, 1, 1)) == (
+        Decimal("23.28")  # a cut: 23.2848
+    )
+    assert uplifted(rate, [], date(2030, 1, 1)) == rate
+    with pytest.raises(SourcingRuleError, match="between -50% and 100%"):
+        uplifted(rate, [Uplift(date(2025, 1, 1), Decimal(150))], date(2025, 1, 1))
+    with pytest.raises(SourcingRuleError):
+        uplifted(Decimal(-1), [], date(2025, 1, 1))

@@ -29,6 +29,9 @@ long sourcing took. Kept apart from Django so it can be tested alone.
   before the start). Commissioned hours a week are the sum over packages, by any key (provider,
   zone, funding). The council's share of the market is its commissioned hours over the whole
   market's hours a week, where the market's size is known.
+- **Uplifts.** A contract's published rates rise by its yearly uplifts: each uplift applies from
+  its date to the rate as it then stood (so they compound), rounded half up to the penny at
+  each step, as councils publish each year's rates.
 - **Unsourced.** A request still open is flagged once it has waited more than N calendar days
   since its referral.
 """
@@ -58,6 +61,7 @@ __all__ = [
     "Match",
     "MonthFigures",
     "SourcingRuleError",
+    "Uplift",
     "Version",
     "commissioned_hours",
     "days_to_source",
@@ -71,6 +75,7 @@ __all__ = [
     "time_to_source_by",
     "time_to_source_by_month",
     "unsourced",
+    "uplifted",
     "weekly_cost",
 ]
 
@@ -81,19 +86,26 @@ class SourcingRuleError(ValueError):
 
 class ContractKind(StrEnum):
     GUARANTEED_HOURS = "guaranteed_hours"
+    BLOCK = "block"
     FRAMEWORK = "framework"
+    DYNAMIC_PURCHASING = "dynamic_purchasing"
     SPOT = "spot"
 
 
 #: Contract kinds in the order a broker goes to them; a provider without a contract comes last.
+#: Paid-for capacity (guaranteed hours, block) comes before agreements priced per call.
 CONTRACT_ORDER: tuple[ContractKind, ...] = (
     ContractKind.GUARANTEED_HOURS,
+    ContractKind.BLOCK,
     ContractKind.FRAMEWORK,
+    ContractKind.DYNAMIC_PURCHASING,
     ContractKind.SPOT,
 )
 CONTRACT_WORDS = {
     ContractKind.GUARANTEED_HOURS: "guaranteed minimum hours contract",
+    ContractKind.BLOCK: "block contract",
     ContractKind.FRAMEWORK: "framework agreement",
+    ContractKind.DYNAMIC_PURCHASING: "place on the dynamic purchasing system",
     ContractKind.SPOT: "spot contract",
 }
 
@@ -411,3 +423,31 @@ def market_share(commissioned: Decimal, market: Decimal) -> Decimal:
     if commissioned < 0:
         raise SourcingRuleError("Commissioned hours a week cannot be less than 0")
     return (Decimal(100) * commissioned / market).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """A yearly uplift: the rates rise by `percent` from `applies_from`."""
+
+    applies_from: date
+    percent: Decimal
+
+
+#: An uplift outside this range is a typing error, not a council's decision.
+UPLIFT_RANGE = (Decimal(-50), Decimal(100))
+
+
+def uplifted(rate: Decimal, uplifts: Iterable[Uplift], on: date) -> Decimal:
+    """The rate in force on `on`: every uplift from that day or before, oldest first, each on
+    the rate the one before left, rounded half up to the penny after each."""
+    if rate < 0:
+        raise SourcingRuleError("A rate cannot be less than £0")
+    current = rate
+    for u in sorted(uplifts, key=lambda u: u.applies_from):
+        if not UPLIFT_RANGE[0] <= u.percent <= UPLIFT_RANGE[1]:
+            raise SourcingRuleError("An uplift must be between -50% and 100%")
+        if u.applies_from <= on:
+            current = (current * (Decimal(100) + u.percent) / Decimal(100)).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+    return current

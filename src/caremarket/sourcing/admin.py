@@ -1,5 +1,5 @@
-"""Site admins keep the contract register here until it has its own pages: contracts, their
-rates by call length, and which provider locations hold a place on each."""
+"""The contract register for site admins. Commissioners keep it on its own staff pages
+(`caremarket.sourcing.register`): contracts, rates, lots, uplifts and holdings."""
 
 from django.contrib import admin
 

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -48,13 +48,14 @@ class BrokerageError(Exception):
 def holdings_in_force(council: LocalAuthority, service_kind: str, on: date) -> QuerySet[Holding]:
     return (
         Holding.objects.filter(
+            Q(lot__isnull=True, contract__service_kind=service_kind)
+            | Q(lot__service_kind=service_kind),
             contract__local_authority=council,
-            contract__service_kind=service_kind,
             contract__starts_on__lte=on,
         )
         .exclude(contract__ends_on__lt=on)
-        .select_related("contract", "location")
-        .prefetch_related("areas")
+        .select_related("contract", "location", "lot")
+        .prefetch_related("areas", "lot__areas")
     )
 
 
@@ -78,6 +79,14 @@ def best_holdings(council: LocalAuthority, service_kind: str, on: date) -> dict[
     return best
 
 
+def holding_cover(holding: Holding) -> frozenset[int]:
+    """The areas a holding covers: its own, else its lot's zone; none means the whole council."""
+    own = frozenset(a.pk for a in holding.areas.all())
+    if own or holding.lot is None:
+        return own
+    return frozenset(a.pk for a in holding.lot.areas.all())
+
+
 def candidates(council: LocalAuthority, service_kind: str, on: date) -> list[rules.Candidate]:
     """One candidate per location, on its best contract."""
     stops = stops_in_force(council)
@@ -88,8 +97,8 @@ def candidates(council: LocalAuthority, service_kind: str, on: date) -> list[rul
         best[loc.pk] = rules.Candidate(
             location_id=loc.pk,
             name=loc.name,
-            service_kinds=frozenset({holding.contract.service_kind}),
-            area_ids=frozenset(a.pk for a in holding.areas.all()),
+            service_kinds=frozenset({service_kind}),
+            area_ids=holding_cover(holding),
             spare_hours=holding.spare_hours,
             specialisms=frozenset(holding.specialisms),
             stop=stops.get(loc.pk),
@@ -359,4 +368,9 @@ def waiting(council: LocalAuthority, today: date) -> list[tuple[CareRequest, int
 
 
 def contracts_of(council: LocalAuthority) -> QuerySet[Contract]:
-    return Contract.objects.filter(local_authority=council).prefetch_related("holdings")
+    return Contract.objects.filter(local_authority=council).prefetch_related(
+        Prefetch(
+            "holdings",
+            queryset=Holding.objects.select_related("location", "lot").prefetch_related("areas"),
+        )
+    )

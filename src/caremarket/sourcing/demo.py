@@ -24,7 +24,15 @@ from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.demo import demo_staff
 from caremarket.rules.sourcing import CallPattern
 from caremarket.sourcing import brokerage, packages
-from caremarket.sourcing.models import CareRequest, Contract, Holding, Offer, Package, SentTo
+from caremarket.sourcing.models import (
+    CareRequest,
+    Contract,
+    Holding,
+    Offer,
+    Package,
+    SentTo,
+    Uplift,
+)
 
 #: Councils that get invented brokerage (Stoke's Local Account is the seed that describes it).
 COUNCILS = ("E06000021",)
@@ -87,6 +95,10 @@ def invent_contracts(council: LocalAuthority, places: list[Location], start: dat
         )
         for name, kind, rates in CONTRACTS
     ]
+    for contract in contracts:  # an invented yearly uplift on each contract's first anniversary
+        Uplift.objects.create(
+            contract=contract, applies_from=start + timedelta(days=365), percent=Decimal("4.5")
+        )
     for i, place in enumerate(places):
         holding = Holding.objects.create(
             contract=contracts[i % len(contracts)],

@@ -337,38 +337,65 @@ def _call_words(minutes: int) -> str:
 
 
 def rate_tables(council: LocalAuthority, today: date | None = None) -> list[Table]:
-    """The published rates a call of the council's contracts in force today, by call length."""
+    """The rates of the council's contracts in force today, after their yearly uplifts: a call
+    by call length, and a week by care home band."""
     today = today or timezone.localdate()
     contracts = list(
         Contract.objects.filter(local_authority=council, starts_on__lte=today)
         .exclude(ends_on__lt=today)
+        .prefetch_related("uplifts")
         .order_by("service_kind", "name")
     )
-    priced = [(c, c.rate_table()) for c in contracts if c.rates]
-    if not priced:
-        return []
-    lengths = sorted({m for _, table in priced for m in table}, reverse=True)
-    notes = [
-        f"Rates a call published on {council.name}'s contracts in force on {today:%-d %B %Y}, "
-        "from its contract register in caremarket rather than typed figures. A dash: no rate "
-        "published for that call length."
-    ]
-    if any(c.invented for c, _ in priced):
-        notes.append("Some or all of these contracts and their rates are invented for the demo.")
-    return [
-        Table(
-            id="contract-rates-by-call-length",
-            caption=f"Published rates a call on {council.name}'s care contracts",
-            columns=[
-                Column("Contract", "text"),
-                Column("Kind", "text"),
-                *(Column(_call_words(m), "gbp_pence") for m in lengths),
-            ],
-            rows=[
-                [c.name, c.get_kind_display(), *(float(t[m]) if m in t else None for m in lengths)]
-                for c, t in priced
-            ],
-            sources=[f"{council.name}'s contract register in caremarket"],
-            notes=notes,
+    source = [f"{council.name}'s contract register in caremarket"]
+    invented = "Some or all of these contracts and their rates are invented for the demo."
+    tables = []
+    calls = [(c, c.rate_table(today)) for c in contracts if c.rates]
+    if calls:
+        lengths = sorted({m for _, table in calls for m in table}, reverse=True)
+        notes = [
+            f"Rates a call on {council.name}'s contracts in force on {today:%-d %B %Y}, after "
+            "each contract's yearly uplifts, from its contract register in caremarket rather "
+            "than typed figures. A dash: no rate published for that call length."
+        ]
+        tables.append(
+            Table(
+                id="contract-rates-by-call-length",
+                caption=f"Rates a call on {council.name}'s care contracts",
+                columns=[
+                    Column("Contract", "text"),
+                    Column("Kind", "text"),
+                    *(Column(_call_words(m), "gbp_pence") for m in lengths),
+                ],
+                rows=[
+                    [
+                        c.name,
+                        c.get_kind_display(),
+                        *(float(t[m]) if m in t else None for m in lengths),
+                    ]
+                    for c, t in calls
+                ],
+                sources=source,
+                notes=notes + ([invented] if any(c.invented for c, _ in calls) else []),
+            )
         )
-    ]
+    bands = [(c, band, price) for c in contracts for band, price in c.band_table(today).items()]
+    if bands:
+        tables.append(
+            Table(
+                id="contract-rates-by-care-home-band",
+                caption=f"Care home rates a week on {council.name}'s contracts, by band",
+                columns=[
+                    Column("Contract", "text"),
+                    Column("Band", "text"),
+                    Column("Rate a week", "gbp_pence"),
+                ],
+                rows=[[c.name, band, float(price)] for c, band, price in bands],
+                sources=source,
+                notes=[
+                    f"Rates a week in force on {today:%-d %B %Y}, after each contract's yearly "
+                    "uplifts."
+                ]
+                + ([invented] if any(c.invented for c, _, _ in bands) else []),
+            )
+        )
+    return tables

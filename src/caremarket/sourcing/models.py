@@ -8,6 +8,7 @@ anonymised summary (service, area, hours, calls, start, needs) until their offer
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -48,7 +49,12 @@ class Contract(models.Model):
 
     class Kind(models.TextChoices):
         GUARANTEED_HOURS = rules.ContractKind.GUARANTEED_HOURS.value, "Guaranteed minimum hours"
+        BLOCK = rules.ContractKind.BLOCK.value, "Block contract"
         FRAMEWORK = rules.ContractKind.FRAMEWORK.value, "Framework agreement"
+        DYNAMIC_PURCHASING = (
+            rules.ContractKind.DYNAMIC_PURCHASING.value,
+            "Dynamic purchasing system",
+        )
         SPOT = rules.ContractKind.SPOT.value, "Spot contract"
 
     local_authority = models.ForeignKey(
@@ -61,6 +67,8 @@ class Contract(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     #: Price per call by call length in minutes, as text pounds: {"60": "23.76", "30": "14.26"}.
     rates = models.JSONField(default=dict, blank=True)
+    #: Price per week by care home band, as text pounds: {"Residential": "650.00"}.
+    care_home_rates = models.JSONField(default=dict, blank=True)
     invented = models.BooleanField(default=False, help_text="Made up for the demo.")
 
     class Meta:
@@ -69,14 +77,81 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def rate_table(self) -> dict[int, Decimal]:
-        return {int(minutes): Decimal(str(price)) for minutes, price in self.rates.items()}
+    def uplift_rules(self) -> list[rules.Uplift]:
+        return [rules.Uplift(u.applies_from, u.percent) for u in self.uplifts.all()]
+
+    def rate_table(self, on: date | None = None) -> dict[int, Decimal]:
+        """Price per call by call length; with `on`, after the uplifts in force that day."""
+        table = {int(minutes): Decimal(str(price)) for minutes, price in self.rates.items()}
+        if on is None:
+            return table
+        ups = self.uplift_rules()
+        return {m: rules.uplifted(price, ups, on) for m, price in table.items()}
+
+    def band_table(self, on: date | None = None) -> dict[str, Decimal]:
+        """Price per week by care home band; with `on`, after the uplifts in force that day."""
+        table = {band: Decimal(str(price)) for band, price in self.care_home_rates.items()}
+        if on is None:
+            return table
+        ups = self.uplift_rules()
+        return {band: rules.uplifted(price, ups, on) for band, price in table.items()}
+
+
+class ClientGroup(models.TextChoices):
+    OLDER_PEOPLE = "older_people", "Older people"
+    LEARNING_DISABILITY = "learning_disability", "People with a learning disability"
+    PHYSICAL_DISABILITY = "physical_disability", "People with a physical disability"
+    MENTAL_HEALTH = "mental_health", "People with mental health needs"
+    ALL_ADULTS = "all_adults", "All adults"
+
+
+class Lot(models.Model):
+    """A part of a contract: one service, for one client group, in a zone of wards or
+    localities (none: the whole council)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lots")
+    name = models.CharField(max_length=200)
+    service_kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    client_group = models.CharField(max_length=30, choices=ClientGroup.choices)
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", help_text="None means the whole council."
+    )
+
+    class Meta:
+        ordering = ["contract", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="lot_name_once_per_contract")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.name}: {self.name}"
+
+
+class Uplift(models.Model):
+    """A yearly uplift of a contract's published rates, from a day on."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="uplifts")
+    applies_from = models.DateField()
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "applies_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "applies_from"], name="one_uplift_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% from {self.applies_from:%d %B %Y}"
 
 
 class Holding(models.Model):
     """A provider location's place on a contract: the areas it covers and its spare hours."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="holdings")
+    #: The lot held, where the contract has lots; its service and zone then apply.
+    lot = models.ForeignKey(
+        Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="holdings"
+    )
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     areas = models.ManyToManyField(
         Area, blank=True, related_name="+", help_text="None means the whole council."

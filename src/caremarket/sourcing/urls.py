@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from caremarket.sourcing import homes, views
+from caremarket.sourcing import homes, register, views
 
 app_name = "sourcing"
 council = "staff/<slug:council>/sourcing"
@@ -14,6 +14,23 @@ urlpatterns = [
     path(f"{council}/requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path(f"{council}/time-to-source/", views.report, name="report"),
     path(f"{council}/contracts/", views.contracts, name="contracts"),
+    path(f"{council}/contracts/new/", register.contract_edit, name="contract_new"),
+    path(f"{council}/contracts/<int:pk>/", register.contract_page, name="contract"),
+    path(f"{council}/contracts/<int:pk>/edit/", register.contract_edit, name="contract_edit"),
+    path(f"{council}/contracts/<int:pk>/lots/new/", register.lot_edit, name="lot_new"),
+    path(f"{council}/contracts/<int:pk>/lots/<int:lot>/", register.lot_edit, name="lot_edit"),
+    path(f"{council}/contracts/<int:pk>/uplifts/new/", register.uplift_edit, name="uplift_new"),
+    path(
+        f"{council}/contracts/<int:pk>/uplifts/<int:uplift>/",
+        register.uplift_edit,
+        name="uplift_edit",
+    ),
+    path(f"{council}/contracts/<int:pk>/holdings/new/", register.holding_edit, name="holding_new"),
+    path(
+        f"{council}/contracts/<int:pk>/holdings/<int:holding>/",
+        register.holding_edit,
+        name="holding_edit",
+    ),
     path(f"{council}/packages/", views.package_list, name="packages"),
     path(f"{council}/packages/<int:pk>/", views.package, name="package"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),

@@ -23,7 +23,7 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.views import provider_locations
-from caremarket.sourcing import brokerage, figures, packages
+from caremarket.sourcing import brokerage, figures, packages, register
 from caremarket.sourcing.brokerage import BrokerageError, OfferInput
 from caremarket.sourcing.forms import (
     OfferForm,
@@ -217,25 +217,29 @@ def report(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     )
 
 
-def _minutes(minutes: int) -> str:
-    return "1 hour" if minutes == 60 else f"{minutes} minutes"
-
-
 @staff(*REPORT_READERS)
 def contracts(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    """The contract register: each contract's kind, term, rates by call length and holders."""
+    """The contract register: each contract's kind, term, rates and holders."""
+    today = timezone.localdate()
     rows = [
         {
             "contract": c,
-            "rates": [
-                f"{_minutes(m)} £{price:,.2f}"
-                for m, price in sorted(c.rate_table().items(), reverse=True)
-            ],
-            "holdings": c.holdings.select_related("location").prefetch_related("areas"),
+            "rates": register.rate_words(c.rate_table()),
+            "bands": register.band_words(c.band_table()),
+            "holdings": c.holdings.all(),
         }
         for c in brokerage.contracts_of(council)
     ]
-    return render(request, "sourcing/contracts.html", {"council": council, "rows": rows})
+    return render(
+        request,
+        "sourcing/contracts.html",
+        {
+            "council": council,
+            "rows": rows,
+            "today": today,
+            "can_edit": register.contract_edit.access_rule.allows(request.user, council),  # type: ignore[attr-defined]
+        },
+    )
 
 
 # --- Provider pages ---------------------------------------------------------------------------

@@ -102,3 +102,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+    @property
+    def action_text(self) -> str:
+        """What happened, in words (`accounts.actions`)."""
+        from caremarket.accounts.actions import action_words
+
+        return action_words(self.action)
+
+    @property
+    def record_text(self) -> str:
+        """The record it happened to, in words: "Concern 12"."""
+        from caremarket.accounts.actions import record_words
+
+        return record_words(self.object_type, self.object_id)

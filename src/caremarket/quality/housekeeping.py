@@ -60,9 +60,11 @@ def _tell_teams(
     by_council: dict[int, list[Any]],
     template: str,
     mark: Callable[[LocalAuthority, list[Any]], None],
+    action: str,
 ) -> None:
     """Email each council's quality team its items (`template` gets them as `items`), then
-    `mark` them told. A council with no one to email is left unmarked: told once someone can be.
+    `mark` them told and write `action` to the audit log. A council with no one to email is
+    left unmarked: told once someone can be.
     """
     for council in LocalAuthority.objects.filter(pk__in=by_council).order_by("name"):
         items = by_council[council.pk]
@@ -88,7 +90,7 @@ def _tell_teams(
             email.send([address])
         mark(council, items)
         record(
-            f"emailed_{template.rsplit('/', 1)[-1]}",
+            action,
             local_authority=council,
             detail=f"{len(items)} {report.what.split()[-1]} to {len(addresses)} address(es)",
         )
@@ -108,7 +110,9 @@ def overdue(now: datetime | None = None, dry_run: bool = False) -> TeamReport:
     def mark(council: LocalAuthority, concerns: list[Concern]) -> None:
         Concern.objects.filter(pk__in=[c.pk for c in concerns]).update(overdue_emailed_at=now)
 
-    _tell_teams(report, by_council, "quality/email/overdue_concerns", mark)
+    _tell_teams(
+        report, by_council, "quality/email/overdue_concerns", mark, "emailed_overdue_concerns"
+    )
     return report
 
 
@@ -142,7 +146,7 @@ def downgrades(now: datetime | None = None, dry_run: bool = False) -> TeamReport
         for rating in ratings:
             rating.councils_told.add(council)
 
-    _tell_teams(report, by_council, "quality/email/cqc_downgrades", mark)
+    _tell_teams(report, by_council, "quality/email/cqc_downgrades", mark, "emailed_cqc_downgrades")
     return report
 
 

@@ -109,7 +109,7 @@ def log_concern(
     )
     concern.set_due(QualitySettings.for_council(council).hours)
     concern.save()
-    _log(who, "logged_concern", council, concern, f"risk {risk}")
+    _log(who, "logged_concern", council, concern, f"{concern.get_risk_display().lower()} risk")
     return concern
 
 
@@ -139,7 +139,7 @@ def close_concern(
     concern.closed_at = now
     concern.closed_by = who.user
     concern.save(update_fields=["outcome", "details", "closed_at", "closed_by"])
-    _log(who, "closed_concern", concern.local_authority, concern, f"outcome {outcome}")
+    _log(who, "closed_concern", concern.local_authority, concern, concern.get_outcome_display())
     if outcome != Concern.Outcome.NOTICE:
         return None
     return issue_notice(
@@ -180,7 +180,7 @@ def issue_notice(
         concern=concern,
         invented=invented,
     )
-    _log(who, "issued_notice", council, notice, kind)
+    _log(who, "issued_notice", council, notice, notice.get_kind_display())
     return notice
 
 
@@ -222,7 +222,7 @@ def start_stop(
         started_by=who.user,
         invented=invented,
     )
-    _log(who, "started_placement_stop", council, stop, scope)
+    _log(who, "started_placement_stop", council, stop, stop.get_scope_display())
     return stop
 
 

@@ -1,0 +1,145 @@
+"""Every audit log action has words, and the audit log page shows them instead of codes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from caremarket.accounts.actions import ACTION_WORDS, action_words, record_words
+from caremarket.accounts.audit import record
+from caremarket.accounts.models import Membership, User
+from caremarket.demo import load_councils
+
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "caremarket"
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def _calls_in(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+
+
+def _argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    if len(call.args) > index:
+        return call.args[index]
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _strings(node: ast.expr, function: ast.AST | None) -> list[str] | None:
+    """The codes an action argument can be, or None when the source does not say."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _strings(node.body, function), _strings(node.orelse, function)
+        return None if body is None or orelse is None else body + orelse
+    if isinstance(node, ast.Name) and function is not None:
+        found: list[str] = []
+        for assign in ast.walk(function):
+            if isinstance(assign, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == node.id for t in assign.targets
+            ):
+                values = _strings(assign.value, None)
+                if values is None:
+                    return None
+                found += values
+        return found or None
+    return None
+
+
+def action_codes() -> tuple[set[str], list[str]]:
+    """Every action code the source can record, and the places it cannot be read from.
+
+    `record(code, …)` records an action; so does any function that passes one of its own
+    parameters on as the code (`quality.register._log(who, code, …)`), and calls of those are
+    read the same way, to any depth."""
+    trees = {
+        path: ast.parse(path.read_text(), str(path))
+        for path in SOURCE.rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    sinks: dict[str, tuple[int, str]] = {"record": (0, "action")}
+    changed = True
+    while changed:  # find the wrappers, then wrappers of wrappers
+        changed = False
+        for tree in trees.values():
+            for function in _functions(tree):
+                params = [a.arg for a in function.args.args]
+                for call in _calls_in(function):
+                    if call.func.id not in sinks:  # type: ignore[attr-defined]
+                        continue
+                    arg = _argument(call, *sinks[call.func.id])  # type: ignore[attr-defined]
+                    if isinstance(arg, ast.Name) and arg.id in params:
+                        new = (params.index(arg.id), arg.id)
+                        if sinks.get(function.name) != new:
+                            sinks[function.name] = new
+                            changed = True
+    codes: set[str] = set()
+    unread: list[str] = []
+    for path, tree in trees.items():
+        for function in _functions(tree):
+            params = {a.arg for a in function.args.args}
+            for call in _calls_in(function):
+                name = call.func.id  # type: ignore[attr-defined]
+                if name not in sinks:
+                    continue
+                arg = _argument(call, *sinks[name])
+                if isinstance(arg, ast.Name) and arg.id in params and function.name in sinks:
+                    continue  # a wrapper passing its own parameter on: read at its calls
+                values = None if arg is None else _strings(arg, function)
+                if values is None:
+                    unread.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
+                else:
+                    codes.update(values)
+    return codes, unread
+
+
+def test_every_action_recorded_anywhere_has_words() -> None:
+    codes, unread = action_codes()
+    # the reader itself works: it finds codes written directly, through register._log,
+    # through a wrapper's parameter, from both branches of a choice and from a variable
+    assert {
+        "signed_in",
+        "logged_concern",
+        "emailed_cqc_downgrades",
+        "import_checked",
+        "import_rejected",
+        "recorded feedback",
+        "changed feedback",
+    } <= codes
+    assert len(codes) > 60
+    assert not unread, f"write the action code as a literal string at {unread}"
+    missing = sorted(codes - set(ACTION_WORDS))
+    assert not missing, f"add words for these audit log actions to accounts/actions.py: {missing}"
+    for words in ACTION_WORDS.values():
+        assert words[0].isupper() and "_" not in words and not words.endswith(".")
+
+
+def test_words_for_unknown_codes_and_records() -> None:
+    assert action_words("logged_concern") == "Logged a concern"
+    assert action_words("some_old_code") == "Some old code"  # older rows never break the page
+    assert record_words("quality.Concern", "12") == "Concern 12"
+    assert record_words("quality.PlacementStop", "3") == "Placement stop 3"
+    assert record_words("gone.Model", "1") == "Model 1"
+    assert record_words("", "") == ""
+
+
+@pytest.mark.django_db
+def test_the_audit_log_page_shows_words_not_codes(client: Client) -> None:
+    stoke, *_ = load_councils()
+    officer = User.objects.create_user("officer", password="a-long-password-1")
+    Membership.objects.create(user=officer, local_authority=stoke, role="quality_officer")
+    record("logged_concern", user=officer, local_authority=stoke, obj=officer, detail="high risk")
+    record("sourcing: offer made", user=officer, local_authority=stoke)
+    client.force_login(officer)
+    page = client.get(reverse("accounts:audit_log", kwargs={"council": stoke.slug}))
+    text = page.content.decode()
+    assert "Logged a concern (high risk)" in text and "A provider offered care" in text
+    assert "Looked at the audit log" in text and "User " in text
+    for code in ("logged_concern", "viewed_audit_log", "sourcing:", "accounts.User"):
+        assert code not in text

@@ -52,50 +52,76 @@ def _strings(node: ast.expr, function: ast.AST | None) -> list[str] | None:
     return None
 
 
+def _params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    return [a.arg for a in function.args.args + function.args.kwonlyargs]
+
+
+def _index(function: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> int:
+    """Where a parameter is passed by position (keyword-only ones never are)."""
+    positional = [a.arg for a in function.args.args]
+    return positional.index(param) if param in positional else 10**6
+
+
+def _template(node: ast.expr | None, params: list[str]) -> tuple[str, str] | None:
+    """(parameter, template) when the argument is one of the function's own parameters, bare
+    or inside an f-string (f"sourcing: {action}" is ("action", "sourcing: {}"))."""
+    if isinstance(node, ast.Name) and node.id in params:
+        return node.id, "{}"
+    if isinstance(node, ast.JoinedStr):
+        holes = [v for v in node.values if isinstance(v, ast.FormattedValue)]
+        if len(holes) == 1 and isinstance(holes[0].value, ast.Name) and holes[0].value.id in params:
+            text = "".join(
+                "{}" if isinstance(v, ast.FormattedValue) else str(v.value)  # type: ignore[attr-defined]
+                for v in node.values
+            )
+            return holes[0].value.id, text
+    return None
+
+
 def action_codes() -> tuple[set[str], list[str]]:
     """Every action code the source can record, and the places it cannot be read from.
 
     `record(code, …)` records an action; so does any function that passes one of its own
-    parameters on as the code (`quality.register._log(who, code, …)`), and calls of those are
-    read the same way, to any depth."""
+    parameters on as the code, bare or inside an f-string (`quality.register._log(who, code,
+    …)`, `sourcing.register._audit(…, "contract saved", …)` recording "sourcing: contract
+    saved"), and calls of those are read the same way, to any depth."""
     trees = {
         path: ast.parse(path.read_text(), str(path))
         for path in SOURCE.rglob("*.py")
         if "migrations" not in path.parts
     }
-    sinks: dict[str, tuple[int, str]] = {"record": (0, "action")}
+    # function name → {(index of the parameter, its name, template of the code)}
+    sinks: dict[str, set[tuple[int, str, str]]] = {"record": {(0, "action", "{}")}}
     changed = True
     while changed:  # find the wrappers, then wrappers of wrappers
         changed = False
         for tree in trees.values():
             for function in _functions(tree):
-                params = [a.arg for a in function.args.args]
+                params = _params(function)
                 for call in _calls_in(function):
-                    if call.func.id not in sinks:  # type: ignore[attr-defined]
-                        continue
-                    arg = _argument(call, *sinks[call.func.id])  # type: ignore[attr-defined]
-                    if isinstance(arg, ast.Name) and arg.id in params:
-                        new = (params.index(arg.id), arg.id)
-                        if sinks.get(function.name) != new:
-                            sinks[function.name] = new
+                    for index, name, outer in set(sinks.get(call.func.id, ())):  # type: ignore[attr-defined]
+                        found = _template(_argument(call, index, name), params)
+                        if found is None:
+                            continue
+                        spec = (_index(function, found[0]), found[0], outer.replace("{}", found[1]))
+                        if spec not in sinks.setdefault(function.name, set()):
+                            sinks[function.name].add(spec)
                             changed = True
     codes: set[str] = set()
     unread: list[str] = []
     for path, tree in trees.items():
         for function in _functions(tree):
-            params = {a.arg for a in function.args.args}
+            params = _params(function)
             for call in _calls_in(function):
-                name = call.func.id  # type: ignore[attr-defined]
-                if name not in sinks:
-                    continue
-                arg = _argument(call, *sinks[name])
-                if isinstance(arg, ast.Name) and arg.id in params and function.name in sinks:
-                    continue  # a wrapper passing its own parameter on: read at its calls
-                values = None if arg is None else _strings(arg, function)
-                if values is None:
-                    unread.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
-                else:
-                    codes.update(values)
+                for index, name, template in sinks.get(call.func.id, ()):  # type: ignore[attr-defined]
+                    arg = _argument(call, index, name)
+                    if _template(arg, params) is not None and function.name in sinks:
+                        continue  # a wrapper passing its own parameter on: read at its calls
+                    values = None if arg is None else _strings(arg, function)
+                    if values is None:
+                        unread.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
+                    else:
+                        codes.update(template.replace("{}", v) for v in values)
     return codes, unread
 
 
@@ -111,6 +137,8 @@ def test_every_action_recorded_anywhere_has_words() -> None:
         "import_rejected",
         "recorded feedback",
         "changed feedback",
+        "sourcing: contract added",  # through two f-string wrappers
+        "sourcing: holding removed",
     } <= codes
     assert len(codes) > 60
     assert not unread, f"write the action code as a literal string at {unread}"

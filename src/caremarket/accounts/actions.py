@@ -96,6 +96,14 @@ ACTION_WORDS: dict[str, str] = {
     "sourcing: package changed": "Changed a care package",
     "sourcing: package ended": "Ended a care package",
     "sourcing: vacancies updated": "A provider updated its vacancies",
+    "sourcing: contract added": "Added a contract to the contract register",
+    "sourcing: contract saved": "Changed a contract on the contract register",
+    "sourcing: lot saved": "Saved a lot of a contract",
+    "sourcing: lot removed": "Removed a lot from a contract",
+    "sourcing: uplift saved": "Saved a yearly uplift of a contract's rates",
+    "sourcing: uplift removed": "Removed a yearly uplift of a contract's rates",
+    "sourcing: holding saved": "Saved a provider's holding of a contract",
+    "sourcing: holding removed": "Removed a provider's holding of a contract",
     # Outcomes
     "viewed pseudonymised people behind an ASCOF figure": (
         "Looked at the pseudonymised people behind an ASCOF figure"

@@ -26,6 +26,9 @@ MPS_EDITION = {**COUNCIL, "statement": "mps", "number": "1"}
 LA_EDITION = {**COUNCIL, "statement": "local-account-2024-25", "number": "1"}
 QUALITY = {"quality_officer", "council_admin"}
 BROKERS = {"practitioner", "council_admin"}
+#: API operations for API tokens only (no signed-in person, not even a site admin).
+COUNCIL_TOKEN, PROVIDER_TOKEN = {"council token"}, {"provider token"}
+EITHER_TOKEN = COUNCIL_TOKEN | PROVIDER_TOKEN
 
 #: url name → (sample kwargs, allowed roles or ANYONE). Site admin is always allowed.
 URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
@@ -217,6 +220,15 @@ API_ACCESS: dict[str, set[str] | str] = {
     # outcomes: ASCOF from the council's Client Level Data (caremarket.outcomes.api)
     "GET /outcomes/{council}/ascof": {"commissioner", "council_admin"},
     "GET /outcomes/{council}/activity": {"commissioner", "council_admin"},
+    # sourcing for case management systems and providers: API tokens only (caremarket.sourcing.api)
+    "POST /sourcing/requests": COUNCIL_TOKEN,
+    "GET /sourcing/requests": EITHER_TOKEN,
+    "GET /sourcing/requests/{request_id}": EITHER_TOKEN,
+    "POST /sourcing/requests/{request_id}/withdraw": COUNCIL_TOKEN,
+    "GET /sourcing/requests/{request_id}/offers": EITHER_TOKEN,
+    "POST /sourcing/requests/{request_id}/offers": PROVIDER_TOKEN,
+    "GET /sourcing/packages": EITHER_TOKEN,
+    "GET /sourcing/packages/{package_id}": EITHER_TOKEN,
 }
 
 
@@ -236,7 +248,9 @@ def app_urls() -> list[tuple[str, object]]:
 
 
 def expected_roles(allowed: set[str] | str) -> set[str] | str:
-    return allowed if allowed == ANYONE else set(allowed) | {"site_admin"}
+    if allowed == ANYONE or allowed <= EITHER_TOKEN:
+        return allowed
+    return set(allowed) | {"site_admin"}
 
 
 def test_every_url_has_a_row_and_a_matching_declared_rule():
@@ -279,6 +293,25 @@ def test_every_api_operation_declares_a_rule_listed_in_the_table():
                             )
     problems += [f"{key}: in API_ACCESS but not in the API" for key in set(API_ACCESS) - seen]
     assert not problems, "\n".join(problems)
+
+
+TOKEN_OPERATIONS = [k for k, v in API_ACCESS.items() if v != ANYONE and v <= EITHER_TOKEN]
+
+
+@pytest.mark.parametrize("persona", ["resident", "site_admin"])
+def test_token_operations_refuse_everyone_without_a_token(client, councils, persona):
+    """Signed in or not, site admin or not: no token, no answer (401), and nothing written."""
+    user = persona_user(persona, *councils)
+    if user is not None:
+        client.force_login(user)
+    for key in TOKEN_OPERATIONS:
+        method, path = key.split(" ", 1)
+        url = "/api/v1" + path.replace("{request_id}", "1").replace("{package_id}", "1")
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data="{}", content_type="application/json")
+        assert response.status_code == 401, f"{key} as {persona}: {response.status_code}"
 
 
 def test_the_table_has_no_stale_rows():

@@ -27,10 +27,15 @@ ALL_STAFF = frozenset(r.value for r in (*COUNCIL_ROLES, Role.SITE_ADMIN))
 
 @dataclass(frozen=True)
 class AccessRule:
-    """`roles` empty means anyone, signed in or not. Site admins pass every staff rule."""
+    """`roles` empty means anyone, signed in or not. Site admins pass every staff rule.
+
+    A `token` rule is an API operation for API tokens only (caremarket.accounts.tokens): its
+    `roles` name the kinds of token, and no signed-in person passes it, site admins included.
+    """
 
     roles: frozenset[str]
     description: str
+    token: bool = False
 
     @property
     def is_public(self) -> bool:
@@ -39,7 +44,7 @@ class AccessRule:
     def allows(self, user: Any, council: LocalAuthority | None) -> bool:
         if self.is_public:
             return True
-        if not user.is_authenticated:
+        if self.token or not user.is_authenticated:
             return False
         if user.is_site_admin:
             return True

@@ -14,7 +14,8 @@ from caremarket.access import public
 api = NinjaAPI(
     title="caremarket API",
     version="1",
-    description="Open data and calculators for adult social care markets.",
+    description="Open data and calculators for adult social care markets, and sourcing care "
+    "for councils' case management systems and providers (with API tokens: Bearer cm_…).",
     urls_namespace="api-1",
     docs_url=None,
 )
@@ -35,10 +36,12 @@ def _add_routers() -> None:
     from caremarket.calc.api import router as calc_router
     from caremarket.directory.api import router as oruk_router
     from caremarket.outcomes.api import router as outcomes_router
+    from caremarket.sourcing.api import router as sourcing_router
 
     api.add_router("/calc", calc_router)
     api.add_router("/oruk", oruk_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/sourcing", sourcing_router)
 
 
 _add_routers()

@@ -14,6 +14,10 @@ from django.apps import apps
 ACTION_WORDS: dict[str, str] = {
     # Accounts
     "signed_in": "Signed in",
+    "api token created": "Made an API token",
+    "api token revoked": "Revoked an API token",
+    "api call": "A system called the API with a token",
+    "api call refused": "The API refused a call: no token, or the wrong one",
     "signed_out": "Signed out",
     "viewed_audit_log": "Looked at the audit log",
     # Front door and referrals

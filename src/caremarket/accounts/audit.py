@@ -25,12 +25,15 @@ def record(
     obj: models.Model | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Append one event. `detail` must not contain personal data: names, answers, notes."""
+    """Append one event. `detail` must not contain personal data: names, answers, notes.
+
+    A call with an API token has no user: the event names the token (`request.api_actor`).
+    """
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user  # type: ignore[assignment]
     return AuditEvent.objects.create(
         user=user,
-        username=user.get_username() if user else "",
+        username=user.get_username() if user else getattr(request, "api_actor", ""),
         local_authority=local_authority,
         action=action,
         object_type=obj._meta.label if obj is not None else "",

@@ -116,3 +116,54 @@ class AuditEvent(models.Model):
         from caremarket.accounts.actions import record_words
 
         return record_words(self.object_type, self.object_id)
+
+class ApiToken(models.Model):
+    """A key a council's case management system (or a provider's own system) sends to the API.
+
+    Made by `caremarket tokens create`, which prints the key once: only its SHA-256 hash is
+    kept, with its first characters to tell tokens apart. A token acts for one council or for
+    one provider organisation, within one scope; a revoked token is refused and never reused.
+    """
+
+    class Scope(models.TextChoices):
+        SOURCING = "sourcing", "Sourcing (requests, offers, packages)"
+
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. Mosaic live.")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(local_authority__isnull=False, organization__isnull=True)
+                | models.Q(local_authority__isnull=True, organization__isnull=False),
+                name="api_token_for_a_council_or_an_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @property
+    def kind(self) -> str:
+        return "council" if self.local_authority_id else "provider"
+
+    @property
+    def holder(self) -> str:
+        held = self.local_authority or self.organization
+        return str(held.name) if held is not None else ""

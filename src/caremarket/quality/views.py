@@ -934,7 +934,11 @@ def provider_locations(user: User) -> QuerySet[Location]:
     """Locations run by the organisations this account edits."""
     from caremarket.directory.editorial import editable_organizations
 
-    orgs = editable_organizations(user)
+    return locations_run_by(editable_organizations(user))
+
+
+def locations_run_by(orgs: Any) -> QuerySet[Location]:
+    """Locations run by these directory organisations (as CQC provider or as listed)."""
     return Location.objects.filter(
         Q(provider__directory_organization__in=orgs) | Q(directory_service__organization__in=orgs)
     ).distinct()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -194,6 +195,47 @@ def matches(item: CareRequest) -> list[rules.Match] | list[home_rules.HomeMatch]
     )
 
 
+def wards_of(council: LocalAuthority) -> QuerySet[Area]:
+    """The wards a home care request may be for."""
+    return Area.objects.filter(local_authority=council, kind=Area.Kind.WARD).order_by("name")
+
+
+def post_from_form(
+    council: LocalAuthority,
+    data: dict[str, Any],
+    user: User | None,
+    http: HttpRequest | None,
+    **fields: Any,
+) -> tuple[CareRequest, list[rules.Match] | list[home_rules.HomeMatch]]:
+    """Post a request from a valid request form's data (home care or care home placement;
+    `fields` are the kind's own): the web forms' and the API's."""
+    item = CareRequest(
+        local_authority=council,
+        area=data["area"],
+        referred_on=data["referred_on"],
+        start_on=data["start_on"],
+        needs=sorted(set(data["needs"])),
+        funding=data["funding"],
+        summary=data["summary"],
+        person_name=data["person_name"],
+        person_address=data["person_address"],
+        their_reference=data.get("their_reference", ""),
+        created_by=user,
+        **fields,
+    )
+    return item, post(item, http)
+
+
+def home_care_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A valid `RequestForm`'s home care fields, as `post_from_form` takes them."""
+    return {
+        "service_kind": data["service_kind"],
+        "calls_per_day": data["calls_per_day"],
+        "minutes": int(data["minutes"]),
+        "days_per_week": data["days_per_week"],
+    }
+
+
 def post(
     item: CareRequest, http: HttpRequest | None = None
 ) -> list[rules.Match] | list[home_rules.HomeMatch]:
@@ -229,7 +271,28 @@ class OfferInput:
     note: str
 
 
-def make_offer(item: CareRequest, data: OfferInput, user: User, http: HttpRequest) -> Offer:
+def offer_from_form(
+    item: CareRequest, data: dict[str, Any], user: User | None, http: HttpRequest | None
+) -> Offer:
+    """Make an offer from a valid `OfferForm`'s data: the provider page's and the API's."""
+    return make_offer(
+        item,
+        OfferInput(data["location"], data["start_on"], data["weekly_price"], data["note"]),
+        user,
+        http,
+    )
+
+
+def offerable(item: CareRequest, places: QuerySet[Location]) -> QuerySet[Location]:
+    """Which of these locations may still offer on the request: sent it, not yet offered."""
+    return places.filter(pk__in=item.sent.values("location")).exclude(
+        pk__in=item.offers.values("location")
+    )
+
+
+def make_offer(
+    item: CareRequest, data: OfferInput, user: User | None, http: HttpRequest | None
+) -> Offer:
     with transaction.atomic():
         locked = CareRequest.objects.select_for_update().get(pk=item.pk)
         if locked.status != CareRequest.Status.OPEN:

@@ -83,10 +83,18 @@ class _RequestForm(QualityForm):
         "Person's name", hint="Providers see this only once their offer is accepted."
     )
     person_address = text("Person's address", max_length=500)
+    their_reference = text(
+        "Your case reference",
+        required=False,
+        max_length=100,
+        hint="From your case management system, if you use one. Never shown to providers.",
+    )
 
-    def __init__(self, *args: Any, wards: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wards: Any, ward_by: str = "pk", **kwargs: Any) -> None:
+        """`ward_by` "code" takes the ward by its ONS code (the API) instead of its id."""
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = wards  # type: ignore[attr-defined]
+        self.fields["area"].to_field_name = None if ward_by == "pk" else ward_by  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -177,9 +185,13 @@ class OfferForm(QualityForm):
     weekly_price = weekly_money("Price a week")
     note = long_text("Anything the council should know", required=False)
 
-    def __init__(self, *args: Any, locations: Any, referred_on: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, locations: Any, referred_on: Any, location_by: str = "pk", **kwargs: Any
+    ) -> None:
+        """`location_by` "cqc_location_id" takes the location by its CQC id (the API)."""
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations  # type: ignore[attr-defined]
+        self.fields["location"].to_field_name = None if location_by == "pk" else location_by  # type: ignore[attr-defined]
         self.referred_on = referred_on
 
     def clean_start_on(self) -> Any:

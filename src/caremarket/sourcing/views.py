@@ -21,10 +21,10 @@ from caremarket.access import staff
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
-from caremarket.places.models import Area, LocalAuthority
+from caremarket.places.models import LocalAuthority
 from caremarket.quality.views import provider_locations
 from caremarket.sourcing import brokerage, figures, packages, register
-from caremarket.sourcing.brokerage import BrokerageError, OfferInput
+from caremarket.sourcing.brokerage import BrokerageError
 from caremarket.sourcing.forms import (
     OfferForm,
     PackageChangeForm,
@@ -69,19 +69,10 @@ def requests(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
 
 @staff(*BROKERS)
 def new_request(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    wards = Area.objects.filter(local_authority=council, kind=Area.Kind.WARD).order_by("name")
+    wards = brokerage.wards_of(council)
     form = RequestForm(request.POST or None, wards=wards)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        return _post(
-            request,
-            council,
-            form,
-            service_kind=data["service_kind"],
-            calls_per_day=data["calls_per_day"],
-            minutes=int(data["minutes"]),
-            days_per_week=data["days_per_week"],
-        )
+        return _post(request, council, form, **brokerage.home_care_fields(form.cleaned_data))
     return render(
         request,
         "sourcing/new_request.html",
@@ -93,21 +84,8 @@ def _post(
     request: HttpRequest, council: LocalAuthority, form: Any, **fields: object
 ) -> HttpResponse:
     """Post a request from a valid form (home care or care home placement); say where it went."""
-    data = form.cleaned_data
-    item = CareRequest(
-        local_authority=council,
-        area=data["area"],
-        referred_on=data["referred_on"],
-        start_on=data["start_on"],
-        needs=sorted(data["needs"]),
-        funding=data["funding"],
-        summary=data["summary"],
-        person_name=data["person_name"],
-        person_address=data["person_address"],
-        created_by=request.user,
-        **fields,
-    )
-    found = brokerage.post(item, request)
+    user: User = request.user  # type: ignore[assignment]
+    item, found = brokerage.post_from_form(council, form.cleaned_data, user, request, **fields)
     sent = sum(1 for m in found if m.eligible)
     who = "care home" if item.is_placement else "provider"
     messages.success(
@@ -266,9 +244,7 @@ def provider_request(request: HttpRequest, pk: int) -> HttpResponse:
         brokerage.provider_requests(places).select_related("area", "local_authority"), pk=pk
     )
     own = list(Offer.objects.filter(request=item, location__in=places).select_related("location"))
-    offerable = places.filter(pk__in=item.sent.values("location")).exclude(
-        pk__in=[o.location_id for o in own]
-    )
+    offerable = brokerage.offerable(item, places)
     form = OfferForm(
         request.POST or None,
         locations=offerable,
@@ -284,14 +260,8 @@ def provider_request(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("sourcing:provider_request", pk=item.pk)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            brokerage.make_offer(
-                item,
-                OfferInput(data["location"], data["start_on"], data["weekly_price"], data["note"]),
-                user,
-                request,
-            )
+            brokerage.offer_from_form(item, form.cleaned_data, user, request)
         except BrokerageError as error:
             messages.error(request, str(error))
         else:

@@ -117,6 +117,7 @@ class AuditEvent(models.Model):
 
         return record_words(self.object_type, self.object_id)
 
+
 class ApiToken(models.Model):
     """A key a council's case management system (or a provider's own system) sends to the API.
 

@@ -317,6 +317,19 @@ class ShortTermSupport(unittest.TestCase):
         )
 
 
+class Coverage(unittest.TestCase):
+    def test_a_year_no_submission_reaches_is_not_covered(self) -> None:
+        """An open Long term support: Community service would otherwise look open in 2027/28."""
+        c = Cld()
+        c.service("P", LTS_COMMUNITY, D(2024, 1, 1), None)
+        self.assertTrue(run(c).covered)
+        later = compute(c.rows, [SUB], (D(2027, 4, 1), D(2028, 3, 31)))
+        self.assertFalse(later.covered)
+        self.assertTrue(
+            any("No submission covers 1 July 2025 to 31 March 2028" in x for x in later.lines())
+        )
+
+
 class Words(unittest.TestCase):
     def test_every_release_2_outcome_has_words(self) -> None:
         for outcome in EVENT_OUTCOMES:

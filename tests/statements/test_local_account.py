@@ -80,7 +80,7 @@ def test_the_local_account_has_the_seed_sections_in_order() -> None:
     titles = [s.title for s in LOCAL_ACCOUNT_SECTIONS]
     assert titles[0] == "Introduction" and "How we are doing" in titles
     # sections whose figures come from returns not yet imported are the council's words only
-    for key in ("services", "keeping-safe", "compliments-complaints"):
+    for key in ("keeping-safe", "compliments-complaints"):
         assert next(s for s in LOCAL_ACCOUNT_SECTIONS if s.key == key).data_key == ""
 
 
@@ -161,6 +161,23 @@ def test_drafting_and_publishing_a_local_account(
     assert next(r for r in rows if r[0].startswith("People who had reablement"))[1:] == [
         "All ages", "1", "1", "100.0%", "80.0%", "Met the target"
     ]  # fmt: skip
+    # "Our services and what they did": activity from the same CLD, in words and as CSV
+    activity = {t["id"]: t for t in edition.snapshot["blocks"]["activity"]["tables"]}
+    assert list(activity)[:2] == ["activity-summary", "activity-requests"]
+    assert activity["activity-requests"]["rows"] == [
+        ["Went on to reablement (short-term support to regain independence)",
+         "Short-term support", 0, 1, 1],
+        ["All requests", "", 0, 1, 1],
+    ]  # fmt: skip
+    assert (
+        "1 request in all: 0 aged 18 to 64, 1 aged 65 and over."
+        in (activity["activity-requests"]["notes"])
+    )
+    assert "People in long-term support on 31 March 2025, by setting" in text
+    response = client.get(edition.public_url() + "tables/activity-long-term-year-end.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Setting", "Aged 18 to 64", "Aged 65 and over", "All ages"]
+    assert ["All people in long-term support", "1", "1", "2"] in rows
     # the same document is not also at a Market Position Statement's address
     mps_address = edition.public_url().replace("/local-accounts/", "/mps/")
     assert client.get(mps_address).status_code == 404
@@ -192,9 +209,16 @@ def test_a_year_without_client_level_data_shows_no_ascof(
 
 
 def test_a_partly_covered_year_says_so(with_cld: LocalAuthority) -> None:
-    block = build_block("outcomes", with_cld, None, "2025/26")
-    notes = block["tables"][0]["notes"] if block else []
-    assert any("runs to 30 June 2025, before the end of the year" in n for n in notes)
+    for key in ("outcomes", "activity"):
+        block = build_block(key, with_cld, None, "2025/26")
+        notes = block["tables"][0]["notes"] if block else []
+        assert any("runs to 30 June 2025, before the end of the year" in n for n in notes), key
+
+
+def test_a_year_no_data_covers_has_no_activity(with_cld: LocalAuthority) -> None:
+    assert build_block("activity", with_cld, None, "2020/21") is None  # before CLD began
+    assert build_block("activity", with_cld, None, "2027/28") is None  # no events at all
+    assert build_block("activity", with_cld, None, None) is None
 
 
 def test_the_staff_page_creates_a_local_account(people: tuple[User, User], client: Client) -> None:

@@ -267,6 +267,9 @@ class Activity:
     tables: list[ActivityTable]
     problems: Problems
     left_out: Counter[str] = field(default_factory=Counter)
+    #: Whether any chosen submission's reference period reaches into the year (when none
+    #: does, services still open at the data's end would look open all year).
+    covered: bool = False
 
     def table(self, key: str) -> ActivityTable | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -358,7 +361,12 @@ def activity(
 ) -> Activity:
     """The activity tables of one reporting year from ``rules.ascof.prepare``'s output."""
     start, end = period
-    result = Activity(period=period, tables=[], problems=problems)
+    result = Activity(
+        period=period,
+        tables=[],
+        problems=problems,
+        covered=any(e.ref_end >= start and e.ref_start <= end for e in events),
+    )
     left_out = result.left_out
 
     lts_by_person: dict[str, list[Event]] = defaultdict(list)

@@ -64,16 +64,17 @@ MPS_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("sources", "Sources and technical appendix", "sources"),
 )
 
-#: Seed 001's sections. "Services and what they did", "Keeping our population safe" and
-#: "Compliments, complaints and comments" are the council's own words until their data blocks
-#: (activity from Client Level Data, the safeguarding return, the complaints log) are added.
+#: Seed 001's sections. "Our services and what they did" draws its activity from Client Level
+#: Data; "Keeping our population safe" and "Compliments, complaints and comments" are the
+#: council's own words until their data blocks (the safeguarding return, the complaints log)
+#: are added.
 LOCAL_ACCOUNT_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("introduction", "Introduction"),
     SectionSpec("priorities", "Our priorities and vision"),
     SectionSpec("our-city", "Our city and its people", "city"),
     SectionSpec("workforce", "Our workforce and partnerships", "workforce"),
     SectionSpec("expenditure", "Our expenditure", "expenditure"),
-    SectionSpec("services", "Our services and what they did"),
+    SectionSpec("services", "Our services and what they did", "activity"),
     SectionSpec("keeping-safe", "Keeping our population safe"),
     SectionSpec("challenge", "Challenge and culture"),
     SectionSpec("how-we-are-doing", "How we are doing", "outcomes"),

@@ -670,7 +670,6 @@ def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
     """The ASCOF measures DHSC computes from Client Level Data, worked out for the year, each
     against the council's target where it set one (met, near or missed, in words)."""
     from caremarket.outcomes.ascof_words import GROUP_NAMES, MEASURES, PART_NAMES, row_label
-    from caremarket.outcomes.models import CldSubmission
     from caremarket.outcomes.service import AscofInputError, ascof
     from caremarket.outcomes.targets import ascof_targets, judged
 
@@ -709,12 +708,7 @@ def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
             (shares if text.per == "%" else rates).append(cells)
     if not shares and not rates:
         return []
-    submissions = CldSubmission.objects.filter(local_authority=council).select_related("import_run")
-    sources = sorted(
-        f"Client Level Data submitted by {council.name} for {_date_words(s.period_start)} to "
-        f"{_date_words(s.period_end)} [{s.import_run.file_name}]"
-        for s in submissions
-    )
+    sources, partly = _cld_provenance(council, year)
     sources.append(
         "Adult Social Care Outcomes Framework measures worked out by caremarket with the "
         "Department of Health and Social Care's published method for Client Level Data"
@@ -724,13 +718,7 @@ def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
         f"The year runs from 1 April {start} to 31 March {start + 1}. Results are percentages "
         "to one decimal place, as the Department of Health and Social Care publishes them."
     ]
-    latest = max((s.period_end for s in submissions), default=None)
-    if latest is not None and latest < date(start + 1, 3, 31):
-        notes.append(
-            f"The council's Client Level Data runs to {_date_words(latest)}, before the end of "
-            "the year: these figures cover only part of it."
-        )
-    notes += sentences
+    notes += partly + sentences
     tables = []
     if shares:
         tables.append(
@@ -782,6 +770,94 @@ def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
         )
     elif tables:
         tables[0].notes += rate_notes
+    return tables
+
+
+def _cld_provenance(council: LocalAuthority, year: str) -> tuple[list[str], list[str]]:
+    """The council's CLD submissions as sources, and a note when they stop before the year's
+    end (the figures then cover only part of it)."""
+    from caremarket.outcomes.models import CldSubmission
+
+    submissions = CldSubmission.objects.filter(local_authority=council).select_related("import_run")
+    sources = sorted(
+        f"Client Level Data submitted by {council.name} for {_date_words(s.period_start)} to "
+        f"{_date_words(s.period_end)} [{s.import_run.file_name}]"
+        for s in submissions
+    )
+    latest = max((s.period_end for s in submissions), default=None)
+    partly = []
+    if latest is not None and latest < date(int(year[:4]) + 1, 3, 31):
+        partly.append(
+            f"The council's Client Level Data runs to {_date_words(latest)}, before the end of "
+            "the year: these figures cover only part of it."
+        )
+    return sources, partly
+
+
+#: The activity tables a Local Account shows, in its order (the staff page has them all).
+ACTIVITY_TABLES = (
+    "summary",
+    "requests",
+    "assessments",
+    "reviews",
+    "long-term-year-end",
+    "short-term",
+)
+
+
+@yearly_provider("activity")
+def activity_tables(council: LocalAuthority, year: str | None) -> list[Table]:
+    """Services and what they did: requests, assessments, reviews, long-term support by setting
+    and reablement in the year, counted from the council's Client Level Data (rules.activity)."""
+    from caremarket.outcomes.service import AscofInputError, activity
+    from caremarket.rules.activity import BANDS, COLUMN_WORDS, COLUMNS
+
+    if not year:
+        return []
+    try:
+        found = activity(council.code, year)
+    except AscofInputError:
+        return []
+    chosen = [t for key in ACTIVITY_TABLES if (t := found.result.table(key)) is not None]
+    if not found.result.covered or not any(r.total for t in chosen for r in t.rows):
+        return []  # no submission reaches into the year, or nothing happened in it
+    sources, partly = _cld_provenance(council, year)
+    sources.append(
+        "Counted by caremarket from the Client Level Data after the Department of Health and "
+        "Social Care's checks, cleaning and removal of duplicates"
+    )
+    # Under 18 and age not known are shown only where some row has them.
+    shown = [
+        i
+        for i, column in enumerate(COLUMNS)
+        if column not in BANDS[2:]
+        or any(r.counts[i] for t in chosen for r in (*t.rows, *((t.total,) if t.total else ())))
+    ]
+    tables = []
+    for t in chosen:
+        grouped = any(r.group for r in t.rows)
+        rows = [
+            [r.label, *([r.group] if grouped else []), *(r.counts[i] for i in shown)]
+            for r in (*t.rows, *((t.total,) if t.total else ()))
+        ]
+        tables.append(
+            Table(
+                id=f"activity-{t.key}",
+                caption=f"{t.title}, {year}",
+                columns=[
+                    Column(t.row_heading, "text"),
+                    *([Column("Kind of outcome", "text")] if grouped else []),
+                    *(Column(COLUMN_WORDS[COLUMNS[i]]) for i in shown),
+                ],
+                rows=rows,
+                sources=sources,
+                notes=[t.description, *([t.in_words()] if t.in_words() else []), *partly],
+            )
+        )
+    tables[0].notes.append(
+        "These tables count people who draw on care and support; carers' requests and support "
+        "are not in them."
+    )
     return tables
 
 

@@ -193,6 +193,13 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:placements": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:provider_vacancies": ({}, {"provider"}),
     "sourcing:provider_vacancy": ({"pk": "1"}, {"provider"}),
+    # sourcing: extra care nominations (caremarket.sourcing.nominations)
+    "sourcing:extra_care": (COUNCIL, BROKERS),
+    "sourcing:new_referral": (COUNCIL, BROKERS),
+    "sourcing:referral": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:scheme_terms": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:extra_care_table": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
+    "sourcing:extra_care_csv": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "api-1:openapi-json": ({}, ANYONE),
     "api-1:api-root": ({}, ANYONE),
     "api-1:health": ({}, ANYONE),

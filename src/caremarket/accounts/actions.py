@@ -108,6 +108,14 @@ ACTION_WORDS: dict[str, str] = {
     "sourcing: uplift removed": "Removed a yearly uplift of a contract's rates",
     "sourcing: holding saved": "Saved a provider's holding of a contract",
     "sourcing: holding removed": "Removed a provider's holding of a contract",
+    "sourcing: extra care referral recorded": "Recorded an extra care referral",
+    "sourcing: extra care panel decision": "Recorded the extra care panel's decision",
+    "sourcing: extra care nomination": "Nominated a person to an extra care flat",
+    "sourcing: extra care placement": "Recorded a move into extra care",
+    "sourcing: extra care withdrawal": "Withdrew an extra care referral",
+    "sourcing: extra care terms set": (
+        "Set an extra care scheme's nomination rights and empty flats"
+    ),
     # Outcomes
     "viewed pseudonymised people behind an ASCOF figure": (
         "Looked at the pseudonymised people behind an ASCOF figure"

@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db import models
 
 from caremarket.accounts.models import User
-from caremarket.market.models import Location
+from caremarket.market.models import Location, Scheme
 from caremarket.places.models import Area, LocalAuthority
+from caremarket.rules import extracare as extra_rules
 from caremarket.rules import sourcing as rules
 from caremarket.rules.placements import BED_KIND_WORDS
 
@@ -424,3 +425,70 @@ class VacancyUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Vacancies at {self.location.name}, {self.reported_at:%d %B %Y %H:%M}"
+
+
+class ExtraCareTerms(models.Model):
+    """The council's nomination terms with an extra care scheme it declared (market.Scheme):
+    how many flats it may nominate to, and how many stand empty now."""
+
+    scheme = models.OneToOneField(Scheme, on_delete=models.CASCADE, related_name="terms")
+    nomination_rights = models.PositiveIntegerField(
+        help_text="Flats the council may nominate people to."
+    )
+    voids = models.PositiveIntegerField(default=0, help_text="Flats empty now.")
+    voids_on = models.DateField(help_text="When the empty flats were counted.")
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    def __str__(self) -> str:
+        return f"Nomination terms at {self.scheme.name}"
+
+
+class ExtraCareReferral(models.Model):
+    """A person's way into an extra care scheme: a council expression of interest, a housing
+    directorate referral or a privately funded one, through to a flat or withdrawal."""
+
+    class Route(models.TextChoices):
+        COUNCIL = extra_rules.Route.COUNCIL.value, "Expression of interest to the council"
+        HOUSING = extra_rules.Route.HOUSING.value, "Referral from the housing directorate"
+        PRIVATE = extra_rules.Route.PRIVATE.value, "Privately funded referral"
+
+    class Stage(models.TextChoices):
+        PANEL = extra_rules.Stage.PANEL.value, "Waiting for the panel"
+        NOT_ACCEPTED = extra_rules.Stage.NOT_ACCEPTED.value, "Not eligible or not suitable"
+        WAITING = extra_rules.Stage.WAITING.value, "Waiting for a flat"
+        NOMINATED = extra_rules.Stage.NOMINATED.value, "Nominated to a flat"
+        PLACED = extra_rules.Stage.PLACED.value, "Moved in"
+        WITHDRAWN = extra_rules.Stage.WITHDRAWN.value, "Withdrawn"
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="extra_care_referrals"
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=10, choices=Route.choices)
+    stage = models.CharField(max_length=15, choices=Stage.choices)
+    person_name = models.CharField(max_length=200)
+    received_on = models.DateField()
+    note = models.TextField(blank=True)
+    panel_on = models.DateField(null=True, blank=True)
+    eligible = models.BooleanField(null=True, blank=True)
+    suitable = models.BooleanField(null=True, blank=True)
+    panel_reason = models.TextField(blank=True)
+    nominated_on = models.DateField(null=True, blank=True)
+    flat = models.CharField(max_length=50, blank=True)
+    placed_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invented = models.BooleanField(default=False, help_text="Made up for the demo.")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["local_authority", "stage"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"EC-{self.pk:06d}"

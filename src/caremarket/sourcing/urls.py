@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from caremarket.sourcing import homes, register, views
+from caremarket.sourcing import homes, nominations, register, views
 
 app_name = "sourcing"
 council = "staff/<slug:council>/sourcing"
@@ -42,4 +42,12 @@ urlpatterns += [
     path(f"{council}/placements/", homes.placements, name="placements"),
     path("sourcing/provider/vacancies/", homes.provider_vacancies, name="provider_vacancies"),
     path("sourcing/provider/vacancies/<int:pk>/", homes.provider_vacancy, name="provider_vacancy"),
+]
+urlpatterns += [
+    path(f"{council}/extra-care/", nominations.overview, name="extra_care"),
+    path(f"{council}/extra-care/new/", nominations.new_referral, name="new_referral"),
+    path(f"{council}/extra-care/referrals/<int:pk>/", nominations.referral, name="referral"),
+    path(f"{council}/extra-care/schemes/<int:pk>/", nominations.scheme_terms, name="scheme_terms"),
+    path(f"{council}/extra-care/table/", nominations.table, name="extra_care_table"),
+    path(f"{council}/extra-care/table.csv", nominations.table_csv, name="extra_care_csv"),
 ]

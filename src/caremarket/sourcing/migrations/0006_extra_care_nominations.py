@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('market', '0002_provider_location_capacitysnapshot_and_more'),
         ('places', '0002_wards_postcodes_council_codes'),
-        ('sourcing', '0004_care_home_placements_and_vacancies'),
+        ('sourcing', '0005_contract_register'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -186,13 +186,22 @@ def publish_demo_statements(councils: list[LocalAuthority], out: TextIO) -> None
         )
         edition.scenario = demo_scenario(council, writer)
         edition.save(update_fields=["scenario"])
-        workflow.submit_for_review(edition, writer)
-        findings = workflow.findings_for(edition)
-        workflow.publish(edition, reviewer, {f.code for f in findings if not f.explained})
-        out.write(
-            f"{council.name}: {title} {period}, edition 1 published "
-            f"({len(findings)} finding(s) acknowledged)\n"
-        )
+        review_and_publish(edition, writer, reviewer, out)
+
+
+def review_and_publish(edition: Any, writer: User, reviewer: User, out: TextIO) -> None:
+    """The writer sends the edition for review; the reviewer acknowledges every finding staff
+    have not explained (the demo's figures are the seeds' own, as published) and publishes."""
+    from caremarket.statements import workflow
+
+    workflow.submit_for_review(edition, writer)
+    findings = workflow.findings_for(edition)
+    workflow.publish(edition, reviewer, {f.code for f in findings if not f.explained})
+    statement = edition.statement
+    out.write(
+        f"{edition.council.name}: {statement.title} {statement.period}, edition 1 published "
+        f"({len(findings)} finding(s) acknowledged)\n"
+    )
 
 
 #: Stoke-on-Trent's Local Account 2020-21 (seed 001): its own words, shortened, in
@@ -215,10 +224,18 @@ def publish_demo_local_account(council: LocalAuthority, out: TextIO) -> None:
     edition = workflow.create_statement(
         council, period=period, slug=slug, user=writer, narrative=narrative, kind=KIND
     )
-    workflow.submit_for_review(edition, writer)
-    findings = workflow.findings_for(edition)
-    workflow.publish(edition, reviewer, {f.code for f in findings if not f.explained})
-    out.write(
-        f"{council.name}: {edition.statement.title} {period}, edition 1 published "
-        f"({len(findings)} finding(s) acknowledged)\n"
+    review_and_publish(edition, writer, reviewer, out)
+    # A draft for the year the invented CLD covers, so staff see ASCOF against targets in it.
+    workflow.create_statement(
+        council,
+        period="2024/25",
+        slug="local-account-2024-25",
+        user=writer,
+        kind=KIND,
+        narrative={
+            "introduction": "A draft to show how the Local Account reports ASCOF: its figures "
+            "for 2024/25 come from the demo's invented Client Level Data (the file's name "
+            "says so), not from the council. It is not published."
+        },
     )
+    out.write(f"{council.name}: a draft Local Account 2024/25 on invented Client Level Data\n")

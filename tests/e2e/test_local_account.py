@@ -11,10 +11,11 @@ import pytest
 from caremarket.accounts.models import Membership, User
 from caremarket.places.models import LocalAuthority
 from tests.e2e.conftest import assert_fits
+from tests.e2e.test_mps import sign_in  # the same password
 from tests.outcomes.helpers import STOKE, sample_rows, write_cld
 from tests.outcomes.test_ascof_command import add_population
 
-PASSWORD = "a long enough password"
+PASSWORD = "a long enough password"  # as sign_in types it
 
 
 @pytest.fixture
@@ -27,14 +28,6 @@ def stoke(transactional_db) -> LocalAuthority:
         user = User.objects.create_user(name, password=PASSWORD)
         Membership.objects.create(user=user, local_authority=council, role="commissioner")
     return council
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staff/")
 
 
 def banner(page) -> str:

@@ -879,7 +879,7 @@ def figure_target_table(council: LocalAuthority, year: str) -> Table | None:
     ]
     return Table(
         id="targets",
-        caption=f"Our other targets for {year}",
+        caption=f"Our targets for {year} and how we did",
         columns=[
             Column("Figure", "text"),
             Column("Against the target", "text"),

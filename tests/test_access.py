@@ -135,12 +135,14 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "quality:upload_evidence": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:evidence_file": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:delete_evidence": ({**COUNCIL, "pk": "1"}, QUALITY),
+    "quality:share_evidence": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:shared_audit": ({**COUNCIL, "pk": "1"}, QUALITY),
     "quality:exits": (COUNCIL, QUALITY),
     "quality:settings": (COUNCIL, {"council_admin", "quality_officer"}),
     "quality:public_audit": ({"pk": "1"}, ANYONE),
     "quality:provider_home": ({}, {"provider"}),
     "quality:provider_audit": ({"pk": "1"}, {"provider"}),
+    "quality:provider_evidence": ({"pk": "1"}, {"provider"}),
     # outcomes: ASCOF from Client Level Data (caremarket.outcomes.urls)
     "outcomes:ascof": (COUNCIL, {"commissioner", "council_admin"}),
     "outcomes:ascof_people": (

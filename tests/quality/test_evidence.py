@@ -1,5 +1,6 @@
-"""Audit evidence files: kept per standard by the council's quality team only, checked on the
-way in, every upload, download and removal in the audit log."""
+"""Audit evidence files: kept per standard by the council's quality team, shared with the
+provider only when an officer chooses, checked on the way in, every upload, download, share
+and removal in the audit log."""
 
 from __future__ import annotations
 
@@ -237,3 +238,54 @@ def test_a_published_audit_keeps_its_files_and_a_lost_file_is_a_clear_404(
     (evidence.folder() / kept.stored).unlink()
     missing = client.get(url("evidence_file", world, kept.pk))
     assert missing.status_code == 404
+
+
+def test_the_officer_shares_a_file_with_the_provider_only_and_can_stop(
+    client: Client, world: World, audit: Audit
+) -> None:
+    client.force_login(world.officer)
+    upload(client, world, audit, "Rota.pdf", PDF)
+    kept = EvidenceFile.objects.get()
+    assert not kept.shared_with_provider  # off until an officer chooses
+    download = reverse("quality:provider_evidence", kwargs={"pk": kept.pk})
+    provider_page = reverse("quality:provider_audit", kwargs={"pk": audit.pk})
+    share = url("share_evidence", world, kept.pk)
+    assert client.get(share).status_code == 302  # a GET changes nothing
+    assert (
+        "Not shared with the provider" in client.get(url("audit", world, audit.pk)).content.decode()
+    )
+    done = client.post(share, {"share": "yes"})
+    assert done.status_code == 302 and done["Location"].endswith("#evidence-files")
+    kept.refresh_from_db()
+    assert kept.shared_with_provider
+    client.post(share, {"share": "yes"})  # again: nothing new to record
+    # the draft is not the provider's yet: nothing to see until it is shared with them
+    client.force_login(world.provider)
+    assert client.get(download).status_code == 404
+    register.save_scores(Who(world.officer), audit, {kept.score.standard_id: (GOOD, "")}, "")
+    register.share_audit(Who(world.officer), audit, timezone.localdate())
+    page = client.get(provider_page).content.decode()
+    assert "Evidence files shared with you" in page and "Rota.pdf" in page
+    got = client.get(download)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF  # type: ignore[attr-defined]
+    for stranger in (world.other_provider, world.coventry_officer, world.practitioner):
+        client.force_login(stranger)
+        assert client.get(download).status_code in (403, 404)
+    client.force_login(world.coventry_officer)
+    coventry_share = reverse(
+        "quality:share_evidence", kwargs={"council": world.coventry.slug, "pk": kept.pk}
+    )
+    assert client.post(coventry_share, {"share": "no"}).status_code == 404
+    client.force_login(world.officer)
+    client.post(share, {"share": "no"})
+    client.force_login(world.provider)
+    assert client.get(download).status_code == 404
+    assert "Rota.pdf" not in client.get(provider_page).content.decode()
+    events = AuditEvent.objects.filter(object_type="quality.EvidenceFile").order_by("id")
+    assert [(e.action, e.local_authority_id) for e in events] == [
+        ("uploaded_evidence_file", world.stoke.pk),
+        ("shared_evidence_file", world.stoke.pk),
+        ("provider_downloaded_evidence_file", world.stoke.pk),
+        ("unshared_evidence_file", world.stoke.pk),
+    ]
+    assert events[2].user == world.provider

@@ -88,6 +88,9 @@ ACTION_WORDS: dict[str, str] = {
     "uploaded_evidence_file": "Uploaded an evidence file",
     "downloaded_evidence_file": "Downloaded an evidence file",
     "deleted_evidence_file": "Removed an evidence file",
+    "shared_evidence_file": "Shared an evidence file with the provider",
+    "unshared_evidence_file": "Stopped sharing an evidence file with the provider",
+    "provider_downloaded_evidence_file": "The provider downloaded an evidence file shared with it",
     # Brokerage
     "sourcing: request posted": "Posted a care request",
     "sourcing: request viewed": "Looked at a care request",

@@ -567,7 +567,9 @@ def exits_in_last_year(council: LocalAuthority, today: date) -> models.QuerySet[
 class EvidenceFile(models.Model):
     """A file an officer keeps as evidence for one standard of an audit. Stored under the var
     directory's media folder (never static) by a random name; `name` is the sanitised name it
-    was uploaded with. The council's quality team only: never shared or published."""
+    was uploaded with. The council's quality team's, unless an officer shares it with the
+    provider (`shared_with_provider`, off until chosen, each change audited), who may then
+    download it once the audit is shared with them; never other councils or the public."""
 
     score = models.ForeignKey(AuditScore, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(max_length=120)
@@ -576,6 +578,7 @@ class EvidenceFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    shared_with_provider = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

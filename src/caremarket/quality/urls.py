@@ -23,10 +23,12 @@ urlpatterns = [
     path(f"{council}/audits/<int:pk>/evidence/", views.upload_evidence, name="upload_evidence"),
     path(f"{council}/evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path(f"{council}/evidence/<int:pk>/delete/", views.delete_evidence, name="delete_evidence"),
+    path(f"{council}/evidence/<int:pk>/share/", views.share_evidence, name="share_evidence"),
     path(f"{council}/shared-audits/<int:pk>/", views.shared_audit, name="shared_audit"),
     path(f"{council}/exits/", views.exits, name="exits"),
     path(f"{council}/settings/", views.settings, name="settings"),
     path("quality/audits/<int:pk>/", views.public_audit, name="public_audit"),
     path("quality/provider/", views.provider_home, name="provider_home"),
     path("quality/provider/audits/<int:pk>/", views.provider_audit, name="provider_audit"),
+    path("quality/provider/evidence/<int:pk>/", views.provider_evidence, name="provider_evidence"),
 ]

@@ -842,30 +842,62 @@ def upload_evidence(request: HttpRequest, council: LocalAuthority, pk: int) -> H
         form,
         "Add an evidence file",
         "Upload the file",
-        "Files stay with the council's quality team: they are not shared with the provider, "
-        "other councils or the public.",
+        "Files stay with the council's quality team unless you share one with the provider "
+        "afterwards, on the audit page. Other councils and the public never see them.",
         back=(reverse("quality:audit", kwargs={"council": council.slug, "pk": item.pk}), "audit"),
+    )
+
+
+def _download(request: HttpRequest, kept: EvidenceFile, action: str) -> HttpResponse:
+    """An evidence file as an attachment, the download in the audit log."""
+    try:
+        handle = evidence.path_of(kept.stored).open("rb")
+    except (OSError, evidence.EvidenceError) as error:
+        raise Http404("The file is no longer stored: ask the quality team for it") from error
+    audit_ = kept.score.audit
+    record(
+        action,
+        request=request,
+        local_authority=audit_.local_authority,
+        obj=kept,
+        detail=f"audit {audit_.pk}",
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=kept.name, content_type=kept.content_type
     )
 
 
 @staff(*QUALITY_ROLES)
 def evidence_file(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
-    """Download an evidence file (the council's quality team only; every download logged)."""
+    """Download an evidence file (the council's quality team; every download logged)."""
+    return _download(request, _evidence_file(council, pk), "downloaded_evidence_file")
+
+
+@staff(*QUALITY_ROLES)
+def share_evidence(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """Share an evidence file with the provider, or stop sharing it (POST; audited). The
+    provider sees it once the audit is shared with them, published or not."""
     kept = _evidence_file(council, pk)
-    try:
-        handle = evidence.path_of(kept.stored).open("rb")
-    except (OSError, evidence.EvidenceError) as error:
-        raise Http404("The file is no longer stored: upload it again") from error
-    record(
-        "downloaded_evidence_file",
-        request=request,
-        local_authority=council,
-        obj=kept,
-        detail=f"audit {kept.score.audit_id}",
-    )
-    return FileResponse(
-        handle, as_attachment=True, filename=kept.name, content_type=kept.content_type
-    )
+    if request.method == "POST":
+        share = request.POST.get("share") == "yes"
+        if share != kept.shared_with_provider:
+            kept.shared_with_provider = share
+            kept.save(update_fields=["shared_with_provider"])
+            record(
+                "shared_evidence_file" if share else "unshared_evidence_file",
+                request=request,
+                local_authority=council,
+                obj=kept,
+                detail=f"audit {kept.score.audit_id}",
+            )
+        messages.success(
+            request,
+            f"{kept.name} is shared with the provider."
+            if share
+            else f"{kept.name} is no longer shared with the provider.",
+        )
+    url = reverse("quality:audit", kwargs={"council": council.slug, "pk": kept.score.audit_id})
+    return redirect(f"{url}#evidence-files")
 
 
 @staff(*QUALITY_ROLES)
@@ -1020,8 +1052,29 @@ def provider_audit(request: HttpRequest, pk: int) -> HttpResponse:
             "issues": issues,
             "errors": errors,
             "posted": request.POST,
+            "files": _provider_files(user).filter(score__audit=item),
         },
     )
+
+
+def _provider_files(user: User) -> QuerySet[EvidenceFile]:
+    """Evidence files shared with the provider, of audits it can see (not drafts)."""
+    return (
+        EvidenceFile.objects.filter(
+            shared_with_provider=True, score__audit__location__in=provider_locations(user)
+        )
+        .exclude(score__audit__status=Audit.Status.DRAFT)
+        .select_related("score__audit__local_authority", "score__standard")
+    )
+
+
+@staff(Role.PROVIDER)
+def provider_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download an evidence file the council shared with this provider (audited); any other
+    file is a 404."""
+    user: User = request.user  # type: ignore[assignment]
+    kept = get_object_or_404(_provider_files(user), pk=pk)
+    return _download(request, kept, "provider_downloaded_evidence_file")
 
 
 def _posted_actions(

@@ -79,9 +79,11 @@ def test_every_data_section_of_each_kind_has_a_provider() -> None:
 def test_the_local_account_has_the_seed_sections_in_order() -> None:
     titles = [s.title for s in LOCAL_ACCOUNT_SECTIONS]
     assert titles[0] == "Introduction" and "How we are doing" in titles
-    # sections whose figures come from returns not yet imported are the council's words only
-    for key in ("keeping-safe", "compliments-complaints"):
-        assert next(s for s in LOCAL_ACCOUNT_SECTIONS if s.key == key).data_key == ""
+    data_keys = {s.key: s.data_key for s in LOCAL_ACCOUNT_SECTIONS}
+    assert data_keys["services"] == "activity"
+    # figures from the safeguarding return and the complaints log
+    assert data_keys["keeping-safe"] == "safeguarding"
+    assert data_keys["compliments-complaints"] == "complaints"
 
 
 @pytest.mark.parametrize(

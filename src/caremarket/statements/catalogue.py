@@ -20,8 +20,8 @@ Adding a data section to the Local Account (or the MPS) is two small changes:
    the council and the year as "2024/25", from a Local Account's period). Either returns a list
    of `Table`s (a table for every chart, sources in words) or an empty list when the council has
    no figures, and the section then says so to staff and is left out of what is published.
-2. Here, give the section its data key: `SectionSpec("keeping-safe", "Keeping our population
-   safe", "safeguarding")`. New statements get it; editions already started keep their sections.
+2. Here, give the section its data key: `SectionSpec("services", "Our services and what they
+   did", "activity")`. New statements get it; editions already started keep their sections.
 
 Tests: tests/statements/test_local_account.py shows how a data section is checked.
 """
@@ -65,9 +65,8 @@ MPS_SECTIONS: tuple[SectionSpec, ...] = (
 )
 
 #: Seed 001's sections. "Our services and what they did" draws its activity from Client Level
-#: Data; "Keeping our population safe" and "Compliments, complaints and comments" are the
-#: council's own words until their data blocks (the safeguarding return, the complaints log)
-#: are added.
+#: Data, "Keeping our population safe" the safeguarding return and DoLS figures, and
+#: "Compliments, complaints and comments" the complaints log.
 LOCAL_ACCOUNT_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("introduction", "Introduction"),
     SectionSpec("priorities", "Our priorities and vision"),
@@ -75,10 +74,10 @@ LOCAL_ACCOUNT_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("workforce", "Our workforce and partnerships", "workforce"),
     SectionSpec("expenditure", "Our expenditure", "expenditure"),
     SectionSpec("services", "Our services and what they did", "activity"),
-    SectionSpec("keeping-safe", "Keeping our population safe"),
+    SectionSpec("keeping-safe", "Keeping our population safe", "safeguarding"),
     SectionSpec("challenge", "Challenge and culture"),
     SectionSpec("how-we-are-doing", "How we are doing", "outcomes"),
-    SectionSpec("compliments-complaints", "Compliments, complaints and comments"),
+    SectionSpec("compliments-complaints", "Compliments, complaints and comments", "complaints"),
     SectionSpec("next-steps", "Next steps and key priorities"),
     SectionSpec("sources", "Sources", "sources"),
 )

@@ -653,6 +653,25 @@ def outcome_tables(council: LocalAuthority, year: str | None) -> list[Table]:
     return tables + ([targets] if targets else [])
 
 
+@yearly_provider("safeguarding")
+def safeguarding_block(council: LocalAuthority, year: str | None) -> list[Table]:
+    """ "Keeping our population safe": the year's safeguarding return (concerns, enquiries and
+    what they found, by type of abuse and location of risk, Making Safeguarding Personal) and
+    its Deprivation of Liberty Safeguards figures (`caremarket import safeguarding`)."""
+    from caremarket.outcomes.safeguarding import safeguarding_tables
+
+    return safeguarding_tables(council, year) if year else []
+
+
+@yearly_provider("complaints")
+def complaints_block(council: LocalAuthority, year: str | None) -> list[Table]:
+    """ "Compliments, complaints and comments": the year's log by service area, and how
+    complaints were handled against the council's deadline in working days."""
+    from caremarket.outcomes.safeguarding import complaint_tables
+
+    return complaint_tables(council, year) if year else []
+
+
 def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 

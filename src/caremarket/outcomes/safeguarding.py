@@ -267,8 +267,9 @@ def complaint_tables(council: LocalAuthority, year: str) -> list[Table]:
             rows=handling,
             sources=source,
             notes=[
+                *notes,
                 f"The council's deadline is {days} working days from receipt, not counting "
-                "weekends or England's bank holidays. The share is of the complaints answered."
+                "weekends or England's bank holidays. The share is of the complaints answered.",
             ],
         ),
     ]

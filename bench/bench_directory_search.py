@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +189,129 @@ def generate() -> dict[str, object]:
     return {
         "postcodes": [p.postcode for p in rnd.sample(postcodes, 300)],
         "categories": sorted({c for offer in OFFERS for c in offer[2]}),
+        "term_ids": {code: str(pk) for code, pk in terms.items()},
     }
+
+
+# --- the child process: where a search's time goes ----------------------------------------
+
+
+class Stages:
+    """Exclusive time per stage of a request: functions of the search are wrapped (here, in the
+    benchmark's own process only) so the time inside each is charged to it and not to its
+    caller; SQL is counted per stage, and a COUNT inside the ranking stage is its own stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.queries: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.mark = time.perf_counter()
+
+    def _charge(self) -> None:
+        now = time.perf_counter()
+        if self.stack:
+            top = self.stack[-1]
+            self.seconds[top] = self.seconds.get(top, 0.0) + now - self.mark
+        self.mark = now
+
+    def enter(self, label: str) -> None:
+        self._charge()
+        self.stack.append(label)
+
+    def leave(self) -> None:
+        self._charge()
+        self.stack.pop()
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapped(*args: object, **kwargs: object) -> object:
+            self.enter(label)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.leave()
+
+        setattr(owner, name, wrapped)
+
+    def sql(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        label = self.stack[-1] if self.stack else "other"
+        if label == RANKING and "COUNT(" in sql.upper() and "OVER" not in sql.upper():
+            label = COUNTING
+        self.queries[label] = self.queries.get(label, 0) + 1
+        if self.stack and label != self.stack[-1]:
+            self.enter(label)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                self.leave()
+        return execute(sql, params, many, context)
+
+
+RANKING = "matching, ranking and paging"
+COUNTING = "count query"
+
+
+def profile(paths: dict[str, list[str]], rounds: int) -> dict[str, object]:
+    """Each kind of request `rounds` times through Django's test client, one at a time, with
+    the time of each stage; the first pass over the paths only warms caches."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `caremarket serve` does
+
+    from caremarket.directory import api, views
+    from caremarket.directory import search as engine
+
+    stages = Stages()
+    for owner, name, label in (
+        (views, "choices", "filter choices"),
+        (engine, "resolve_place", "place"),
+        (engine, "search", "loading the page's services"),
+        (engine, "filtered", "filters"),
+        (engine, "corrections_for", "typo corrections"),
+        (api, "corrections_for", "typo corrections"),
+        (engine, "_in_radius", "radius (locations in the box)"),
+        (engine, "_nearby", "words and filters on the radius candidates"),
+        (engine, "_one_page", RANKING),
+        (engine, "vacancies_for", "vacancies"),
+        (views, "render", "template rendering"),
+        (api, "_located", "radius (ORUK)"),
+        (api, "_within", "words and filters on the radius candidates (ORUK)"),
+        (api, "_listing", "count and page (ORUK)"),
+        (api, "_places_for_oruk", "loading the page's records (ORUK)"),
+    ):
+        stages.wrap(owner, name, label)
+    client = Client(SERVER_NAME="localhost")
+    answer: dict[str, object] = {}
+    with connection.execute_wrapper(stages.sql):
+        for kind, kind_paths in paths.items():
+            for path in kind_paths:  # warm
+                assert client.get(path).status_code == 200, path
+            stages.seconds, stages.queries = {}, {}
+            wall = []
+            for _ in range(rounds):
+                for path in kind_paths:
+                    started = time.perf_counter()
+                    stages.enter("request, form and the rest")
+                    response = client.get(path)
+                    stages.leave()
+                    wall.append(time.perf_counter() - started)
+                    assert response.status_code == 200, path
+            n = len(wall)
+            wall.sort()
+            answer[kind] = {
+                "requests": n,
+                "p50_ms": wall[n // 2] * 1000,
+                "p95_ms": wall[int(n * 0.95)] * 1000,
+                "stages_ms": {k: v * 1000 / n for k, v in stages.seconds.items()},
+                "queries": {k: v / n for k, v in stages.queries.items()},
+            }
+    return answer
 
 
 # --- the parent process: serve and load ---------------------------------------------------
@@ -258,10 +381,10 @@ def wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("caremarket serve did not answer")
 
 
-def measure(backend: str, env: dict[str, str]) -> dict[str, object]:
-    started = time.perf_counter()
+def child(env: dict[str, str], *args: str) -> dict[str, object]:
+    """Run this script as a child with `args`; its last line of output is JSON."""
     done = subprocess.run(
-        [sys.executable, __file__, "--generate"],
+        [sys.executable, __file__, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -269,22 +392,47 @@ def measure(backend: str, env: dict[str, str]) -> dict[str, object]:
         check=False,
     )
     if done.returncode:
-        raise RuntimeError(f"generating the {backend} directory failed:\n{done.stderr[-3000:]}")
-    generated = json.loads(done.stdout.strip().splitlines()[-1])
-    generate_s = time.perf_counter() - started
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    answer: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def workload(generated: dict[str, Any]) -> dict[str, list[str]]:
+    """The kinds of request measured, each 300 different ones (fewer for the broad query)."""
     rnd = random.Random(7)
-    searches = [
-        "/directory/?"
-        + urlencode(
-            {
-                "q": rnd.choice(SEARCH_WORDS),
-                "category": rnd.choice(generated["categories"]),
-                "postcode": rnd.choice(generated["postcodes"]),
-                "radius": RADIUS_MILES,
-            }
+    radius_html, radius_oruk = [], []
+    for _ in range(300):
+        words, category = rnd.choice(SEARCH_WORDS), rnd.choice(generated["categories"])
+        postcode = rnd.choice(generated["postcodes"])
+        radius_html.append(
+            "/directory/?"
+            + urlencode(
+                {"q": words, "category": category, "postcode": postcode, "radius": RADIUS_MILES}
+            )
         )
-        for _ in range(300)
-    ]
+        radius_oruk.append(
+            "/api/v1/oruk/service_at_locations?"
+            + urlencode(
+                {
+                    "search": words,
+                    "taxonomy_term_id": generated["term_ids"][category],
+                    "postcode": postcode,
+                    "proximity": round(RADIUS_MILES * 1609.344),
+                    "per_page": 20,
+                }
+            )
+        )
+    broad = [f"/directory/?{urlencode({'q': BROAD, 'page': n})}" for n in range(1, 6)]
+    return {RADIUS_HTML: radius_html, RADIUS_ORUK: radius_oruk, BROAD_HTML: broad}
+
+
+RADIUS_HTML = "text + need + radius, HTML page"
+RADIUS_ORUK = "text + need + radius, ORUK JSON"
+BROAD_HTML = "broad text only (“care”), HTML page"
+BROAD = "care"
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     caremarket = str(Path(sys.executable).parent / "caremarket")
     server = subprocess.Popen(
@@ -304,14 +452,61 @@ def measure(backend: str, env: dict[str, str]) -> dict[str, object]:
     )
     try:
         wait_for(port, server)
-        for path in searches[:20]:  # warm both workers' caches
-            request(port, path)
-        floor = load(port, ["/api/v1/health"], SECONDS)
-        search = load(port, searches, SECONDS)
+    except BaseException:
+        server.terminate()
+        server.wait(timeout=30)
+        raise
+    return server, port
+
+
+def measure(
+    backend: str, env: dict[str, str], services: int, kinds: tuple[str, ...]
+) -> dict[str, object]:
+    """Generate `services` services, profile each kind of request in-process, then serve the
+    database and load it: the floor first, then each kind."""
+    env = {**env, "BENCH_DIRECTORY_SERVICES": str(services)}
+    started = time.perf_counter()
+    generated = child(env, "--generate")
+    generate_s = time.perf_counter() - started
+    paths = {kind: p for kind, p in workload(generated).items() if kind in kinds}
+    spec = Path(env["CAREMARKET_VAR_DIR"]) / "profile.json"
+    spec.write_text(json.dumps({k: p[:PROFILED] for k, p in paths.items()}), encoding="utf-8")
+    breakdown = child(env, "--profile", str(spec))
+    server, port = serve(env)
+    rows: dict[str, object] = {}
+    try:
+        for kind_paths in paths.values():
+            for path in kind_paths[:20]:  # warm both workers' caches
+                request(port, path)
+        rows["floor"] = load(port, ["/api/v1/health"], SECONDS)
+        for kind, kind_paths in paths.items():
+            rows[kind] = load(port, kind_paths, SECONDS)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"backend": backend, "generate_s": generate_s, "floor": floor, "search": search}
+    return {
+        "backend": backend,
+        "services": services,
+        "generate_s": generate_s,
+        "load_average": os.getloadavg()[0],
+        "rows": rows,
+        "breakdown": breakdown,
+    }
+
+
+#: Requests of each kind profiled in-process (each twice after a warming pass).
+PROFILED = 30
+
+
+def postgres_database(cluster: Any, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres"
+    ) as connection:
+        connection.autocommit = True
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://{cluster.user}@127.0.0.1:{cluster.port}/{name}"
 
 
 def main() -> None:
@@ -325,64 +520,116 @@ def main() -> None:
         "CAREMARKET_SECRET_KEY": "bench-" + "x" * 50,
     }
     base_env.pop("DATABASE_URL", None)
-    runs = []
+    every = (RADIUS_HTML, RADIUS_ORUK, BROAD_HTML)
+    runs, growth = [], []
     cluster = None
     try:
-        runs.append(measure("SQLite", base_env))
+        runs.append(measure("SQLite", base_env, SERVICES, every))
         cluster = start_cluster()
-        import psycopg
-
-        with psycopg.connect(
-            host="127.0.0.1", port=cluster.port, user=cluster.user, dbname="postgres"
-        ) as connection:
-            connection.autocommit = True
-            connection.execute("CREATE DATABASE caremarket")
-        url = f"postgresql://{cluster.user}@127.0.0.1:{cluster.port}/caremarket"
-        runs.append(measure("PostgreSQL", {**base_env, "DATABASE_URL": url}))
+        url = postgres_database(cluster, "caremarket")
+        runs.append(measure("PostgreSQL", {**base_env, "DATABASE_URL": url}, SERVICES, every))
+        for size in GROWTH:
+            if size == SERVICES:
+                continue
+            sized = postgres_database(cluster, f"caremarket_{size}")
+            env = {**base_env, "DATABASE_URL": sized, "CAREMARKET_VAR_DIR": str(work / str(size))}
+            (work / str(size)).mkdir()
+            growth.append(measure("PostgreSQL", env, size, (RADIUS_HTML, BROAD_HTML)))
     finally:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
-    report(runs)
+    report(runs, growth)
 
 
-def report(runs: list[dict[str, object]]) -> None:
+#: Directory sizes for the growth table on PostgreSQL (beside the main size);
+#: `BENCH_DIRECTORY_GROWTH=10000,300000` adds the 300,000 point (about ten minutes more).
+GROWTH = [int(n) for n in os.environ.get("BENCH_DIRECTORY_GROWTH", "10000").split(",") if n]
+
+#: Targets of issue 18, per kind: (server p95 ms, × floor throughput).
+TARGETS = {RADIUS_HTML: (30.0, 0.25), RADIUS_ORUK: (30.0, 0.4), BROAD_HTML: (50.0, None)}
+
+
+def report(runs: list[dict[str, Any]], growth: list[dict[str, Any]]) -> None:
     print(
-        f"A generated directory of {SERVICES:,} services ({ORGANIZATIONS:,} organisations, "
+        f"A generated directory of {SERVICES:,} services ({SERVICES // 5:,} organisations, "
         f"30 towns, every service with a location and need categories) served by `caremarket "
         f"serve` with {WORKERS} gunicorn workers; {THREADS} load-generator threads on the same "
-        f"machine for {SECONDS:.0f} s per row. Each search combines free text, a need category "
-        f"and a {RADIUS_MILES}-mile radius around a postcode (300 different searches, "
-        "round-robin). Floor: `/api/v1/health` (one `SELECT 1`) on the same server, same load. "
-        "Server time is the `Server-Timing` header.\n"
+        f"machine for {SECONDS:.0f} s per row. The radius searches combine free text, a need "
+        f"category and a {RADIUS_MILES}-mile radius around a postcode (300 different searches, "
+        "round-robin), as the HTML page and as the ORUK `service_at_locations` JSON; the broad "
+        f"search is “{BROAD}” alone (matching most services), pages 1 to 5. Floor: "
+        "`/api/v1/health` (one `SELECT 1`) on the same server, same load. Server time is the "
+        "`Server-Timing` header. Load average: the machine's 1-minute load after each database's "
+        "rows (other work on this shared machine shows there).\n"
     )
     print(
-        "| database | endpoint | requests/s | × floor throughput | server p50 (ms) "
-        "| server p95 (ms) | × floor p50 |"
+        "| database | request | requests/s | × floor throughput | server p50 (ms) "
+        "| server p95 (ms) | target p95 / × floor |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
     for run in runs:
-        floor, search = run["floor"], run["search"]
-        assert isinstance(floor, dict) and isinstance(search, dict)
-        for label, row in (("health (floor)", floor), ("search", search)):
+        rows = run["rows"]
+        floor = rows["floor"]
+        for label, row in rows.items():
+            target = TARGETS.get(label)
+            goal = "–"
+            if target is not None:
+                goal = f"≤ {target[0]:.0f} ms" + (f" / ≥ {target[1]}×" if target[1] else "")
             print(
-                f"| {run['backend']} | {label} | {row['rps']:,.0f} | "
-                f"{row['rps'] / floor['rps']:.2f} | {row['server_p50_ms']:.1f} | "
-                f"{row['server_p95_ms']:.1f} | "
-                f"{row['server_p50_ms'] / floor['server_p50_ms']:.1f} |"
+                f"| {run['backend']} | {'health (floor)' if label == 'floor' else label} | "
+                f"{row['rps']:,.0f} | {row['rps'] / floor['rps']:.2f} | "
+                f"{row['server_p50_ms']:.1f} | {row['server_p95_ms']:.1f} | {goal} |"
             )
     print(
-        "\nGenerating and indexing the directory: "
+        "\nLoad average: "
+        + ", ".join(f"{r['backend']} {r['load_average']:.1f}" for r in runs)
+        + ". Generating and indexing the directory: "
         + ", ".join(f"{r['backend']} {r['generate_s']:.0f} s" for r in runs)
         + "."
     )
-    print(json.dumps({"bench": "directory_search", "runs": runs}))
+    print(
+        "\nWhere the time goes: each kind of request run one at a time in one process (Django's "
+        f"test client, {PROFILED} different requests twice after a warming pass), the time "
+        "inside each stage of the search (exclusive: a stage's own time, not what it calls) "
+        "and its SQL queries per request.\n"
+    )
+    print("| database | request | stage | ms per request | queries |")
+    print("| --- | --- | --- | ---: | ---: |")
+    for run in runs:
+        for kind, figures in run["breakdown"].items():
+            stages = sorted(figures["stages_ms"].items(), key=lambda item: -item[1])
+            for stage, ms in stages:
+                queries = figures["queries"].get(stage, 0)
+                print(f"| {run['backend']} | {kind} | {stage} | {ms:.1f} | {queries:.1f} |")
+    if growth:
+        print(
+            "\nGrowth on PostgreSQL: the same searches and load on directories of other sizes "
+            "(server p95, ms; each size's own floor beside it).\n"
+        )
+        print("| services | floor p95 | radius search p95 | broad “care” p95 | load average |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        sized = [r for r in runs if r["backend"] == "PostgreSQL"] + growth
+        for run in sorted(sized, key=lambda r: r["services"]):
+            rows = run["rows"]
+            print(
+                f"| {run['services']:,} | {rows['floor']['server_p95_ms']:.1f} | "
+                f"{rows[RADIUS_HTML]['server_p95_ms']:.1f} | "
+                f"{rows[BROAD_HTML]['server_p95_ms']:.1f} | {run['load_average']:.1f} |"
+            )
+    print(json.dumps({"bench": "directory_search", "runs": runs, "growth": growth}))
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--generate", action="store_true", help="(internal) fill the database")
-    if parser.parse_args().generate:
+    parser.add_argument("--profile", metavar="PATHS", help="(internal) time each stage")
+    parser.add_argument("--rounds", type=int, default=2, help="(with --profile) passes")
+    arguments = parser.parse_args()
+    if arguments.generate:
         print(json.dumps(generate()))
+    elif arguments.profile:
+        spec = json.loads(Path(arguments.profile).read_text(encoding="utf-8"))
+        print(json.dumps(profile(spec, arguments.rounds)))
     else:
         main()

@@ -336,6 +336,22 @@ def test_a_service_without_an_address_covers_its_council(postcodes, stoke, coven
 
 
 @pytest.mark.django_db
+def test_a_service_that_gains_or_loses_an_address_moves_between_near_and_covering(postcodes, stoke):
+    # The index remembers which services have no place on a map (they are few, and found
+    # through it): adding or removing an address must move the service.
+    helpline = make_service("Stoke helpline", council=stoke)
+    place = resolve_place("ST4 1AA")
+    assert [r.miles for r in run(place=place, radius=3).results] == [None]
+    located = ServiceLocation.objects.create(
+        service=helpline, address="1 Town Hall", latitude=HANLEY[0], longitude=HANLEY[1]
+    )
+    assert [r.miles is not None for r in run(place=place, radius=3).results] == [True]
+    assert names(run(place=place, radius=1)) == []  # placed outside the radius: not covering
+    located.delete()
+    assert [r.covers for r in run(place=place, radius=1).results] == [stoke]
+
+
+@pytest.mark.django_db
 def test_a_council_with_no_postcodes_lists_its_own_services(stoke, coventry):
     make_service("Stoke helpline", council=stoke)
     make_service("Coventry helpline", council=coventry)
@@ -534,5 +550,8 @@ def test_a_place_reads_locations_through_the_coordinate_index():
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-    assert "directory_s_latitud_98ad2a_idx" in plan, plan  # Meta.indexes (latitude, longitude)
+    # Meta.indexes (latitude, longitude, service): the box is read from the index alone.
+    assert "directory_location_box" in plan, plan
     assert "directory_service " not in plan, plan
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX directory_location_box" in plan, plan

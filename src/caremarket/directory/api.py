@@ -23,7 +23,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import connections
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from caremarket.directory import oruk
 from caremarket.directory.models import Organization, Service, ServiceLocation, TaxonomyTerm
 from caremarket.directory.openreferral_uk import HERE as SPEC_DIR
 from caremarket.directory.search import (
+    CHUNK,
     PlaceNotFound,
     corrections_for,
     resolve_postcode,
@@ -316,7 +317,9 @@ def _every_word_in(words: list[str], texts: Sequence[str]) -> bool:
 # --- Filters ------------------------------------------------------------------------------------
 
 
-def _text_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+def _text_filter(
+    services: QuerySet[Service], text: str, per_service: bool = False
+) -> QuerySet[Service]:
     """Every word (or a near spelling of a name word) in the public search's full-text index.
 
     The index (`directory.search`: FTS5 on SQLite, tsvector with GIN on PostgreSQL) holds the
@@ -328,6 +331,8 @@ def _text_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
         return services
     vendor = connections[services.db].vendor
     match = text_match(terms, corrections_for(terms, services.db), vendor)
+    if per_service:  # asked of each of a few services (those near a place)
+        return services.filter(match.condition())
     # One uncorrelated sub-query driven by the index (the tables of search.py's migration):
     # evaluated once, whatever else filters the services, and usable from service locations.
     # The rank is not used: ORUK pages stay in name order.
@@ -348,13 +353,18 @@ def _rating_for_term(term_id: uuid.UUID) -> str | None:
     return next((r for r, i in oruk.CQC_RATING_TERM_IDS.items() if i == str(term_id)), None)
 
 
-def _term_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
+def _term_filter(
+    services: QuerySet[Service], text: str, per_service: bool = False
+) -> QuerySet[Service]:
     term_id = _uuid(text, "taxonomy_term_id")
     rating = _rating_for_term(term_id)
     if rating is not None:
         return services.filter(cqc_location__latest_rating__iexact=rating)
     if not TaxonomyTerm.objects.filter(pk=term_id).exists():
         raise BadRequest(f"No taxonomy term has the id {term_id}: see /taxonomy_terms.")
+    links = Service.categories.through.objects.filter(taxonomyterm_id=term_id)
+    if per_service:
+        return services.filter(Exists(links.filter(service_id=OuterRef("pk"))))
     return services.filter(
         pk__in=Service.categories.through.objects.filter(taxonomyterm_id=term_id).values(
             "service_id"
@@ -381,14 +391,17 @@ def _organization_filter(services: QuerySet[Service], text: str) -> QuerySet[Ser
     return services.filter(organization_id=org_id)
 
 
-def filtered_services(request: HttpRequest) -> QuerySet[Service]:
-    """The services the query parameters ask for, every filter combined with AND."""
+def filtered_services(request: HttpRequest, per_service: bool = False) -> QuerySet[Service]:
+    """The services the query parameters ask for, every filter combined with AND.
+
+    `per_service`: the words and the term are asked of each service (an index probe each)
+    rather than listed once for all: for a few services already picked, such as a place's."""
     services = Service.objects.all()
     text = " ".join(_search_text(request))
     if text:
-        services = _text_filter(services, text)
+        services = _text_filter(services, text, per_service)
     if request.GET.get("taxonomy_term_id", "").strip():
-        services = _term_filter(services, request.GET["taxonomy_term_id"])
+        services = _term_filter(services, request.GET["taxonomy_term_id"], per_service)
     if request.GET.get("taxonomy_id", "").strip():
         services = _taxonomy_filter(services, request.GET["taxonomy_id"])
     if request.GET.get("organization_id", "").strip():
@@ -736,9 +749,18 @@ def _proximity(request: HttpRequest) -> float | None:
     return metres
 
 
+@dataclass(frozen=True)
+class Located:
+    """A place (its id and its service's) and its distance in metres, if it has a point."""
+
+    pk: Any
+    service_id: Any
+    metres: float | None
+
+
 def _located(
     places: QuerySet[ServiceLocation], lat: float, lon: float, metres: float | None
-) -> list[tuple[ServiceLocation, float | None]]:
+) -> list[Located]:
     """Places nearest first with their distance in metres, within `metres` if given.
 
     The indexed latitude/longitude box narrows the candidates; the exact distance decides.
@@ -751,17 +773,31 @@ def _located(
             longitude__gte=box.min_lon,
             longitude__lte=box.max_lon,
         )
-    found: list[tuple[ServiceLocation, float | None]] = []
-    unlocated: list[tuple[ServiceLocation, float | None]] = []
-    for place in places.only("id", "latitude", "longitude"):
-        if place.latitude is None or place.longitude is None:
-            unlocated.append((place, None))
+    found: list[Located] = []
+    unlocated: list[Located] = []
+    rows = places.values_list("id", "service_id", "latitude", "longitude")
+    for pk, service_id, latitude, longitude in rows:
+        if latitude is None or longitude is None:
+            unlocated.append(Located(pk, service_id, None))
             continue
-        distance = miles_between(lat, lon, place.latitude, place.longitude) * METRES_PER_MILE
+        distance = miles_between(lat, lon, latitude, longitude) * METRES_PER_MILE
         if metres is None or distance <= metres:
-            found.append((place, distance))
-    found.sort(key=lambda pair: (pair[1], str(pair[0].id)))
+            found.append(Located(pk, service_id, distance))
+    found.sort(key=lambda place: (place.metres, str(place.pk)))
     return found + ([] if metres is not None else unlocated)
+
+
+def _within(services: QuerySet[Service], lat: float, lon: float, metres: float) -> list[Located]:
+    """`_located` within `metres`, for the places whose service passes the filters: the box
+    picks the places, then the filters are asked of their few services (a chunk of ids a
+    query), as the public search does."""
+    located = _located(ServiceLocation.objects.order_by(), lat, lon, metres)
+    ids = list({place.service_id for place in located})
+    passing: set[Any] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = services.filter(pk__in=ids[start : start + CHUNK]).order_by()
+        passing.update(chunk.values_list("pk", flat=True))
+    return [place for place in located if place.service_id in passing]
 
 
 def _places_for_oruk(ids: list[Any]) -> dict[Any, ServiceLocation]:
@@ -796,20 +832,23 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
     metres = _proximity(request)
     if metres is not None and point is None:
         raise BadRequest("proximity needs a postcode to measure from.")
-    services = filtered_services(request)
-    places = ServiceLocation.objects.filter(service__in=services)
     keys: QuerySet[Any] | list[Any]
     distances: dict[Any, float | None] = {}
     if point is None:
+        places = ServiceLocation.objects.filter(service__in=filtered_services(request))
         ordered = places.order_by("service__name", "service_id", "name", "id")
         keys = ordered.values_list("id", flat=True)
     else:
         lat, lon, council_code = point
         if metres is None:
-            places = places.filter(service__local_authority__code=council_code)
-        located = _located(places, lat, lon, metres)
-        keys = [p.pk for p, _ in located]
-        distances = {p.pk: d for p, d in located}
+            places = ServiceLocation.objects.filter(
+                service__in=filtered_services(request), service__local_authority__code=council_code
+            )
+            located = _located(places, lat, lon, metres)
+        else:
+            located = _within(filtered_services(request, per_service=True), lat, lon, metres)
+        keys = [place.pk for place in located]
+        distances = {place.pk: place.metres for place in located}
 
     def records(ids: Sequence[Any]) -> list[Any]:
         loaded = _places_for_oruk(list(ids))

@@ -18,6 +18,7 @@ from uuid import UUID
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,9 +131,11 @@ def choices() -> Choices:
         ratings=[(r, r) for r in engine.CQC_RATINGS],
         weekdays=[(str(v), label) for v, label in Schedule.Weekday.choices],
         languages=[(name, name) for name in LANGUAGES],
+        # One index probe per council, not a join over every service made distinct.
         councils=list(
-            LocalAuthority.objects.filter(directory_services__isnull=False)
-            .distinct()
+            LocalAuthority.objects.filter(
+                Exists(Service.objects.filter(local_authority=OuterRef("pk")))
+            )
             .order_by("name")
             .values_list("slug", "name")
         ),

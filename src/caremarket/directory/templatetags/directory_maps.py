@@ -62,11 +62,8 @@ def results_map(page: SearchPage | None) -> dict[str, Any]:
     if settings.MAP_TILES is None or page is None or not page.results:
         return {"map": None}
     services = {r.service.pk: r.service for r in page.results}
-    places = _located(
-        ServiceLocation.objects.filter(service__in=list(services)).order_by("service_id", "name")
-    )
-    order = list(services)
-    places.sort(key=lambda p: (order.index(p.service_id), p.name))
+    # The search prefetched each service's places (ordered by name): no query here.
+    places = _located(p for r in page.results for p in r.service.locations.all())
     points = [_point(p, services[p.service_id], link=True) for p in places]
     centre = None
     where = page.place

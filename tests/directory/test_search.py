@@ -508,6 +508,33 @@ def test_no_results_is_an_empty_first_page():
     assert (page.count, page.pages, page.page, page.first, page.results) == (0, 1, 1, 0, [])
 
 
+@pytest.mark.django_db
+def test_a_broad_search_is_ranked_from_its_best_candidates_with_the_same_results(monkeypatch):
+    # Some names tie on rank, one top match is not listed, and the ranks differ by how often
+    # "care" appears; at 100,000 services "care" matches 81,000.
+    for n in range(40):
+        make_service(f"Care club {n % 13:02d}", description="care " * (n % 4))
+    make_service("Care care care", description="care care care", status=Service.Status.INACTIVE)
+    exact = {}
+    for page in (1, 2, 4):
+        match = search.text_match(["care"], {}, connection.vendor)
+        services = search.filtered(SearchQuery(text="care"))
+        exact[page] = search._one_page(match.ranked(services), page, 5, ranked=True)[0]
+    assert len(exact[4]) == 5
+    monkeypatch.setattr(search, "BROAD", 20)  # "broad" from 20 matches, not 2,000
+    monkeypatch.setattr(search, "SAMPLE", 10)
+    monkeypatch.setattr(search, "BROAD_DEEPEST", 15)  # pages past result 15: ranked in full
+    for page in (1, 2):
+        broad = run(text="care", page=page, per_page=5)
+        assert [r.service.pk for r in broad.results] == exact[page]
+        assert broad.estimated
+        assert broad.count_text == f"about {broad.count:,}"
+        assert 20 <= broad.count <= 60  # 40 listed: an estimate from a sample of 10
+    deep = run(text="care", page=4, per_page=5)
+    assert [r.service.pk for r in deep.results] == exact[4]
+    assert (deep.estimated, deep.count, deep.count_text) == (False, 40, "40")
+
+
 # --- Indexes -------------------------------------------------------------------------------------
 
 

@@ -384,6 +384,12 @@ class SearchPage:
     any_word: bool = False
     #: True when the page asked for was past the last one
     page_clamped: bool = False
+    #: True when `count` is an estimate (a very broad search): "about 81,000"
+    estimated: bool = False
+
+    @property
+    def count_text(self) -> str:
+        return f"about {self.count:,}" if self.estimated else str(self.count)
 
     @property
     def pages(self) -> int:
@@ -552,6 +558,45 @@ class TextMatch:
             select={"search_rank": "directory_search_fts.rank"},
         )
 
+    def _index_sql(self, select: str, tail: str = "") -> str:
+        if self.vendor == "postgresql":
+            return (
+                f"SELECT {select} FROM directory_search "  # noqa: S608 (fixed fragments)
+                f"WHERE document @@ to_tsquery('english'::regconfig, %s) {tail}"
+            )
+        return (
+            f"SELECT {select} FROM directory_search_fts f "  # noqa: S608 (fixed fragments)
+            "JOIN directory_search ON directory_search.id = f.rowid "
+            f"WHERE directory_search_fts MATCH %s {tail}"
+        )
+
+    def total(self, using: str) -> int:
+        """How many documents match, from the index alone (before any filter)."""
+        with connections[using].cursor() as cursor:
+            cursor.execute(self._index_sql("count(*)"), [self.expression])
+            return int(cursor.fetchone()[0])
+
+    def first(self, using: str, limit: int) -> list[Any]:
+        """Some matching services' database ids, unranked (a sample for an estimate)."""
+        with connections[using].cursor() as cursor:
+            cursor.execute(self._index_sql("service_id", f"LIMIT {int(limit)}"), [self.expression])
+            return [row[0] for row in cursor.fetchall()]
+
+    def best(self, using: str, limit: int) -> list[Any]:
+        """The database ids of the `limit` best matches, ranked in the index alone and in
+        the order of `ranked` (rank, then the service's name, then its id)."""
+        order = f"ORDER BY r, directory_search.title, directory_search.service_id LIMIT {limit:d}"
+        if self.vendor == "postgresql":
+            rank = "-ts_rank(document, to_tsquery('english'::regconfig, %s))"
+            sql = self._index_sql(f"service_id, {rank} AS r", order)
+            params = [self.expression, self.expression]
+        else:
+            sql = self._index_sql("service_id, f.rank AS r", order)
+            params = [self.expression]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
     def condition(self) -> RawSQL:
         """A boolean: this service's document matches (correlated on directory_service.id)."""
         if self.vendor == "postgresql":
@@ -701,6 +746,7 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
     corrections = corrections_for(terms, services.db)
     per_page = query.per_page
     any_word = False
+    estimated = False
     miles_by_id: dict[UUID, float | None] = {}
     if query.place is not None:
         match = text_match(terms, corrections, vendor) if terms else None
@@ -716,12 +762,16 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
         miles_by_id = dict(window)
     else:
         if terms:
-            ranked = text_match(terms, corrections, vendor).ranked(services)
-            ids, count, page, clamped = _one_page(ranked, query.page, per_page, ranked=True)
+            match = text_match(terms, corrections, vendor)
+            ids, count, page, clamped, estimated = _ranked_page(
+                services, match, query.page, per_page
+            )
             if count == 0 and len(terms) > 1:
                 any_word = True
-                ranked = text_match(terms, corrections, vendor, any_word=True).ranked(services)
-                ids, count, page, clamped = _one_page(ranked, query.page, per_page, ranked=True)
+                match = text_match(terms, corrections, vendor, any_word=True)
+                ids, count, page, clamped, estimated = _ranked_page(
+                    services, match, query.page, per_page
+                )
         else:
             ids, count, page, clamped = _one_page(services, query.page, per_page, ranked=False)
 
@@ -757,6 +807,7 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
         corrections=corrections,
         any_word=any_word,
         page_clamped=clamped,
+        estimated=estimated,
     )
 
 
@@ -785,6 +836,55 @@ def _one_page(
         return [], count, last, clamped
     offset = (last - 1) * per_page
     return list(ordered.values_list("pk", flat=True)[offset : offset + per_page]), count, last, True
+
+
+#: A search matching at least this many documents is ranked from its best candidates, and
+#: counted by estimate: ranking and counting every match of "care" at 100,000 services
+#: took most of a second.
+BROAD = 2000
+#: Candidates ranked per result wanted (at least `BROAD // 10`), and how deep such a search
+#: pages before it is ranked in full.
+CANDIDATES_PER_RESULT = 2
+BROAD_DEEPEST = 500
+#: Matches sampled to estimate the share that passes the filters.
+SAMPLE = 500
+
+
+def _ranked_page(
+    services: QuerySet[Service], match: TextMatch, page: int, per_page: int
+) -> tuple[list[UUID], int, int, bool, bool]:
+    """(ids, count, page, clamped, estimated) of a ranked search. A broad one is ranked in the
+    index alone, its best candidates then filtered, and counted by estimate; the same page
+    as ranking every match whenever the candidates decide it (else it is ranked in full)."""
+    want = max(1, page) * per_page
+    if want <= BROAD_DEEPEST:
+        total = match.total(services.db)
+        if total >= BROAD:
+            found = _from_best(services, match, page, per_page, total)
+            if found is not None:
+                return found
+    return (*_one_page(match.ranked(services), page, per_page, ranked=True), False)
+
+
+def _from_best(
+    services: QuerySet[Service], match: TextMatch, page: int, per_page: int, total: int
+) -> tuple[list[UUID], int, int, bool, bool] | None:
+    using = services.db
+    page = max(1, page)
+    want = page * per_page
+    # Every match not among the candidates comes after all of them in the full order, so
+    # the candidates that pass the filters, in their order, begin the full ranking.
+    best = match.best(using, max(BROAD // 10, want * CANDIDATES_PER_RESULT))
+    passing = {_db_id(pk, using): pk for pk, _ in _among(services, best)}
+    ordered = [passing[db_id] for db_id in best if db_id in passing]
+    if len(ordered) < want:
+        return None
+    sample = match.first(using, SAMPLE)
+    share = len(_among(services, sample)) / len(sample)
+    estimate = int(float(f"{total * share:.2g}"))
+    if estimate < want:
+        return None
+    return ordered[want - per_page : want], estimate, page, False, True
 
 
 def _clamp(page: int, count: int, per_page: int) -> tuple[int, bool]:
@@ -867,12 +967,13 @@ def _write(cursor: Any, batch: list[Service], using: str) -> int:
     vocabulary: set[str] = set()
     for service in batch:
         names, body = document(service)
-        rows.append([_db_id(service.pk, using), names, body, unplaced(service)])
+        rows.append([_db_id(service.pk, using), names, body, unplaced(service), service.name])
         vocabulary.update(w for w in names.split() if len(w) >= 5)
     cursor.executemany(
-        "INSERT INTO directory_search (service_id, name, body, unplaced) "
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (service_id) DO UPDATE SET "
-        "name = excluded.name, body = excluded.body, unplaced = excluded.unplaced",
+        "INSERT INTO directory_search (service_id, name, body, unplaced, title) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service_id) DO UPDATE SET "
+        "name = excluded.name, body = excluded.body, unplaced = excluded.unplaced, "
+        "title = excluded.title",
         rows,
     )
     if vocabulary:

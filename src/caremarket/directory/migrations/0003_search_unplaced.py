@@ -1,5 +1,9 @@
-"""The search index says which services have no place on a map (`unplaced`), and the
-coordinate index carries the service, so a radius search reads neither table's rows.
+"""The search index says which services have no place on a map (`unplaced`) and holds each
+service's name as shown (`title`); the coordinate index carries the service, so a radius
+search reads neither table's rows.
+
+`title`: a broad search ("care") is ranked in the index alone, by rank, then name, then id,
+exactly as the full ranking orders services, and only its best candidates are then filtered.
 
 `unplaced`: a service with no located address and no register location (a council-wide
 service or a national helpline). A place search lists those that cover the place after the
@@ -12,6 +16,9 @@ from typing import Any
 
 from django.db import migrations, models
 
+FILL_TITLE = """UPDATE directory_search SET title = (
+    SELECT s.name FROM directory_service s WHERE s.id = directory_search.service_id
+)"""
 FILL = """UPDATE directory_search SET unplaced = (
     SELECT s.cqc_location_id IS NULL AND NOT EXISTS (
         SELECT 1 FROM directory_servicelocation l
@@ -22,6 +29,7 @@ FILL = """UPDATE directory_search SET unplaced = (
 
 SQLITE = [
     "ALTER TABLE directory_search ADD COLUMN unplaced boolean NOT NULL DEFAULT 0",
+    "ALTER TABLE directory_search ADD COLUMN title text NOT NULL DEFAULT ''",
     "DROP TRIGGER directory_search_au",
     """CREATE TRIGGER directory_search_au AFTER UPDATE OF name, body ON directory_search BEGIN
         INSERT INTO directory_search_fts(directory_search_fts, rowid, name, body)
@@ -29,9 +37,13 @@ SQLITE = [
         INSERT INTO directory_search_fts(rowid, name, body) VALUES (new.id, new.name, new.body);
     END""",
 ]
-POSTGRESQL = ["ALTER TABLE directory_search ADD COLUMN unplaced boolean NOT NULL DEFAULT false"]
+POSTGRESQL = [
+    "ALTER TABLE directory_search ADD COLUMN unplaced boolean NOT NULL DEFAULT false",
+    "ALTER TABLE directory_search ADD COLUMN title text NOT NULL DEFAULT ''",
+]
 COMMON = [
     FILL,
+    FILL_TITLE,
     "CREATE INDEX directory_search_unplaced ON directory_search (service_id) WHERE unplaced",
 ]
 
@@ -44,10 +56,12 @@ SQLITE_BACK = [
         INSERT INTO directory_search_fts(rowid, name, body) VALUES (new.id, new.name, new.body);
     END""",
     "ALTER TABLE directory_search DROP COLUMN unplaced",
+    "ALTER TABLE directory_search DROP COLUMN title",
 ]
 POSTGRESQL_BACK = [
     "DROP INDEX directory_search_unplaced",
     "ALTER TABLE directory_search DROP COLUMN unplaced",
+    "ALTER TABLE directory_search DROP COLUMN title",
 ]
 
 

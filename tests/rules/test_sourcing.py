@@ -329,3 +329,37 @@ def test_uplifts_compound_from_their_dates_to_the_penny() -> None:
         uplifted(rate, [Uplift(date(2025, 1, 1), Decimal(150))], date(2025, 1, 1))
     with pytest.raises(SourcingRuleError):
         uplifted(Decimal(-1), [], date(2025, 1, 1))
+
+
+def test_matching_without_reasons_agrees_with_the_reasons() -> None:
+    """Every combination of the conditions: the quick eligibility equals the worded one."""
+    import itertools
+
+    made = []
+    for n, (kinds, areas, stop, rating, spare, specialisms) in enumerate(
+        itertools.product(
+            (frozenset({"home_care"}), frozenset({"sitting"})),
+            (frozenset(), frozenset({LOCALITY}), frozenset({OTHER_WARD})),
+            (None, "Full stop"),
+            ("", "Good", "Inadequate"),
+            (None, Decimal(13), Decimal(14)),
+            (frozenset(), frozenset({"dementia"})),
+        )
+    ):
+        made.append(
+            candidate(
+                n,
+                f"Home {n:03d}",
+                service_kinds=kinds,
+                area_ids=areas,
+                stop=stop,
+                rating=rating,
+                spare_hours=spare,
+                specialisms=specialisms,
+            )
+        )
+    worded = match(REQUEST, made, WORDS)
+    quick = match(REQUEST, made, WORDS, reasons=False)
+    assert [(m.candidate, m.eligible) for m in worded] == [(m.candidate, m.eligible) for m in quick]
+    assert sum(m.eligible for m in quick) == 2 * 2 * 2  # areas × ratings × spare hours passing
+    assert all(m.reasons == () for m in quick)

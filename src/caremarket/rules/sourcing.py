@@ -38,9 +38,10 @@ long sourcing took. Kept apart from Django so it can be tested alone.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -66,6 +67,7 @@ __all__ = [
     "commissioned_hours",
     "days_to_source",
     "figures",
+    "figures_by",
     "hours_in_force",
     "market_share",
     "match",
@@ -150,13 +152,18 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_RANK = {rating: i for i, rating in enumerate(RATING_ORDER)}
+_CONTRACT_RANK = {kind: i for i, kind in enumerate(CONTRACT_ORDER)}
+
+
 def rating_rank(rating: str, *, check: bool = False) -> int:
     """A rating's place, best first; not rated comes last. `check` refuses an unknown rating."""
-    if check and rating not in RATING_ORDER:
+    if check and rating not in _RANK:
         raise SourcingRuleError(f"The minimum rating must be one of {', '.join(RATING_ORDER)}")
-    return RATING_ORDER.index(rating) if rating in RATING_ORDER else len(RATING_ORDER)
+    return _RANK.get(rating, len(RATING_ORDER))
 
 
+@functools.lru_cache(maxsize=64)
 def rating_reason(rating: str, minimum: str) -> tuple[bool, str]:
     """Whether a CQC rating meets the council's minimum, and the words for it."""
     if not rating:
@@ -170,45 +177,66 @@ def stop_reason(stop: str) -> str:
     return f"Under a placement stop ({stop[0].lower()}{stop[1:]})"
 
 
-def _check(
-    request: CareRequest, c: Candidate, service_words: Mapping[str, str], minimum: str
-) -> tuple[bool, list[str]]:
-    ok, reasons = True, []
+@dataclass(frozen=True)
+class _Asked:
+    """A request's words, worked out once for all the candidates it is matched against."""
+
+    provides: str
+    lacks: str
+    covers: str
+    uncovered: str
+    hours: str
+    offers: str
+
+
+def _asked(request: CareRequest, service_words: Mapping[str, str]) -> _Asked:
     kind = service_words.get(request.service_kind, request.service_kind)
-    if request.service_kind in c.service_kinds:
-        reasons.append(f"Provides {kind}")
-    else:
-        ok = False
-        reasons.append(f"Does not provide {kind}")
+    needs = ", ".join(sorted(service_words.get(n, n) for n in request.needs))
+    return _Asked(
+        provides=f"Provides {kind}",
+        lacks=f"Does not provide {kind}",
+        covers=f"Covers {request.area_name}",
+        uncovered=f"Does not cover {request.area_name}",
+        hours=_hours(request.hours_per_week),
+        offers=f"Offers: {needs}" if needs else "",
+    )
+
+
+def _check(
+    request: CareRequest,
+    c: Candidate,
+    asked: _Asked,
+    missing_words: Callable[[frozenset[str]], str],
+    minimum: str,
+) -> tuple[bool, list[str]]:
+    ok = request.service_kind in c.service_kinds
+    reasons = [asked.provides if ok else asked.lacks]
     if not c.area_ids:
         reasons.append("Covers the whole council")
     elif c.area_ids & request.area_ids:
-        reasons.append(f"Covers {request.area_name}")
+        reasons.append(asked.covers)
     else:
         ok = False
-        reasons.append(f"Does not cover {request.area_name}")
+        reasons.append(asked.uncovered)
     if c.stop:
         ok = False
         reasons.append(stop_reason(c.stop))
     rating_ok, reason = rating_reason(c.rating, minimum)
     ok = ok and rating_ok
     reasons.append(reason)
-    hours = _hours(request.hours_per_week)
     if c.spare_hours is None:
         reasons.append("Spare capacity not known")
     elif c.spare_hours >= request.hours_per_week:
-        reasons.append(f"Has {_hours(c.spare_hours)} spare a week, {hours} asked for")
+        reasons.append(f"Has {_hours(c.spare_hours)} spare a week, {asked.hours} asked for")
     else:
         ok = False
-        reasons.append(f"Has only {_hours(c.spare_hours)} spare a week, {hours} asked for")
-    missing = sorted(service_words.get(n, n) for n in request.needs - c.specialisms)
+        reasons.append(f"Has only {_hours(c.spare_hours)} spare a week, {asked.hours} asked for")
+    missing = request.needs - c.specialisms
     if missing:
         ok = False
-        reasons.append(f"Does not offer: {', '.join(missing)}")
-    elif request.needs:
-        reasons.append(
-            f"Offers: {', '.join(sorted(service_words.get(n, n) for n in request.needs))}"
-        )
+        reasons.append(missing_words(missing))
+    elif asked.offers:
+        reasons.append(asked.offers)
     if c.contract is not None:
         reasons.append(f"Holds a {CONTRACT_WORDS[c.contract]}")
     else:
@@ -216,9 +244,22 @@ def _check(
     return ok, reasons
 
 
+@functools.lru_cache(maxsize=4096)
 def _hours(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return f"{text} hour" if value == 1 else f"{text} hours"
+
+
+def _eligible(request: CareRequest, c: Candidate, minimum: int) -> bool:
+    """The same conditions as `_check`, without the words (for matching in bulk)."""
+    return (
+        request.service_kind in c.service_kinds
+        and (not c.area_ids or bool(c.area_ids & request.area_ids))
+        and not c.stop
+        and (not c.rating or rating_rank(c.rating) <= minimum)
+        and (c.spare_hours is None or c.spare_hours >= request.hours_per_week)
+        and request.needs <= c.specialisms
+    )
 
 
 def match(
@@ -226,35 +267,41 @@ def match(
     candidates: Iterable[Candidate],
     service_words: Mapping[str, str] | None = None,
     minimum_rating: str = "Requires improvement",
+    *,
+    reasons: bool = True,
 ) -> list[Match]:
     """Every candidate with whether it is eligible and why, best first.
 
     `service_words` gives the words for service kinds and needs in the reasons ("home care",
-    "two carers at each call"); a key without words is shown as it is.
+    "two carers at each call"); a key without words is shown as it is. The request's own
+    words are worked out once, not once per candidate (matching 1,000 requests against 500
+    providers builds half a million reasons). `reasons=False` leaves the reasons out, for
+    work that needs only who is eligible.
     """
     rating_rank(minimum_rating, check=True)
     if request.hours_per_week <= 0:
         raise SourcingRuleError("Hours a week must be more than 0")
     words = service_words or {}
-    results = []
+    asked = _asked(request, words)
+
+    @functools.cache
+    def missing_words(missing: frozenset[str]) -> str:
+        return f"Does not offer: {', '.join(sorted(words.get(n, n) for n in missing))}"
+
+    keyed = []
+    last = len(CONTRACT_ORDER)
+    minimum = rating_rank(minimum_rating)
     for c in candidates:
-        ok, reasons = _check(request, c, words, minimum_rating)
-        results.append(Match(c, ok, tuple(reasons)))
-
-    def key(m: Match) -> tuple[int, int, int, Decimal, str, int]:
-        c = m.candidate
-        contract = CONTRACT_ORDER.index(c.contract) if c.contract else len(CONTRACT_ORDER)
-        spare = -(c.spare_hours if c.spare_hours is not None else Decimal(0))
-        return (
-            0 if m.eligible else 1,
-            contract,
-            rating_rank(c.rating),
-            spare,
-            c.name,
-            c.location_id,
-        )
-
-    return sorted(results, key=key)
+        if reasons:
+            ok, words_given = _check(request, c, asked, missing_words, minimum_rating)
+        else:
+            ok, words_given = _eligible(request, c, minimum), []
+        contract = _CONTRACT_RANK[c.contract] if c.contract else last
+        spare = -c.spare_hours if c.spare_hours is not None else Decimal(0)
+        key = (0 if ok else 1, contract, rating_rank(c.rating), spare, c.name, c.location_id)
+        keyed.append((key, Match(c, ok, tuple(words_given))))
+    keyed.sort(key=lambda pair: pair[0])
+    return [m for _, m in keyed]
 
 
 @dataclass(frozen=True)
@@ -355,12 +402,20 @@ def figures(days: Sequence[int]) -> Figures:
 K = TypeVar("K", bound=Hashable)
 
 
+def figures_by(items: Iterable[tuple[K, int]]) -> dict[K, Figures]:
+    """(key, days) pairs → figures per key, in the order keys first appear; days already
+    counted (and checked) once, so one list of requests can be grouped several ways."""
+    groups: dict[K, list[int]] = defaultdict(list)
+    for key, days in items:
+        groups[key].append(days)
+    return {key: figures(days) for key, days in groups.items()}
+
+
 def time_to_source_by(items: Iterable[tuple[K, date, date]]) -> dict[K, Figures]:
     """(key, referral, accepted) triples → figures per key, in the order keys first appear."""
-    groups: dict[K, list[int]] = defaultdict(list)
-    for key, referral, accepted in items:
-        groups[key].append(days_to_source(referral, accepted))
-    return {key: figures(days) for key, days in groups.items()}
+    return figures_by(
+        (key, days_to_source(referral, accepted)) for key, referral, accepted in items
+    )
 
 
 def time_to_source_by_month(pairs: Iterable[tuple[date, date]]) -> list[MonthFigures]:

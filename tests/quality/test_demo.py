@@ -56,12 +56,15 @@ def test_invented_records_fill_the_dashboard_once(client: Client) -> None:
     }
     assert Audit.objects.filter(status="shared").exists()
     assert not ProviderRecord.objects.filter(local_authority=world.coventry).exists()
+    Location.objects.update(latest_rating="")  # as in the demo's 2016 register sample
     client.force_login(User.objects.get(username="stoke-on-trent-quality"))
     page = client.get(reverse("quality:dashboard", kwargs={"council": "stoke-on-trent"}))
     text = page.content.decode()
     assert "concerns overdue" in text or "concern overdue" in text
     assert "made up for the demo" in text and "Red" in text and "Green" in text
     assert "CQC rating went down" in text
+    # no register rating in the demo: the dashboard shows the invented history's, labelled
+    assert "Requires improvement (invented)</td>" in text
     downgraded = CqcRating.objects.filter(downgrade=True).first()
     assert downgraded is not None
     page = client.get(

@@ -478,6 +478,8 @@ class LocationView:
     open_concerns: int  # not yet overdue
     audit: Audit | None
     cqc_downgraded: bool
+    cqc_rating: str = ""
+    cqc_invented: bool = False
 
     @property
     def summary(self) -> str:
@@ -547,11 +549,13 @@ def location_views(
         ).values_list("plan__audit__location_id", flat=True)
     )
     downgraded = set()
-    for location_id, is_downgrade in (
+    seen: dict[int, tuple[str, bool]] = {}  # the latest rating in the history, and invented?
+    for location_id, is_downgrade, rating, invented in (
         CqcRating.objects.filter(location_id__in=ids)
         .order_by("location_id", "seen_at", "id")
-        .values_list("location_id", "downgrade")
+        .values_list("location_id", "downgrade", "rating", "invented")
     ):
+        seen[location_id] = (rating, invented)
         if is_downgrade:
             downgraded.add(location_id)
         else:
@@ -560,6 +564,11 @@ def location_views(
     for loc in locations:
         rec = records.get(loc.pk)
         stop = stops.get(loc.pk)
+        # the register's rating; a location it has none for (the demo's 2016 sample) may
+        # still have one in its (invented) history
+        cqc, cqc_invented = (
+            (loc.latest_rating, False) if loc.latest_rating else seen.get(loc.pk, ("", False))
+        )
         audit = audits.get(loc.pk)
         rag, reasons = rules.risk(
             rules.RiskFacts(
@@ -569,7 +578,7 @@ def location_views(
                 open_concerns=counts[loc.pk],
                 open_high_risk_concerns=high[loc.pk],
                 audit_rating=audit.rating if audit else "",
-                cqc_rating=loc.latest_rating,
+                cqc_rating=cqc,
                 cqc_downgraded=loc.pk in downgraded,
                 open_notice=notices.get(loc.pk, ""),
                 actions_overdue=late_actions[loc.pk],
@@ -587,6 +596,8 @@ def location_views(
                 counts[loc.pk],
                 audit,
                 loc.pk in downgraded,
+                cqc,
+                cqc_invented,
             )
         )
     return views

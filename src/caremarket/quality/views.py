@@ -784,6 +784,7 @@ def audit(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespons
                 "score__standard"
             ),
             "ratings": scheme.ratings,
+            "caps": scheme.caps,
             "preview": preview,
             "errors": errors,
             "plan": getattr(item, "action_plan", None),

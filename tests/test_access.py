@@ -188,6 +188,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     ),
     "sourcing:package": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:provider_requests": ({}, {"provider"}),
+    "sourcing:provider_emails": ({}, {"provider"}),
     "sourcing:provider_request": ({"pk": "1"}, {"provider"}),
     # sourcing: care home placements and vacancies (caremarket.sourcing.homes)
     "sourcing:new_placement": (COUNCIL, BROKERS),

@@ -22,6 +22,7 @@ COMMANDS = {
     "assessments": "residents' data: caremarket assessments purge|rotate-key",
     "directory": "keep the directory true: caremarket directory remind|forget-reporters",
     "quality": "email the team: caremarket quality overdue|downgrades; purge (retention)",
+    "sourcing": "brokerage emails: caremarket sourcing unsourced [--days N] (daily)",
     "tokens": "API tokens: caremarket tokens create|list|revoke (printed once, hash kept)",
     "createsuperuser": "create a site admin account",
 }

@@ -95,6 +95,7 @@ ACTION_WORDS: dict[str, str] = {
     "sourcing: request posted": "Posted a care request",
     "sourcing: request viewed": "Looked at a care request",
     "sourcing: request withdrawn": "Withdrew a care request",
+    "sourcing: unsourced requests emailed": "Emailed the brokers the requests still unsourced",
     "sourcing: offer made": "A provider offered care",
     "sourcing: offer accepted": "Accepted a provider's offer",
     "sourcing: person's details shown to provider": (

@@ -28,7 +28,7 @@ from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.models import PlacementStop
 from caremarket.rules import placements as home_rules
 from caremarket.rules import sourcing as rules
-from caremarket.sourcing import vacancies
+from caremarket.sourcing import notify, vacancies
 from caremarket.sourcing.models import (
     CareRequest,
     Contract,
@@ -288,6 +288,7 @@ def post(
             obj=item,
             detail=f"sent to {len(eligible)} provider location(s)",
         )
+        notify.after_commit(notify.request_posted, item)
     return found
 
 
@@ -349,6 +350,7 @@ def make_offer(
             obj=offer,
             detail=f"request {locked.reference}",
         )
+        notify.after_commit(notify.offer_made, offer)
     return offer
 
 
@@ -423,6 +425,7 @@ def accept(
             obj=offer,
             detail=f"request {locked.reference}; other offers told not chosen",
         )
+        notify.after_commit(notify.offer_decided, locked)
     return bought
 
 
@@ -451,6 +454,7 @@ def withdraw(item: CareRequest, because: str, user: User | None, http: HttpReque
             obj=locked,
             detail=f"because {because}; {locked.sent.count()} provider location(s) told",
         )
+        notify.after_commit(notify.request_withdrawn, locked)
     item.refresh_from_db()
 
 

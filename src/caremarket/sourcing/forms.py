@@ -11,7 +11,13 @@ from django import forms
 from caremarket.assessments.forms import long_text, radios, text
 from caremarket.quality.forms import Day, QualityForm
 from caremarket.rules.sourcing import CallPattern, SourcingRuleError
-from caremarket.sourcing.models import BED_KINDS, HOME_SERVICE_KINDS, CareRequest, Need
+from caremarket.sourcing.models import (
+    BED_KINDS,
+    HOME_SERVICE_KINDS,
+    CareRequest,
+    EmailKind,
+    Need,
+)
 from caremarket.sourcing.vacancies import MAX_VACANCIES
 
 MINUTES = [("15", "15 minutes"), ("30", "30 minutes"), ("45", "45 minutes"), ("60", "1 hour")]
@@ -243,3 +249,16 @@ class PackageChangeForm(QualityForm):
 class PackageEndForm(QualityForm):
     last_day = Day("Last day of care")
     reason = text("Reason the package ends", max_length=500)
+
+
+class EmailsForm(QualityForm):
+    """Which sourcing emails a provider account gets: ticked means sent."""
+
+    wanted = forms.MultipleChoiceField(
+        label="Email me when",
+        choices=EmailKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick an email to stop it. Requests are always on your requests page.",
+        error_messages={"invalid_choice": "Choose emails from the list"},
+    )

@@ -34,6 +34,7 @@ urlpatterns = [
     path(f"{council}/packages/", views.package_list, name="packages"),
     path(f"{council}/packages/<int:pk>/", views.package, name="package"),
     path("sourcing/provider/", views.provider_requests, name="provider_requests"),
+    path("sourcing/provider/emails/", views.provider_emails, name="provider_emails"),
     path("sourcing/provider/requests/<int:pk>/", views.provider_request, name="provider_request"),
 ]
 urlpatterns += [

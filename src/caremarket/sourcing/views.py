@@ -23,16 +23,17 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.views import provider_locations
-from caremarket.sourcing import brokerage, figures, packages, register
+from caremarket.sourcing import brokerage, figures, notify, packages, register
 from caremarket.sourcing.brokerage import BrokerageError
 from caremarket.sourcing.forms import (
+    EmailsForm,
     OfferForm,
     PackageChangeForm,
     PackageEndForm,
     RequestForm,
     WithdrawForm,
 )
-from caremarket.sourcing.models import CareRequest, Offer, Package, PackageChange
+from caremarket.sourcing.models import CareRequest, EmailKind, Offer, Package, PackageChange
 from caremarket.statements.render import prepare_table
 
 BROKERS = (Role.PRACTITIONER, Role.COUNCIL_ADMIN)
@@ -382,3 +383,24 @@ def package(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpRespo
         return _package_page(request, council, item, **forms)  # type: ignore[arg-type]
     messages.success(request, done)
     return redirect("sourcing:package", council=council.slug, pk=item.pk)
+
+
+@staff(Role.PROVIDER)
+def provider_emails(request: HttpRequest) -> HttpResponse:
+    """The provider account's choice of sourcing emails, by kind."""
+    user: User = request.user  # type: ignore[assignment]
+    off = notify.turned_off(user)
+    form = EmailsForm(
+        request.POST if request.method == "POST" else None,  # all unticked posts nothing
+        initial={"wanted": [k for k in EmailKind.values if k not in off]},
+    )
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["wanted"])
+        notify.set_turned_off(user, [k for k in EmailKind.values if k not in wanted])
+        messages.success(request, "Your email choices are saved.")
+        return redirect("sourcing:provider_emails")
+    return render(
+        request,
+        "sourcing/provider_emails.html",
+        {"form": form, "has_email": bool(user.email)},
+    )

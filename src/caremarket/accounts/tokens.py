@@ -157,15 +157,15 @@ class TokenAuth(HttpBearer):
         return found
 
     def _refuse(self, request: HttpRequest, token: ApiToken | None, why: str) -> None:
-        _audit(request, token, 401)
+        _audit_call("api call refused", request, token, 401)
         raise HttpError(401, why)
 
 
-def _audit(request: HttpRequest, token: ApiToken | None, status: int) -> None:
+def _audit_call(action: str, request: HttpRequest, token: ApiToken | None, status: int) -> None:
     if token is not None:
         request.api_actor = actor(token)  # type: ignore[attr-defined]
     record(
-        "api call" if status < 400 else "api call refused",
+        action,
         request=request,
         local_authority=token.local_authority if token else None,
         obj=token,
@@ -188,17 +188,17 @@ def token_access(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             token: ApiToken = request.auth  # type: ignore[attr-defined]
             if token.kind not in kinds or token.scope != scope:
-                _audit(request, token, 403)
+                _audit_call("api call refused", request, token, 403)
                 raise HttpError(403, f"This needs {needed} with the {scope} scope")
             try:
                 response = view(request, *args, **kwargs)
             except HttpError as error:
-                _audit(request, token, error.status_code)
+                _audit_call("api call", request, token, error.status_code)
                 raise
             except Exception:
-                _audit(request, token, 500)
+                _audit_call("api call", request, token, 500)
                 raise
-            _audit(request, token, response.status_code)
+            _audit_call("api call", request, token, response.status_code)
             return response
 
         wrapper.access_rule = rule  # type: ignore[attr-defined]

@@ -73,7 +73,7 @@ def test_import_read_target_and_publish_the_local_account(page, stoke, tmp_path:
 
     page.goto("/councils/stoke-on-trent/")
     page.get_by_role("link", name="Adult Social Care Local Account 2024/25").click()
-    row = page.locator("#table-ascof-measures tr", has_text="People who had reablement")
+    row = page.locator("#table-ascof-measures tr", has_text="New clients who needed")
     assert row.locator("td").all_inner_texts() == [
         "All ages", "1", "1", "100.0%", "80.0%", "Met the target"
     ]  # fmt: skip

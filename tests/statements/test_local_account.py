@@ -130,7 +130,7 @@ def test_drafting_and_publishing_a_local_account(
     edition.refresh_from_db()
     table = next(t for t in edition.snapshot["blocks"]["outcomes"]["tables"])
     assert table["id"] == "ascof-measures"
-    reablement = next(r for r in table["rows"] if r[0].startswith("People who had reablement"))
+    reablement = next(r for r in table["rows"] if r[0].startswith("New clients who needed"))
     assert reablement[1:] == ["All ages", 1, 1, 100.0, 80.0, "Met the target"]
     rates = edition.snapshot["blocks"]["outcomes"]["tables"][1]
     assert rates["id"] == "ascof-care-home-moves"
@@ -160,7 +160,7 @@ def test_drafting_and_publishing_a_local_account(
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Measure", "Who", "Counted", "Out of", "Result", "Target",
                        "Against the target"]  # fmt: skip
-    assert next(r for r in rows if r[0].startswith("People who had reablement"))[1:] == [
+    assert next(r for r in rows if r[0].startswith("New clients who needed"))[1:] == [
         "All ages", "1", "1", "100.0%", "80.0%", "Met the target"
     ]  # fmt: skip
     # "Our services and what they did": activity from the same CLD, in words and as CSV

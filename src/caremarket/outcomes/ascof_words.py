@@ -72,6 +72,14 @@ MEASURES = (
         "%",
     ),
 )
+#: Each measure's name in a document's table (a Local Account's "How we are doing").
+SHORT_TITLES = {
+    "2A": "New clients who needed no ongoing support after reablement",
+    "2B": "Adults aged 18 to 64 moving into care homes",
+    "2C": "Adults aged 65 and over moving into care homes",
+    "2E": "People in long-term support living in their own home or with family",
+    "3D": "People who direct their own support",
+}
 PART_NAMES = {
     "1a": "Clients who direct their own support",
     "2a": "Clients who receive direct payments",

@@ -688,7 +688,13 @@ def _headline(row: Any, rows: list[Any]) -> bool:
 def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
     """The ASCOF measures DHSC computes from Client Level Data, worked out for the year, each
     against the council's target where it set one (met, near or missed, in words)."""
-    from caremarket.outcomes.ascof_words import GROUP_NAMES, MEASURES, PART_NAMES, row_label
+    from caremarket.outcomes.ascof_words import (
+        GROUP_NAMES,
+        MEASURES,
+        PART_NAMES,
+        SHORT_TITLES,
+        row_label,
+    )
     from caremarket.outcomes.service import AscofInputError, ascof
     from caremarket.outcomes.targets import ascof_targets, judged
 
@@ -707,7 +713,7 @@ def ascof_tables(council: LocalAuthority, year: str) -> list[Table]:
             target = targets.get((text.code, row_label(row)))
             if not row.denominator or not (target or _headline(row, rows)):
                 continue
-            what = PART_NAMES[row.part] if row.part else text.title
+            what = PART_NAMES[row.part] if row.part else SHORT_TITLES[text.code]
             who = GROUP_NAMES.get(row.group, row.group)
             if row.cohort == "learning disability":
                 who += " with a learning disability"

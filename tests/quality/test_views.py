@@ -269,6 +269,20 @@ def test_provider_comments_then_action_plan(client: Client, world: World) -> Non
     missing = client.post(page, {"action": "plan"}).content.decode()
     assert f"Enter an action for {issue.standard.name}" in missing
     assert "Enter who owns the action" in missing
+    # a wrong date loses nothing typed, and the summary links to the field
+    half = client.post(
+        page,
+        {
+            "action": "plan",
+            f"action-{issue.pk}": "Review every care plan.",
+            f"owner-{issue.pk}": "Registered manager",
+            f"by-{issue.pk}": "31/02/2026",
+        },
+    ).content.decode()
+    assert f'<a href="#by-{issue.pk}">Enter the date the action for' in half
+    assert ">Review every care plan.</textarea>" in half
+    assert 'value="Registered manager"' in half and 'value="31/02/2026"' in half
+    assert f'id="by-{issue.pk}-error"' in half and f'id="action-{issue.pk}-error"' not in half
     client.post(
         page,
         {

@@ -8,10 +8,12 @@ concern's details, and every change, writes the audit log.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -1022,7 +1024,7 @@ def provider_audit(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and request.POST.get("action") == "comment"
         else None
     )
-    errors: list[str] = []
+    errors: list[Problem | str] = []
     today = timezone.localdate()
     if form.is_bound and form.is_valid():
         try:
@@ -1032,8 +1034,10 @@ def provider_audit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your comments are sent to the quality team.")
             return redirect("quality:provider_audit", pk=item.pk)
+    rows = [PlanRow(issue) for issue in issues]
     if request.method == "POST" and request.POST.get("action") == "plan" and plan is not None:
-        actions, errors = _posted_actions(request, issues)
+        actions, rows, problems = _posted_actions(request, issues)
+        errors = list(problems)
         if not errors:
             try:
                 register.submit_plan(_who(request), plan, actions, today)
@@ -1050,9 +1054,8 @@ def provider_audit(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": item.scores.select_related("standard__domain"),
             "form": form,
             "plan": plan,
-            "issues": issues,
+            "rows": rows,
             "errors": errors,
-            "posted": request.POST,
             "files": _provider_files(user).filter(score__audit=item),
         },
     )
@@ -1078,31 +1081,66 @@ def provider_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, kept, "provider_downloaded_evidence_file")
 
 
+@dataclass
+class Problem:
+    """A message for the error summary that links to the field it is about."""
+
+    text: str
+    anchor: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class PlanRow:
+    """One standard that needs improving, with what the provider typed for it (kept when
+    another row is wrong) and the message for each of its fields."""
+
+    issue: AuditScore
+    action: str = ""
+    owner: str = ""
+    by: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
 def _posted_actions(
     request: HttpRequest, issues: list[AuditScore]
-) -> tuple[list[tuple[AuditScore, str, str, date]], list[str]]:
-    actions, errors = [], []
+) -> tuple[list[tuple[AuditScore, str, str, date]], list[PlanRow], list[Problem]]:
+    """The actions posted, one per standard that needs improving; every row as typed; and a
+    message per wrong field."""
+    actions, rows, problems = [], [], []
     day = qforms.Day("By")
     for issue in issues:
         name = issue.standard.name
-        text = request.POST.get(f"action-{issue.pk}", "").strip()
-        owner = request.POST.get(f"owner-{issue.pk}", "").strip()
-        if not text:
-            errors.append(f"Enter an action for {name}")
-        elif len(text) > MAX_EVIDENCE:
-            errors.append(f"The action for {name} must be {MAX_EVIDENCE:,} characters or fewer")
-        if not owner:
-            errors.append(f"Enter who owns the action for {name}")
-        elif len(owner) > 200:
-            errors.append(f"The owner for {name} must be 200 characters or fewer")
+        row = PlanRow(
+            issue,
+            request.POST.get(f"action-{issue.pk}", "").strip(),
+            request.POST.get(f"owner-{issue.pk}", "").strip(),
+            request.POST.get(f"by-{issue.pk}", "").strip()[:40],
+        )
+        rows.append(row)
+        if not row.action:
+            row.errors["action"] = f"Enter an action for {name}"
+        elif len(row.action) > MAX_EVIDENCE:
+            row.errors["action"] = (
+                f"The action for {name} must be {MAX_EVIDENCE:,} characters or fewer"
+            )
+        if not row.owner:
+            row.errors["owner"] = f"Enter who owns the action for {name}"
+        elif len(row.owner) > 200:
+            row.errors["owner"] = f"The owner for {name} must be 200 characters or fewer"
+        by = None
         try:
-            by = day.clean(request.POST.get(f"by-{issue.pk}", ""))
-        except Exception:
-            errors.append(f"Enter the date the action for {name} will be done by, like 24/10/2026")
-            continue
-        if text and owner and by is not None:
-            actions.append((issue, text, owner, by))
-    return actions, errors
+            by = day.clean(row.by)
+        except ValidationError:
+            row.errors["by"] = (
+                f"Enter the date the action for {name} will be done by, like 24/10/2026"
+            )
+        problems += [Problem(text, f"{key}-{issue.pk}") for key, text in row.errors.items()]
+        if not row.errors and by is not None:
+            actions.append((issue, row.action, row.owner, by))
+    return actions, rows, problems
 
 
 def stop_notices(user: Any, location: Location | None) -> list[PlacementStop]:

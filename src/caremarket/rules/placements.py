@@ -85,6 +85,8 @@ class VacancyReport:
     at: datetime
     counts: Mapping[str, int]
     timed: bool = True
+    #: Made up for the demo (pages say so).
+    invented: bool = False
 
     @property
     def day(self) -> date:

@@ -211,6 +211,9 @@ def invent_history(package: Package, n: int, today: date, who: User) -> None:
 
 
 def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:
+    from caremarket.sourcing import demo_placements  # it reads this module's broker
+
     for council in councils:
         if council.code in COUNCILS:
             invent(council, out)
+            demo_placements.invent(council, out)

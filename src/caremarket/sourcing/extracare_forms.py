@@ -37,6 +37,7 @@ class ReferralForm(QualityForm):
     def __init__(self, *args: Any, schemes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes  # type: ignore[attr-defined]
+        self.fields["scheme"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]
 
 
 class DecisionForm(QualityForm):

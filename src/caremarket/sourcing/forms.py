@@ -155,6 +155,8 @@ class VacancyForm(QualityForm):
                 required=False,
                 min_value=0,
                 max_value=MAX_VACANCIES,
+                # GOV.UK: numbers in a text box with a numeric keypad, not type="number"
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
                 error_messages={"invalid": message, "min_value": message, "max_value": message},
             )
         self.widths = {**self.widths, **{kind: "4" for kind, _ in BED_KINDS}}

@@ -119,7 +119,10 @@ class Vacancies:
 
 def own_report(update: VacancyUpdate) -> VacancyReport:
     return VacancyReport(
-        source=update.source, at=timezone.localtime(update.reported_at), counts=update.counts
+        source=update.source,
+        at=timezone.localtime(update.reported_at),
+        counts=update.counts,
+        invented=update.invented,
     )
 
 

@@ -29,9 +29,10 @@ from caremarket.outcomes.safeguarding import (
     feedback_years,
     return_years,
     safeguarding_tables,
+    year_log,
 )
 from caremarket.places.models import LocalAuthority
-from caremarket.rules.complaints import financial_year, year_bounds
+from caremarket.rules.complaints import financial_year
 from caremarket.rules.working_days import deadline
 from caremarket.statements.render import prepare_table
 
@@ -64,8 +65,7 @@ def complaints(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     years = feedback_years(council)
     year = _year(request, years)
     days = deadline_days(council)
-    start, end = year_bounds(year)
-    log = Feedback.objects.filter(local_authority=council, received__range=(start, end))
+    log = year_log(council, year)
     entries = [
         {
             "entry": f,

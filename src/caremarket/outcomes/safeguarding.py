@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from caremarket.outcomes.models import Feedback, OutcomesSettings, SafeguardingFigure
 from caremarket.places.models import LocalAuthority
-from caremarket.rules.complaints import Entry, Summary, financial_year, summarise
+from caremarket.rules.complaints import Entry, Summary, financial_year, summarise, year_bounds
 from caremarket.rules.consistency import cite
 from caremarket.rules.measures import measure_label, value_label
 from caremarket.rules.safeguarding import (
@@ -194,15 +195,20 @@ def deadline_days(council: LocalAuthority) -> int:
 
 def feedback_years(council: LocalAuthority) -> list[str]:
     """Financial years the log has entries in, newest first (this year when it has none)."""
-    days = Feedback.objects.filter(local_authority=council).values_list("received", flat=True)
-    years = {financial_year(d) for d in days} or {financial_year(timezone.localdate())}
+    months = Feedback.objects.filter(local_authority=council).dates("received", "month")
+    years = {financial_year(d) for d in months} or {financial_year(timezone.localdate())}
     return sorted(years, reverse=True)
+
+
+def year_log(council: LocalAuthority, year: str) -> QuerySet[Feedback]:
+    """The council's entries received in a financial year ("2020/21")."""
+    return Feedback.objects.filter(local_authority=council, received__range=year_bounds(year))
 
 
 def complaint_summary(council: LocalAuthority, year: str, today: date | None = None) -> Summary:
     entries = (
         Entry(f.kind, f.service_area, f.received, f.upheld, f.responded)
-        for f in Feedback.objects.filter(local_authority=council).only(
+        for f in year_log(council, year).only(
             "kind", "service_area", "received", "upheld", "responded"
         )
     )
@@ -215,7 +221,7 @@ def complaint_tables(council: LocalAuthority, year: str) -> list[Table]:
     if not summary.areas:
         return []
     source = [f"{council.name}'s compliments, complaints and comments log, {year}"]
-    invented = Feedback.objects.filter(local_authority=council, invented=True).exists()
+    invented = year_log(council, year).filter(invented=True).exists()
     notes = (
         [
             "The entries of this log were invented for the demonstration; its counts by service "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import models
 
@@ -19,6 +20,8 @@ from caremarket.places.models import Area, LocalAuthority
 from caremarket.rules import extracare as extra_rules
 from caremarket.rules import sourcing as rules
 from caremarket.rules.placements import BED_KIND_WORDS
+
+Key = TypeVar("Key", int, str)
 
 
 class ServiceKind(models.TextChoices):
@@ -81,21 +84,19 @@ class Contract(models.Model):
     def uplift_rules(self) -> list[rules.Uplift]:
         return [rules.Uplift(u.applies_from, u.percent) for u in self.uplifts.all()]
 
-    def rate_table(self, on: date | None = None) -> dict[int, Decimal]:
-        """Price per call by call length; with `on`, after the uplifts in force that day."""
-        table = {int(minutes): Decimal(str(price)) for minutes, price in self.rates.items()}
+    def _priced(self, table: dict[Key, Decimal], on: date | None) -> dict[Key, Decimal]:
         if on is None:
             return table
         ups = self.uplift_rules()
-        return {m: rules.uplifted(price, ups, on) for m, price in table.items()}
+        return {key: rules.uplifted(price, ups, on) for key, price in table.items()}
+
+    def rate_table(self, on: date | None = None) -> dict[int, Decimal]:
+        """Price per call by call length; with `on`, after the uplifts in force that day."""
+        return self._priced({int(m): Decimal(str(p)) for m, p in self.rates.items()}, on)
 
     def band_table(self, on: date | None = None) -> dict[str, Decimal]:
         """Price per week by care home band; with `on`, after the uplifts in force that day."""
-        table = {band: Decimal(str(price)) for band, price in self.care_home_rates.items()}
-        if on is None:
-            return table
-        ups = self.uplift_rules()
-        return {band: rules.uplifted(price, ups, on) for band, price in table.items()}
+        return self._priced({b: Decimal(str(p)) for b, p in self.care_home_rates.items()}, on)
 
 
 class ClientGroup(models.TextChoices):

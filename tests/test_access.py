@@ -239,6 +239,8 @@ API_ACCESS: dict[str, set[str] | str] = {
     "POST /sourcing/requests/{request_id}/offers": PROVIDER_TOKEN,
     "GET /sourcing/packages": EITHER_TOKEN,
     "GET /sourcing/packages/{package_id}": EITHER_TOKEN,
+    "GET /sourcing/vacancies": PROVIDER_TOKEN,
+    "POST /sourcing/vacancies": PROVIDER_TOKEN,
 }
 
 

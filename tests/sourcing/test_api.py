@@ -429,3 +429,82 @@ def test_malformed_offer_bodies_never_500_nor_write_half(
     )
     assert response.status_code in (201, 400, 403), response.content
     assert Offer.objects.count() == (1 if response.status_code == 201 else 0)
+
+
+# --- Vacancies ---------------------------------------------------------------------------------
+
+
+def vacancy_updates() -> int:
+    from caremarket.sourcing.models import VacancyUpdate
+
+    return VacancyUpdate.objects.count()
+
+
+def test_a_provider_updates_its_care_homes_vacancies(
+    client: Client, b: Brokerage, keys: Keys
+) -> None:
+    home = b.world.home.cqc_location_id
+    body = {"location": home, "vacancies": {"general_residential": 2, "dementia_nursing": 0}}
+    response = call(client, "post", "/vacancies", keys.grange, body)
+    assert response.status_code == 201, response.content
+    shape = response.json()
+    assert shape["vacancies"] == {"general_residential": 2, "dementia_nursing": 0}
+    assert shape["source"] == "The home's own update, by API"
+    listed = {
+        v["location"]["cqc_location_id"]: v
+        for v in call(client, "get", "/vacancies", keys.grange).json()
+    }
+    assert listed[home]["vacancies"]["general_residential"] == 2
+    event = AuditEvent.objects.get(action="sourcing: vacancies updated")
+    assert event.username.startswith("API token") and event.local_authority == b.world.stoke
+
+    other = b.world.other_home.cqc_location_id
+    response = call(client, "post", "/vacancies", keys.grange, {**body, "location": other})
+    assert response.status_code == 403
+    assert call(client, "post", "/vacancies", keys.stoke, body).status_code == 403
+    assert vacancy_updates() == 1
+
+
+HOME = "1-000000001"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"location": "1-999", "vacancies": {"general_residential": 1}}, "location", "No CQC"),
+        ({"location": 5, "vacancies": {}}, "location", "CQC location id"),
+        ({"location": HOME, "vacancies": {}}, "vacancies", "at least one kind"),
+        ({"location": HOME, "vacancies": [1]}, "vacancies", "object of counts"),
+        ({"location": HOME, "vacancies": {"moon": 1}}, "vacancies", "Unknown kind"),
+        ({"location": HOME, "vacancies": {"general_residential": -1}}, "vacancies", "0 to 999"),
+        ({"location": HOME, "vacancies": {"general_residential": "2"}}, "vacancies", "whole"),
+        ({"location": HOME, "vacancies": {"general_residential": True}}, "vacancies", "whole"),
+        ({"location": HOME, "vacancies": {"general_residential": 1}, "beds": 3}, "beds", "not a"),
+    ],
+)
+def test_bad_vacancies_are_400_and_write_nothing(
+    client: Client, keys: Keys, body: dict[str, Any], field: str, message: str
+) -> None:
+    response = call(client, "post", "/vacancies", keys.grange, body)
+    assert response.status_code == 400
+    problems = response.json()["errors"]
+    assert any(p["field"] == field and message in p["message"] for p in problems), problems
+    assert vacancy_updates() == 0
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    payload=payloads(
+        ("location", "vacancies"),
+        {"location": "1-000000001", "vacancies": {"general_residential": 1}},
+    )
+)
+def test_malformed_vacancy_bodies_never_500_nor_write_half(
+    client: Client, keys: Keys, payload: Any
+) -> None:
+    before = vacancy_updates()
+    response = call(client, "post", "/vacancies", keys.grange, raw=json.dumps(payload).encode())
+    assert response.status_code in (201, 400, 403), response.content
+    assert vacancy_updates() == before + (1 if response.status_code == 201 else 0)

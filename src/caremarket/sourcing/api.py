@@ -36,10 +36,12 @@ from caremarket.accounts.tokens import TokenAuth, token_access
 from caremarket.jsonresponse import json_response
 from caremarket.market.models import Location
 from caremarket.quality.views import locations_run_by
+from caremarket.rules.placements import BED_KIND_WORDS
 from caremarket.sourcing import brokerage
 from caremarket.sourcing.brokerage import BrokerageError
 from caremarket.sourcing.forms import OfferForm, RequestForm, WithdrawForm
 from caremarket.sourcing.models import CareRequest, Offer, Package
+from caremarket.sourcing.vacancies import SOURCE_WORDS, VacancyError, current, record_vacancies
 
 router = Router(tags=["sourcing"], auth=TokenAuth())
 
@@ -88,18 +90,26 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number in JSON")
 
 
+def json_object(request: HttpRequest, fields: Iterable[str]) -> dict[str, Any]:
+    """The body as a JSON object, or a BadBody saying it is not JSON, or not an object."""
+    try:
+        body = json.loads(request.body or b"null", parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise BadBody([_problem("", "The body must be JSON (UTF-8)")]) from None
+    if not isinstance(body, dict):
+        raise BadBody(
+            [_problem("", "The body must be a JSON object with the fields " + ", ".join(fields))]
+        )
+    return body
+
+
 def read_body(request: HttpRequest, fields: Iterable[str], lists: Iterable[str] = ()) -> dict:
     """The JSON object of the body as form data (text, and lists of text for `lists`).
 
     Anything else — not JSON, not an object, an unknown field, a nested object, true/false for
     a number, a NUL character — is a BadBody naming each field, before any form sees it.
     """
-    try:
-        body = json.loads(request.body or b"null", parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        raise BadBody([_problem("", "The body must be JSON (UTF-8)")]) from None
-    if not isinstance(body, dict):
-        raise BadBody([_problem("", "The body must be a JSON object of fields")])
+    body = json_object(request, fields)
     allowed, lists = set(fields), set(lists)
     problems = [
         _problem(
@@ -680,3 +690,108 @@ def get_package(request: HttpRequest, package_id: str) -> HttpResponse:
     if package is None:
         return _not_found("package")
     return json_response(package_json(package))
+
+
+# --- Care homes' vacancies ---------------------------------------------------------------------
+
+VACANCY_FIELDS = ("location", "vacancies")
+VACANCIES = {
+    "type": "object",
+    "properties": {
+        "location": LOCATION,
+        "vacancies": {
+            "type": "object",
+            "description": "Vacancies by kind of bed: " + ", ".join(BED_KIND_WORDS),
+            "additionalProperties": {"type": "integer"},
+        },
+        "source": {"type": ["string", "null"]},
+        "reported_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
+
+def _vacancies_json(place: Location, report: Any) -> dict[str, Any]:
+    return {
+        "location": _location(place),
+        "vacancies": dict(report.counts) if report else {},
+        "source": SOURCE_WORDS.get(report.source, report.source) if report else None,
+        "reported_at": report.at.isoformat() if report else None,
+    }
+
+
+@router.get(
+    "/vacancies",
+    summary="Vacancies believed for the organisation's care homes (provider token)",
+    openapi_extra=_ok({"type": "array", "items": VACANCIES}),
+)
+@token_access("provider")
+def list_vacancies(request: HttpRequest) -> HttpResponse:
+    """For each of its care homes, the fresher of its own last update and the NHS Capacity
+    Tracker's, with where it came from and when."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    homes = list(_places(token).filter(care_home=True).order_by("name"))
+    found = current(homes)
+    return json_response([_vacancies_json(h, found[h.pk]) for h in homes])
+
+
+@router.post(
+    "/vacancies",
+    summary="Update a care home's vacancies (provider token)",
+    openapi_extra={
+        "requestBody": _body(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": list(VACANCY_FIELDS),
+                "properties": {
+                    "location": {"type": "string", "description": "The home's CQC location id"},
+                    "vacancies": {
+                        "type": "object",
+                        "description": "Whole numbers from 0 to 999 by kind of bed ("
+                        + ", ".join(BED_KIND_WORDS)
+                        + "); a kind left out is one the home does not offer",
+                        "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 999},
+                    },
+                },
+            }
+        ),
+        **_ok(VACANCIES, 201, more={400: ERRORS}),
+    },
+)
+@token_access("provider")
+def post_vacancies(request: HttpRequest) -> HttpResponse:
+    """Recorded as the portal's form records it (the same checks, audited); the fresher of
+    this and the Capacity Tracker is what matching reads. A home the organisation does not
+    run is a 403."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    try:
+        body = json_object(request, VACANCY_FIELDS)
+    except BadBody as bad:
+        return _invalid(bad.problems)
+    unknown = [
+        _problem(str(k)[:60], "is not a field here") for k in body if k not in VACANCY_FIELDS
+    ]
+    asked, counts = body.get("location"), body.get("vacancies")
+    if not isinstance(asked, str) or not asked.strip() or "\x00" in asked:
+        unknown.append(_problem("location", "location must be the home's CQC location id"))
+    if not isinstance(counts, dict):
+        unknown.append(
+            _problem("vacancies", "vacancies must be an object of counts by kind of bed")
+        )
+    if unknown:
+        return _invalid(unknown)
+    assert isinstance(asked, str) and isinstance(counts, dict)
+    home = _places(token).filter(cqc_location_id=asked.strip()).first()
+    if home is None:
+        if Location.objects.filter(cqc_location_id=asked.strip()).exists():
+            return _error(403, "That location is not run by your organisation")
+        return _invalid([_problem("location", "No CQC location has that id")])
+    try:
+        update = record_vacancies(home, counts, source="api", http=request)
+    except VacancyError as error:
+        return _invalid([_problem("vacancies", str(error))])
+    return json_response(
+        _vacancies_json(home, current([home])[home.pk])
+        | {"reported_at": update.reported_at.isoformat()},
+        status=201,
+    )

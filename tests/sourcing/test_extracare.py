@@ -60,6 +60,9 @@ def step(client: Client, w: World, item: ExtraCareReferral, action: str, **form:
     return client.post(page, {"action": action, **form}, follow=True).content.decode()
 
 
+YES = {"eligible": "yes", "suitable": "yes"}
+
+
 def test_an_expression_of_interest_through_panel_and_nomination_to_a_move(
     client: Client, w: World
 ) -> None:
@@ -70,27 +73,9 @@ def test_an_expression_of_interest_through_panel_and_nomination_to_a_move(
     # the panel: a reason always, dates after the referral and not in the future
     page = step(client, w, item, "decide", eligible="yes", suitable="yes", panel_on=day(20))
     assert "Enter the panel&#x27;s reason" in page
-    page = step(
-        client,
-        w,
-        item,
-        "decide",
-        eligible="yes",
-        suitable="yes",
-        panel_reason="Fine",
-        panel_on=day(40),
-    )
+    page = step(client, w, item, "decide", **YES, panel_reason="Fine", panel_on=day(40))
     assert "The panel&#x27;s date must be on or after the referral" in page
-    page = step(
-        client,
-        w,
-        item,
-        "decide",
-        eligible="yes",
-        suitable="yes",
-        panel_reason="Fine",
-        panel_on=day(-1),
-    )
+    page = step(client, w, item, "decide", **YES, panel_reason="Fine", panel_on=day(-1))
     assert "The panel&#x27;s date cannot be in the future" in page
     item.refresh_from_db()
     assert item.stage == Stage.PANEL

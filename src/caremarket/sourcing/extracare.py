@@ -103,14 +103,22 @@ def create(item: ExtraCareReferral, http: HttpRequest | None) -> ExtraCareReferr
     return item
 
 
-def _step(item: ExtraCareReferral, action: rules.Action) -> tuple[ExtraCareReferral, date]:
-    """Lock the referral and refuse a step its route and stage do not allow."""
+def _open(item: ExtraCareReferral, action: rules.Action, on: date, words: str) -> ExtraCareReferral:
+    """The referral, locked, once its route and stage allow the step and the step's date
+    follows the last step's and is not in the future."""
     locked = ExtraCareReferral.objects.select_for_update().select_related("scheme").get(pk=item.pk)
     if action not in rules.allowed(rules.Route(locked.route), rules.Stage(locked.stage)):
         raise rules.ExtraCareRuleError(
             f"{locked.reference} is {locked.get_stage_display().lower()}: that step is not open"
         )
-    return locked, timezone.localdate()
+    after, after_words = _last_step(locked)
+    rules.check_date(on, after, after_words, timezone.localdate(), words)
+    return locked
+
+
+def _terms_locked(scheme: Scheme) -> ExtraCareTerms | None:
+    """The scheme's terms, locked, so two nominations or moves cannot take the same flat."""
+    return ExtraCareTerms.objects.select_for_update().filter(scheme=scheme).first()
 
 
 def _last_step(item: ExtraCareReferral) -> tuple[date, str]:
@@ -149,8 +157,7 @@ def decide(
     http: HttpRequest | None = None,
 ) -> ExtraCareReferral:
     with transaction.atomic():
-        locked, today = _step(item, rules.Action.DECIDE)
-        rules.check_date(on, locked.received_on, "the referral", today, "The panel's date")
+        locked = _open(item, rules.Action.DECIDE, on, "The panel's date")
         locked.stage = rules.panel_stage(eligible, suitable, reason).value
         locked.eligible, locked.suitable, locked.panel_reason = eligible, suitable, reason.strip()
         locked.panel_on = on
@@ -168,11 +175,8 @@ def nominate(
 ) -> ExtraCareReferral:
     """Nominate to a vacant flat: the scheme must have a void not already promised."""
     with transaction.atomic():
-        locked, today = _step(item, rules.Action.NOMINATE)
-        after, words = _last_step(locked)
-        rules.check_date(on, after, words, today, "The nomination's date")
-        # lock the scheme's terms so two nominations cannot take the last flat
-        terms = ExtraCareTerms.objects.select_for_update().filter(scheme=locked.scheme).first()
+        locked = _open(item, rules.Action.NOMINATE, on, "The nomination's date")
+        terms = _terms_locked(locked.scheme)
         if terms is None:
             raise rules.ExtraCareRuleError(
                 f"Record {locked.scheme.name}'s nomination rights and empty flats first"
@@ -194,10 +198,8 @@ def place(
 ) -> ExtraCareReferral:
     """The person moved in: the flat is no longer empty."""
     with transaction.atomic():
-        locked, today = _step(item, rules.Action.PLACE)
-        after, words = _last_step(locked)
-        rules.check_date(on, after, words, today, "The date moved in")
-        terms = ExtraCareTerms.objects.select_for_update().filter(scheme=locked.scheme).first()
+        locked = _open(item, rules.Action.PLACE, on, "The date moved in")
+        terms = _terms_locked(locked.scheme)
         if terms is not None and terms.voids > 0:
             terms.voids -= 1
             terms.save(update_fields=["voids"])
@@ -209,9 +211,7 @@ def withdraw(
     item: ExtraCareReferral, reason: str, on: date, user: User, http: HttpRequest | None = None
 ) -> ExtraCareReferral:
     with transaction.atomic():
-        locked, today = _step(item, rules.Action.WITHDRAW)
-        after, words = _last_step(locked)
-        rules.check_date(on, after, words, today, "The date withdrawn")
+        locked = _open(item, rules.Action.WITHDRAW, on, "The date withdrawn")
         if not reason.strip():
             raise rules.ExtraCareRuleError("Give the reason it is withdrawn")
         locked.stage, locked.withdrawn_on = Stage.WITHDRAWN, on

@@ -113,7 +113,7 @@ def test_care_home_placement_matched_on_a_vacancy(page, b: Brokerage) -> None:
     page.fill("#id_dementia_residential", "1")
     page.get_by_role("button", name="Save vacancies").click()
     assert "Dementia residential 1" in page.locator("#homes").inner_text()
-    assert_fits(page)
+    assert_accessible(page)
 
     sign_in(page, "stoke-practitioner")
     page.goto(reverse("sourcing:vacancies", kwargs=STOKE))
@@ -133,7 +133,7 @@ def test_care_home_placement_matched_on_a_vacancy(page, b: Brokerage) -> None:
     matches = page.locator("#matches").inner_text()
     assert "1 dementia residential vacancy" in matches
     assert "No vacancies reported" in matches
-    assert_fits(page)
+    assert_accessible(page)
     request_path = page.url.split("/staff/", 1)[1]
     pk = request_path.rstrip("/").rsplit("/", 1)[1]
 
@@ -191,7 +191,7 @@ def test_extra_care_expression_of_interest_to_a_move(page, b: Brokerage) -> None
     page.fill("#id_placed_on", day(1))
     page.get_by_role("button", name="Record the move").click()
     assert "Moved in" in page.locator(".govuk-notification-banner").inner_text()
-    assert_fits(page)
+    assert_accessible(page)
     page.goto(reverse("sourcing:extra_care_table", kwargs=STOKE))
     cells = page.locator("#extra-care-table tbody tr").first.inner_text()
     assert cells.split()[-3:] == ["1", "1", "1"]

@@ -1,4 +1,5 @@
-"""Exactly one acceptance per request when two brokers click at once (PostgreSQL row locks)."""
+"""Exactly one acceptance per request when two brokers click at once, and one nomination to the
+last empty extra care flat (PostgreSQL row locks)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from caremarket.sourcing import brokerage
+from caremarket.market.models import Scheme
+from caremarket.rules.extracare import ExtraCareRuleError
+from caremarket.sourcing import brokerage, extracare
 from caremarket.sourcing.brokerage import BrokerageError
-from caremarket.sourcing.models import CareRequest, Offer, Package
+from caremarket.sourcing.models import (
+    CareRequest,
+    ExtraCareReferral,
+    ExtraCareTerms,
+    Offer,
+    Package,
+)
 from tests.sourcing.helpers import make_brokerage
 
 
@@ -63,3 +72,52 @@ def test_two_brokers_accepting_at_once_make_one_package() -> None:
     assert Package.objects.count() == 1
     statuses = sorted(Offer.objects.values_list("status", flat=True))
     assert statuses == ["accepted", "not_chosen"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_nominations_at_once_to_the_last_empty_flat_make_one() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers (run --postgresql)")
+    b = make_brokerage()
+    oak = Scheme.objects.create(
+        local_authority=b.world.stoke,
+        kind=Scheme.Kind.EXTRA_CARE,
+        name="Oak Priory",
+        source="Test",
+        import_run=b.world.home.import_run,
+        source_row=1,
+    )
+    ExtraCareTerms.objects.create(
+        scheme=oak, nomination_rights=10, voids=1, voids_on=date(2024, 6, 1)
+    )
+    waiting = [
+        ExtraCareReferral.objects.create(
+            local_authority=b.world.stoke,
+            scheme=oak,
+            route="housing",
+            stage="waiting",
+            person_name=f"Invented Person {n}",
+            received_on=date(2024, 5, 1),
+        )
+        for n in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def nominate(item: ExtraCareReferral) -> None:
+        try:
+            barrier.wait()
+            extracare.nominate(item, "Flat 1", date(2024, 6, 2), b.broker)
+            outcomes.append("nominated")
+        except ExtraCareRuleError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=nominate, args=(r,)) for r in waiting]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["nominated", "refused"]
+    assert ExtraCareReferral.objects.filter(stage="nominated").count() == 1

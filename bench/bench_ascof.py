@@ -52,8 +52,8 @@ POPULATION = {"18 to 64": 160_000, "65 and above": 45_000}
 EVENTS, PEOPLE = 200_000, 25_000
 COUNCILS = 153
 #: Each of the 153 councils' files is a tenth of a council-sized one (20,000 events, 2,500
-#: people): 3.06 million events in all, about what a tenth of England's councils' full year
-#: would hold; whole-sized files for all 153 would take this 2-core machine half an hour.
+#: people): 3.06 million events in all. Whole-sized files for all 153 (30.6 million events)
+#: would take this shared 2-core machine most of an hour per run.
 SMALL = 10
 RUNS = 3
 FIRST = (date(2023, 4, 1), date(2024, 6, 30), datetime(2024, 7, 20, 9))
@@ -80,10 +80,10 @@ def generate(la_code: str, events: int, people: int, seed: int) -> list[RawRow]:
     def day(low: date = START, span: int = days) -> date:
         return low + timedelta(days=rnd.randrange(max(span, 1)))
 
-    per_person = events / people
+    # Events in both submissions' overlap are written twice: about 1.35 rows an event.
+    per_person = events / people / 1.35
+    everyone: list[tuple[bool, dict[str, Any], int]] = []
     for p in range(people):
-        if len(rows) >= events:
-            break
         pid = f"{la_code}-{p:06d}"
         carer = rnd.random() < 0.06
         born = (rnd.randint(1925, 2004), rnd.randint(1, 12))
@@ -101,75 +101,95 @@ def generate(la_code: str, events: int, people: int, seed: int) -> list[RawRow]:
             ),
             "accommodation_status": rnd.choice(SETTLED * 3 + UNSETTLED),
         }
-        planned: list[dict[str, Any]] = []
-        n = max(1, round(rnd.gauss(per_person, 2)))
-        for _ in range(n):
-            kind = rnd.random()
-            start = day()
-            if carer:
-                planned.append(
-                    {
-                        "event_type": "Service",
-                        "service_type": "Unpaid carer support: Direct to unpaid carer",
-                        "delivery_mechanism": rnd.choice(MECHANISMS),
-                        "event_start": start,
-                        "event_end": start + timedelta(days=rnd.randint(0, 60)),
-                    }
-                )
-            elif kind < 0.3:
-                planned.append(
-                    {
-                        "event_type": rnd.choice(("Request", "Assessment", "Review")),
-                        "event_start": start,
-                        "event_end": start + timedelta(days=rnd.randint(0, 30)),
-                        "event_outcome": rnd.choice(EVENT_OUTCOMES),
-                    }
-                )
-            elif kind < 0.45:
-                planned.append(
-                    {
-                        "event_type": "Service",
-                        "service_type": "Short term support: ST-Max",
-                        "event_start": start,
-                        "event_end": start + timedelta(days=rnd.randint(7, 42)),
-                        "event_outcome": rnd.choice(EVENT_OUTCOMES),
-                    }
-                )
-            else:
-                stype = rnd.choices([t for t, _ in LTS], [w for _, w in LTS])[0]
-                planned.append(
-                    {
-                        "event_type": "Service",
-                        "service_type": stype,
-                        "service_component": rnd.choice(COMPONENTS),
-                        "delivery_mechanism": rnd.choice(MECHANISMS),
-                        "event_start": start,
-                        "event_end": None
-                        if rnd.random() < 0.6
-                        else start + timedelta(days=rnd.randint(30, 600)),
-                    }
-                )
-        for event in planned:
-            # Each submission holds the events it covers: those in the overlap are in both
-            # (the duplicates deduplication removes); an open service is in every later one.
-            for sub, (s_start, s_end, _) in (("S1", FIRST), ("S2", SECOND)):
-                end = event["event_end"]
-                if event["event_start"] > s_end or (end is not None and end < s_start):
-                    continue
-                if len(rows) >= events:
-                    break
-                rows.append(
-                    RawRow(
-                        record_id=len(rows) + 1,
-                        submission=sub,
-                        la_code=la_code,
-                        period_start=s_start,
-                        period_end=s_end,
-                        **person,
-                        **{**event, "event_end": end if end is None or end <= s_end else None},
-                    )
-                )
+        everyone.append((carer, person, max(1, round(rnd.gauss(per_person, 2)))))
+    # Everyone's events, then more for people chosen at random until the file is full.
+    while len(rows) < events:
+        for carer, person, n in everyone:
+            if len(rows) >= events:
+                break
+            _add_events(rnd, rows, la_code, carer, person, n, day, events)
+        everyone = [(*e[:2], 1) for e in rnd.sample(everyone, len(everyone) // 4)]
     return rows
+
+
+def _add_events(
+    rnd: random.Random,
+    rows: list[RawRow],
+    la_code: str,
+    carer: bool,
+    person: dict[str, Any],
+    n: int,
+    day: Callable[[], date],
+    events: int,
+) -> None:
+    """n events of one person, as each submission holds them."""
+    planned: list[dict[str, Any]] = []
+    for _ in range(n):
+        kind = rnd.random()
+        start = day()
+        if carer:
+            planned.append(
+                {
+                    "event_type": "Service",
+                    "service_type": "Unpaid carer support: Direct to unpaid carer",
+                    "delivery_mechanism": rnd.choice(MECHANISMS),
+                    "event_start": start,
+                    "event_end": start + timedelta(days=rnd.randint(0, 60)),
+                }
+            )
+        elif kind < 0.3:
+            planned.append(
+                {
+                    "event_type": rnd.choice(("Request", "Assessment", "Review")),
+                    "event_start": start,
+                    "event_end": start + timedelta(days=rnd.randint(0, 30)),
+                    "event_outcome": rnd.choice(EVENT_OUTCOMES),
+                }
+            )
+        elif kind < 0.45:
+            planned.append(
+                {
+                    "event_type": "Service",
+                    "service_type": "Short term support: ST-Max",
+                    "event_start": start,
+                    "event_end": start + timedelta(days=rnd.randint(7, 42)),
+                    "event_outcome": rnd.choice(EVENT_OUTCOMES),
+                }
+            )
+        else:
+            stype = rnd.choices([t for t, _ in LTS], [w for _, w in LTS])[0]
+            planned.append(
+                {
+                    "event_type": "Service",
+                    "service_type": stype,
+                    "service_component": rnd.choice(COMPONENTS),
+                    "delivery_mechanism": rnd.choice(MECHANISMS),
+                    "event_start": start,
+                    "event_end": None
+                    if rnd.random() < 0.6
+                    else start + timedelta(days=rnd.randint(30, 600)),
+                }
+            )
+    for event in planned:
+        # Each submission holds the events it covers: those in the overlap are in both
+        # (the duplicates deduplication removes); an open service is in every later one.
+        for sub, (s_start, s_end, _) in (("S1", FIRST), ("S2", SECOND)):
+            end = event["event_end"]
+            if event["event_start"] > s_end or (end is not None and end < s_start):
+                continue
+            if len(rows) >= events:
+                break
+            rows.append(
+                RawRow(
+                    record_id=len(rows) + 1,
+                    submission=sub,
+                    la_code=la_code,
+                    period_start=s_start,
+                    period_end=s_end,
+                    **person,
+                    **{**event, "event_end": end if end is None or end <= s_end else None},
+                )
+            )
 
 
 SUBMISSIONS = [Submission("S1", FIRST[2], (FIRST[1], FIRST[0])), Submission("S2", SECOND[2])]

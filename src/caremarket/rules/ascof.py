@@ -264,7 +264,12 @@ def _key(value: str | None) -> str | None:
 
 def _eq(value: str | None, other: str) -> bool:
     """``value = other``; false when value is NULL."""
-    return value is not None and _fold(value) == _fold(other)
+    return value is not None and _equal(value, other)
+
+
+@lru_cache(maxsize=65536)
+def _equal(value: str, other: str) -> bool:
+    return _fold(value) == _fold(other)
 
 
 @lru_cache(maxsize=1024)
@@ -274,7 +279,12 @@ def _folded(options: tuple[str, ...]) -> frozenset[str]:
 
 def _in(value: str | None, options: tuple[str, ...]) -> bool:
     """``value IN (...)``; false when value is NULL."""
-    return value is not None and _fold(value) in _folded(options)
+    return value is not None and _within(value, options)
+
+
+@lru_cache(maxsize=65536)
+def _within(value: str, options: tuple[str, ...]) -> bool:
+    return _fold(value) in _folded(options)
 
 
 def _not_in(value: str | None, options: tuple[str, ...]) -> bool:
@@ -284,8 +294,11 @@ def _not_in(value: str | None, options: tuple[str, ...]) -> bool:
 
 def _like(value: str | None, pattern: str) -> bool:
     """``value LIKE pattern`` for the patterns the SQL uses (``%`` at either end only)."""
-    if value is None:
-        return False
+    return value is not None and _matches(value, pattern)
+
+
+@lru_cache(maxsize=65536)
+def _matches(value: str, pattern: str) -> bool:
     v = value.lower()
     p = pattern.lower()
     if p.startswith("%") and p.endswith("%"):
@@ -578,19 +591,56 @@ def _in_period(row: RawRow, end: date | None, ref: tuple[date, date]) -> bool:
     return ok and (dod is None or (dod >= ref_start and dod >= start))
 
 
-def _clean(name: str, value: str | None, problems: Problems) -> str | None:
-    """Map a raw value to its Release 2 spelling (DF:107-119, DF:287-319)."""
+@lru_cache(maxsize=65536)
+def _mapped(name: str, value: str | None) -> tuple[str | None, bool | None]:
+    """A raw value's Release 2 spelling (DF:107-119, DF:287-319), and whether it was not one:
+    None for a value that maps (or is blank), True when the field's list is complete (the
+    value becomes 'Invalid and not mapped'), False when it is partial (kept as given)."""
     if value is None or value.strip() == "":
-        return None
+        return None, None
     canonical = _CANONICAL[name].get(_fold(value))
     if canonical is not None:
-        return canonical
-    complete = FIELD_VALUES[name][1]
-    if complete:
-        problems.unmapped[(name, value)] += 1
-        return INVALID
-    problems.unrecognised[(name, value)] += 1
-    return value
+        return canonical, None
+    if FIELD_VALUES[name][1]:
+        return INVALID, True
+    return value, False
+
+
+#: The mapped fields of a row, in ``_cleaned``'s order.
+CLEANED_FIELDS = (
+    "Event_Outcome",
+    "Gender",
+    "Client_Type",
+    "Primary_Support_Reason",
+    "Accommodation_Status",
+    "Service_Type",
+    "Service_Component",
+    "Delivery_Mechanism",
+)
+
+
+def _raw_values(row: RawRow) -> tuple[str | None, ...]:
+    return (
+        row.event_outcome,
+        row.gender,
+        row.client_type,
+        row.primary_support_reason,
+        row.accommodation_status,
+        row.service_type,
+        row.service_component,
+        row.delivery_mechanism,
+    )
+
+
+def _count_unmapped(values: Counter[tuple[str | None, ...]], problems: Problems) -> None:
+    """Count every row's values that are not Release 2 values (once per row and field)."""
+    for raw, n in values.items():
+        for name, value in zip(CLEANED_FIELDS, raw, strict=True):
+            _, kind = _mapped(name, value)
+            if kind is True:
+                problems.unmapped[(name, value or "")] += n
+            elif kind is False:
+                problems.unrecognised[(name, value or "")] += n
 
 
 def _unique_key(row: RawRow, end: date | None, person: str) -> tuple[object, ...]:
@@ -649,12 +699,26 @@ def joined_events(
             end = ref[1]
         cropped.append((row, end, ref, person, key))
 
-    # Clean, then keep one row per unique event (UE:82-93).
-    best: dict[tuple[object, ...], tuple[tuple[object, ...], Event]] = {}
+    # Clean, then keep one row per unique event (UE:82-93). What does not map is counted for
+    # every row (duplicates too), once per distinct set of values.
+    raw_values: Counter[tuple[str | None, ...]] = Counter()
+    best: dict[tuple[object, ...], tuple[tuple[object, ...], _Kept]] = {}
     for row, end, ref, person, key in cropped:
-        outcome = _clean("Event_Outcome", row.event_outcome, problems)
+        raw_values[_raw_values(row)] += 1
+        outcome = _mapped("Event_Outcome", row.event_outcome)[0]
         rank = OUTCOME_HIERARCHY.get(outcome.lower()) if outcome else None
-        event = Event(
+        order = (
+            ref[1],
+            end if end is not None else FAR_FUTURE,
+            -(rank if rank is not None else 999),
+            row.record_id,
+        )
+        current = best.get(key)
+        if current is None or order > current[0]:
+            best[key] = (order, (row, end, ref, person, outcome, rank))
+    _count_unmapped(raw_values, problems)
+    events = [
+        Event(
             record_id=row.record_id,
             la_code=row.la_code,
             person=person,
@@ -664,34 +728,29 @@ def joined_events(
             birth_year=row.birth_year,
             birth_month=row.birth_month,
             date_of_death=row.date_of_death,
-            gender=_clean("Gender", row.gender, problems),
-            client_type=_clean("Client_Type", row.client_type, problems),
-            primary_support_reason=_clean(
-                "Primary_Support_Reason", row.primary_support_reason, problems
-            ),
-            accommodation_status=_clean("Accommodation_Status", row.accommodation_status, problems),
+            gender=_mapped("Gender", row.gender)[0],
+            client_type=_mapped("Client_Type", row.client_type)[0],
+            primary_support_reason=_mapped("Primary_Support_Reason", row.primary_support_reason)[0],
+            accommodation_status=_mapped("Accommodation_Status", row.accommodation_status)[0],
             event_type=_canonical_event_type(row.event_type),
             event_start=row.event_start,
             end=end,
             event_outcome=outcome,
             outcome_rank=rank,
-            service_type=_clean("Service_Type", row.service_type, problems),
-            service_component=_clean("Service_Component", row.service_component, problems),
-            delivery_mechanism=_clean("Delivery_Mechanism", row.delivery_mechanism, problems),
+            service_type=_mapped("Service_Type", row.service_type)[0],
+            service_component=_mapped("Service_Component", row.service_component)[0],
+            delivery_mechanism=_mapped("Delivery_Mechanism", row.delivery_mechanism)[0],
             linked_ids=row.linked_ids,
         )
-        order = (
-            ref[1],
-            end if end is not None else FAR_FUTURE,
-            -(rank if rank is not None else 999),
-            row.record_id,
-        )
-        current = best.get(key)
-        if current is None or order > current[0]:
-            best[key] = (order, event)
-    return sorted((e for _, e in best.values()), key=lambda e: e.record_id)
+        for _, (row, end, ref, person, outcome, rank) in best.values()
+    ]
+    return sorted(events, key=lambda e: e.record_id)
 
 
+_Kept = tuple[RawRow, date | None, tuple[date, date], str, str | None, int | None]
+
+
+@lru_cache(maxsize=1024)
 def _canonical_event_type(value: str | None) -> str | None:
     """Event_Type is not mapped by DHSC (DF keeps it raw); its spelling is folded here."""
     for v in EVENT_TYPES:

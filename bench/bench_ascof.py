@@ -444,7 +444,9 @@ def main() -> None:
     print()
     print(
         f"2E (all clients, by age band) from `compute`, from `prepare` + 2E and from the SQL "
-        f"floor: {'identical' if agree else 'DIFFERENT'} ({results['floor']}). "
+        f"floor: {'identical' if agree else 'DIFFERENT'} ("
+        + "; ".join(f"{band}: {n:,} of {d:,}" for band, (n, d) in results["floor"].items())
+        + "). "
         f"Load average at the end: {load_avg} on {os.cpu_count()} cores."
     )
     print(

@@ -18,6 +18,7 @@ from caremarket.quality.models import (
     Concern,
     CqcRating,
     Enquiry,
+    EvidenceFile,
     Exit,
     Notice,
     PlacementStop,
@@ -127,6 +128,12 @@ def test_demo_provider_sign_ins_see_their_own_invented_records(client: Client) -
         status="shared",
         location__provider__directory_organization__editors__username=with_draft.username,
     )
+    draft_page = client.get(reverse("quality:provider_audit", kwargs={"pk": draft.pk}))
+    assert "Visit notes (invented for the demo).pdf" in draft_page.content.decode()
+    shared_file = EvidenceFile.objects.get(score__audit=draft, shared_with_provider=True)
+    got = client.get(reverse("quality:provider_evidence", kwargs={"pk": shared_file.pk}))
+    assert got.status_code == 200
+    assert b"".join(got.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
     sent = client.post(
         reverse("quality:provider_audit", kwargs={"pk": draft.pk}),
         {"action": "comment", "comments": "Standard 3: the visit was on a Tuesday."},

@@ -18,19 +18,22 @@ import hashlib
 from datetime import date, datetime, timedelta
 from typing import TextIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from caremarket.accounts.audit import record
 from caremarket.accounts.demo import DemoLogin, provider_login
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location, Provider
 from caremarket.places.models import LocalAuthority
-from caremarket.quality import register
+from caremarket.quality import evidence, register
 from caremarket.quality.models import (
     Audit,
     Concern,
     CqcRating,
+    EvidenceFile,
     Notice,
     PlacementStop,
     ProviderRecord,
@@ -245,9 +248,57 @@ def _invent_audit(
         )
     register.save_scores(who, audit, scores, "Summary of an invented visit." + NOTE)
     register.share_audit(who, audit, visit + timedelta(days=3))
-    if story == 2:
-        return  # a draft waiting for the provider's comments
+    if story == 2:  # a draft waiting for the provider's comments, with a file shared with it
+        _invent_evidence(who, audit)
+        return
     register.publish_audit(who, audit, visit + timedelta(days=18))
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing `text` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _invent_evidence(who: Who, audit: Audit) -> None:
+    """An invented visit note kept as evidence for the audit's first standard, shared with
+    the provider so its sign-in can download it."""
+    score = audit.scores.select_related("standard").first()
+    if score is None:
+        return
+    name = "Visit notes (invented for the demo).pdf"
+    content = _pdf("Visit notes: invented for the demo.")
+    kept = EvidenceFile.objects.create(
+        score=score,
+        name=name,
+        stored=evidence.store(SimpleUploadedFile(name, content), name),
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=who.user,
+        shared_with_provider=True,
+    )
+    record("uploaded_evidence_file", user=who.user, local_authority=audit.local_authority, obj=kept)
+    record("shared_evidence_file", user=who.user, local_authority=audit.local_authority, obj=kept)
 
 
 #: Invented CQC rating histories by story: (earlier rating, later rating, days since the later

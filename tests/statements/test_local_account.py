@@ -258,3 +258,19 @@ def test_bad_input_on_the_new_local_account_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Statement.objects.exists()
+
+
+def test_the_mps_command_builds_a_local_account_by_its_short_name(
+    with_cld: LocalAuthority, people: tuple[User, User], tmp_path: Path
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    local_account(with_cld, people[0])
+    out = tmp_path / "out"
+    call_command("mps", "build", "--council", STOKE, "--draft", "--statement",
+                 "local-account-2024-25", "--format", "csv", "--out", str(out))  # fmt: skip
+    assert (out / "stoke-on-trent-local-account-2024-25-edition-1-ascof-measures.csv").exists()
+    # without a short name the command means the council's Market Position Statement
+    with pytest.raises(CommandError, match="has no draft"):
+        call_command("mps", "build", "--council", STOKE, "--draft", "--format", "csv",
+                     "--out", str(out))  # fmt: skip

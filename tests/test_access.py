@@ -67,6 +67,16 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "statements:edition_pdf": (MPS_EDITION, ANYONE),
     "statements:edition_table_csv": ({**MPS_EDITION, "table": "population-older-people"}, ANYONE),
     "statements:la_staff_list": (COUNCIL, {"commissioner", "council_admin"}),
+    "statements:la_compare": (
+        {**COUNCIL, "statement": "local-account-2024-25"},
+        {"commissioner", "council_admin"},
+    ),
+    "statements:la_draft": (LA_EDITION, {"commissioner", "council_admin"}),
+    "statements:la_transition": (LA_EDITION, {"commissioner", "council_admin"}),
+    "statements:la_edit_section": (
+        {**LA_EDITION, "key": "introduction"},
+        {"commissioner", "council_admin"},
+    ),
     "statements:la_published_list": (COUNCIL, ANYONE),
     "statements:la_edition": (LA_EDITION, ANYONE),
     "statements:la_edition_pdf": (LA_EDITION, ANYONE),

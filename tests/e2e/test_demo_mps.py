@@ -26,7 +26,7 @@ def test_the_demo_statements_are_published_and_accessible(page, demo):
     assert page.locator("#table-market-opportunities").count() == 1
     assert page.locator("#table-commissioning-pipeline").count() == 1
     assert page.locator("#table-expenditure-gbp-service").count() == 1
-    assert "Sources of the figures in this statement" in main.inner_text()
+    assert "Sources of the figures in this Market Position Statement" in main.inner_text()
     assert_fits(page)  # the real statement: long sources, emails and tables on a phone
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/market-opportunities/")

@@ -64,7 +64,7 @@ def test_import_read_target_and_publish_the_local_account(page, stoke, tmp_path:
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "reviewer")
-    page.goto("/staff/stoke-on-trent/mps/local-account-2024-25/1/")
+    page.goto("/staff/stoke-on-trent/local-accounts/local-account-2024-25/1/")
     for box in page.locator("input[name=acknowledge]").all():
         box.check()
     page.get_by_role("button", name="Approve and publish").click()

@@ -65,6 +65,12 @@ class Statement(models.Model):
         """The financial year ("2024/25") a yearly document accounts for, from its period."""
         return reporting_year_of(self.period)
 
+    def compare_url(self) -> str:
+        return reverse(
+            url_name(self.kind, "compare"),
+            kwargs={"council": self.local_authority.slug, "statement": self.slug},
+        )
+
     def latest_published(self) -> Edition | None:
         return self.editions.filter(status=Edition.Status.PUBLISHED).order_by("-number").first()
 
@@ -123,20 +129,29 @@ class Edition(models.Model):
     def council(self) -> LocalAuthority:
         return self.statement.local_authority
 
-    def public_url(self) -> str:
+    def _url(self, name: str, **more: str) -> str:
+        address = {"council": self.council.slug, "statement": self.statement.slug}
         return reverse(
-            url_name(self.statement.kind, "edition"),
-            kwargs={
-                "council": self.council.slug,
-                "statement": self.statement.slug,
-                "number": self.number,
-            },
+            url_name(self.statement.kind, name), kwargs={**address, "number": self.number, **more}
         )
+
+    def public_url(self) -> str:
+        return self._url("edition")
+
+    def staff_url(self) -> str:
+        """Where commissioners draft, review and publish this edition."""
+        return self._url("draft")
+
+    def action_url(self) -> str:
+        return self._url("transition")
+
+    def section_url(self, key: str) -> str:
+        return self._url("edit_section", key=key)
 
 
 def url_name(kind: str, name: str) -> str:
-    """The public (or staff list) page of a kind of document: Local Accounts live under
-    /councils/<council>/local-accounts/, Market Position Statements under .../mps/."""
+    """A page of a kind of document: Local Accounts live under /councils/<council>/local-accounts/
+    and /staff/<council>/local-accounts/, Market Position Statements under .../mps/."""
     prefix = "la_" if kind == LOCAL_ACCOUNT else ""
     return f"statements:{prefix}{name}"
 

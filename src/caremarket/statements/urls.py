@@ -3,31 +3,33 @@ from django.urls import path
 from caremarket.statements import views
 from caremarket.statements.catalogue import LOCAL_ACCOUNT
 
-#: Local Accounts use the same views as Market Position Statements under their own addresses;
-#: drafting an edition (by statement) is shared.
+#: Local Accounts use the same views as Market Position Statements under their own addresses
+#: (names prefixed la_; `models.url_name` picks the one for a statement's kind).
 LA = {"kind": LOCAL_ACCOUNT}
 
 app_name = "statements"
 urlpatterns = [
-    path("staff/<slug:council>/mps/", views.statements, name="staff_list"),
-    path("staff/<slug:council>/local-accounts/", views.statements, LA, name="la_staff_list"),
     path("staff/<slug:council>/mps/logo/", views.logo, name="logo"),
-    path("staff/<slug:council>/mps/<slug:statement>/compare/", views.compare, name="compare"),
-    path("staff/<slug:council>/mps/<slug:statement>/<int:number>/", views.draft, name="draft"),
-    path(
-        "staff/<slug:council>/mps/<slug:statement>/<int:number>/action/",
-        views.transition,
-        name="transition",
-    ),
-    path(
-        "staff/<slug:council>/mps/<slug:statement>/<int:number>/sections/<slug:key>/",
-        views.edit_section,
-        name="edit_section",
-    ),
     path("market-opportunities/", views.market_opportunities, name="market_opportunities"),
 ]
 for prefix, segment, extra in (("", "mps", {}), ("la_", "local-accounts", LA)):
+    staff = f"staff/<slug:council>/{segment}/"
     urlpatterns += [
+        path(staff, views.statements, extra, name=f"{prefix}staff_list"),
+        path(f"{staff}<slug:statement>/compare/", views.compare, extra, name=f"{prefix}compare"),
+        path(f"{staff}<slug:statement>/<int:number>/", views.draft, extra, name=f"{prefix}draft"),
+        path(
+            f"{staff}<slug:statement>/<int:number>/action/",
+            views.transition,
+            extra,
+            name=f"{prefix}transition",
+        ),
+        path(
+            f"{staff}<slug:statement>/<int:number>/sections/<slug:key>/",
+            views.edit_section,
+            extra,
+            name=f"{prefix}edit_section",
+        ),
         path(
             f"councils/<slug:council>/{segment}/",
             views.published_list,

@@ -34,11 +34,13 @@ from caremarket.statements.render import (
 EDITORS = (Role.COMMISSIONER, Role.COUNCIL_ADMIN)
 
 
-def _get_edition(council: LocalAuthority, statement: str, number: int) -> Edition:
-    """An edition of this council's statement; another council's gives 404, never a leak."""
+def _get_edition(council: LocalAuthority, statement: str, number: int, kind: str) -> Edition:
+    """An edition of this council's statement of this kind; another council's gives 404, never
+    a leak."""
     return get_object_or_404(
         Edition.objects.select_related("statement__local_authority"),
         statement__local_authority=council,
+        statement__kind=kind,
         statement__slug=statement,
         number=number,
     )
@@ -77,8 +79,7 @@ def statements(request: HttpRequest, council: LocalAuthority, kind: str = MPS) -
             form.add_error("slug", "This council already has a statement with that short name")
         else:
             messages.success(request, f"{document.name} created with a first draft edition")
-            return redirect("statements:draft", council=council.slug,
-                            statement=edition.statement.slug, number=edition.number)  # fmt: skip
+            return redirect(edition.staff_url())
     items = Statement.objects.filter(local_authority=council, kind=kind).prefetch_related(
         "editions"
     )
@@ -122,9 +123,9 @@ def logo(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
 
 @staff(*EDITORS)
 def draft(
-    request: HttpRequest, council: LocalAuthority, statement: str, number: int
+    request: HttpRequest, council: LocalAuthority, statement: str, number: int, kind: str = MPS
 ) -> HttpResponse:
-    edition = _get_edition(council, statement, number)
+    edition = _get_edition(council, statement, number, kind)
     context = document_context(edition)
     findings = (
         workflow.findings_for(edition, context["snapshot"])
@@ -145,29 +146,31 @@ def draft(
             and edition.last_edited_by_id != request.user.pk,
             "scenarios": Scenario.objects.filter(local_authority=council),
             "other_editions": edition.statement.editions.exclude(pk=edition.pk),
+            "section_links": [(s, edition.section_url(s.key)) for s in edition.sections.all()],
         },
     )
 
 
 @staff(*EDITORS)
 def edit_section(
-    request: HttpRequest, council: LocalAuthority, statement: str, number: int, key: str
+    request: HttpRequest,
+    council: LocalAuthority,
+    statement: str,
+    number: int,
+    key: str,
+    kind: str = MPS,
 ) -> HttpResponse:
-    edition = _get_edition(council, statement, number)
+    edition = _get_edition(council, statement, number, kind)
     section = get_object_or_404(edition.sections, key=key)
     if edition.status != Edition.Status.DRAFT:
         messages.error(request, "Only a draft can be edited")
-        return redirect(
-            "statements:draft", council=council.slug, statement=statement, number=number
-        )
+        return redirect(edition.staff_url())
     form = SectionForm(request.POST or None, instance=section)
     if request.method == "POST" and form.is_valid():
         form.save()
         workflow.mark_edited(edition, request.user)  # type: ignore[arg-type]
         messages.success(request, f"“{section.title}” saved")
-        return redirect(
-            "statements:draft", council=council.slug, statement=statement, number=number
-        )
+        return redirect(edition.staff_url())
     return render(
         request,
         "statements/staff_section.html",
@@ -178,10 +181,10 @@ def edit_section(
 @staff(*EDITORS)
 @require_POST
 def transition(
-    request: HttpRequest, council: LocalAuthority, statement: str, number: int
+    request: HttpRequest, council: LocalAuthority, statement: str, number: int, kind: str = MPS
 ) -> HttpResponse:
     """Send for review, return to draft, choose a scenario, publish or start a new edition."""
-    edition = _get_edition(council, statement, number)
+    edition = _get_edition(council, statement, number, kind)
     action = request.POST.get("action", "")
     user = request.user
     try:
@@ -210,18 +213,16 @@ def transition(
         elif action == "add_section":
             section = workflow.add_section(edition, user, request.POST.get("title", ""))  # type: ignore[arg-type]
             messages.success(request, f"Section “{section.title}” added at the end")
-            return redirect("statements:edit_section", council=council.slug, statement=statement,
-                            number=number, key=section.key)  # fmt: skip
+            return redirect(edition.section_url(section.key))
         elif action == "new_edition":
             new = workflow.start_new_edition(edition.statement, user)  # type: ignore[arg-type]
             messages.success(request, f"Edition {new.number} started from edition {edition.number}")
-            return redirect("statements:draft", council=council.slug, statement=statement,
-                            number=new.number)  # fmt: skip
+            return redirect(new.staff_url())
         else:
             messages.error(request, "Choose an action")
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
-    return redirect("statements:draft", council=council.slug, statement=statement, number=number)
+    return redirect(edition.staff_url())
 
 
 def _row_key(table: dict[str, Any], row: list[Any]) -> tuple[str, ...]:
@@ -277,15 +278,18 @@ def _diff_tables(old: dict, new: dict) -> list[dict]:
 
 
 @staff(*EDITORS)
-def compare(request: HttpRequest, council: LocalAuthority, statement: str) -> HttpResponse:
-    owner = get_object_or_404(Statement, local_authority=council, slug=statement)
+def compare(
+    request: HttpRequest, council: LocalAuthority, statement: str, kind: str = MPS
+) -> HttpResponse:
+    owner = get_object_or_404(Statement, local_authority=council, slug=statement, kind=kind)
     numbers = sorted(owner.editions.values_list("number", flat=True))
     try:
         a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else numbers[0]))
         b = int(request.GET.get("b", numbers[-1]))
     except (ValueError, IndexError):
         raise Http404("choose two editions") from None
-    old, new = _get_edition(council, statement, a), _get_edition(council, statement, b)
+    old = _get_edition(council, statement, a, kind)
+    new = _get_edition(council, statement, b, kind)
     old_sections = {s.key: s for s in old.sections.all()}
     text_changes = []
     for section in new.sections.all():

@@ -76,7 +76,9 @@ def test_draft_review_publish_and_read(page, council):
         page.get_by_role("link", name="Download this table as CSV").first.click()
     assert "Aged 65 and over" in Path(csv_download.value.path()).read_text(encoding="utf-8")
     response = page.request.get(
-        page.get_by_role("link", name="Download the Market Position Statement as a PDF").get_attribute("href")
+        page.get_by_role(
+            "link", name="Download the Market Position Statement as a PDF"
+        ).get_attribute("href")
     )
     assert response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"

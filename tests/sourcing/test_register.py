@@ -66,6 +66,14 @@ def test_a_commissioner_adds_a_contract_with_lots_uplifts_and_holdings(
     uplift = {"applies_from": "01/04/2025", "percent": "5"}
     commissioner.post(url("uplift_new", pk=contract.pk), uplift)
     assert Uplift.objects.get(contract=contract).percent == 5
+    assert [
+        str(Uplift(percent=Decimal(p), applies_from=date(2025, 4, 1)))
+        for p in ("10.00", "4.50", "-2")
+    ] == [
+        "10% from 01 April 2025",
+        "4.5% from 01 April 2025",
+        "-2% from 01 April 2025",
+    ]
 
     holding = {
         "location": b.world.other_home.cqc_location_id,

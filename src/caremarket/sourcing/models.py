@@ -143,7 +143,12 @@ class Uplift(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.percent}% from {self.applies_from:%d %B %Y}"
+        return f"{self.percent_text} from {self.applies_from:%d %B %Y}"
+
+    @property
+    def percent_text(self) -> str:
+        """ "4.5%", "10%", "-2%": no trailing zeros, never an exponent."""
+        return f"{Decimal(self.percent).normalize():f}%"
 
 
 class Holding(models.Model):

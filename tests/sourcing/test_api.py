@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from caremarket.accounts import tokens
 from caremarket.accounts.models import ApiToken, AuditEvent
 from caremarket.directory.models import Organization
-from caremarket.sourcing.api import OFFER_FIELDS, REQUEST_FIELDS
+from caremarket.sourcing.api import OFFER_FIELDS, PLACEMENT_FIELDS, REQUEST_FIELDS
 from caremarket.sourcing.models import CareRequest, Offer, Package, SentTo
 from tests.sourcing.helpers import Brokerage, make_brokerage
 
@@ -358,7 +358,7 @@ def test_the_api_is_in_the_openapi_document(client: Client, db: None) -> None:
     assert "post" in paths["/api/v1/sourcing/requests"]
     body = paths["/api/v1/sourcing/requests"]["post"]["requestBody"]["content"]
     properties = body["application/json"]["schema"]["properties"]
-    assert set(properties) == set(REQUEST_FIELDS)
+    assert set(properties) == set(REQUEST_FIELDS) | set(PLACEMENT_FIELDS)
     offers = paths["/api/v1/sourcing/requests/{request_id}/offers"]["post"]["requestBody"]
     assert set(offers["content"]["application/json"]["schema"]["properties"]) == set(OFFER_FIELDS)
     schemes = schema["components"]["securitySchemes"]
@@ -374,7 +374,16 @@ JSON_LEAF = (
     | st.floats(allow_nan=False)
     | st.text(max_size=60)
     | st.sampled_from(
-        ["2024-06-03", "31/05/2024", WARD, "dementia", "home_care", "30", "1-000000001"]
+        [
+            "2024-06-03",
+            "31/05/2024",
+            WARD,
+            "dementia",
+            "home_care",
+            "care_home",
+            "30",
+            "1-000000001",
+        ]
     )
 )
 JSON_VALUE = st.recursive(
@@ -508,3 +517,40 @@ def test_malformed_vacancy_bodies_never_500_nor_write_half(
     response = call(client, "post", "/vacancies", keys.grange, raw=json.dumps(payload).encode())
     assert response.status_code in (201, 400, 403), response.content
     assert vacancy_updates() == before + (1 if response.status_code == 201 else 0)
+
+
+def test_a_care_home_placement_by_api_matched_on_vacancies_posted_by_api(
+    client: Client, b: Brokerage, keys: Keys
+) -> None:
+    w = b.world
+    for home in (w.home, w.other_home):
+        home.area = b.ward
+        home.save(update_fields=["area"])
+    body = {"location": w.home.cqc_location_id, "vacancies": {"dementia_residential": 1}}
+    assert call(client, "post", "/vacancies", keys.grange, body).status_code == 201
+    placement = {
+        "service_kind": "care_home",
+        "bed_kind": "dementia_residential",
+        "ward": WARD,
+        "referred_on": "2024-05-31",
+        "start_on": "2024-06-03",
+        "funding": "council",
+        "person_name": NAME,
+        "person_address": ADDRESS,
+    }
+    wrong = call(client, "post", "/requests", keys.stoke, {**placement, "calls_per_day": 4})
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "calls_per_day"
+    bad = call(client, "post", "/requests", keys.stoke, {**placement, "bed_kind": "igloo"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "bed_kind"
+    assert counts() == (0, 0, 0, 0)
+
+    response = call(client, "post", "/requests", keys.stoke, placement)
+    assert response.status_code == 201, response.content
+    item = response.json()
+    assert item["sent_to"] == 1 and item["bed_kind"] == "dementia_residential"
+    assert item["hours_per_week"] is None
+    assert call(client, "get", f"/requests/{item['id']}", keys.other).status_code == 404
+    offer = {"location": w.home.cqc_location_id, "start_on": "2024-06-05", "weekly_price": "812.50"}
+    made = call(client, "post", f"/requests/{item['id']}/offers", keys.grange, offer)
+    assert made.status_code == 201, made.content
+    assert made.json()["weekly_price"] == "812.50"

@@ -39,8 +39,8 @@ from caremarket.quality.views import locations_run_by
 from caremarket.rules.placements import BED_KIND_WORDS
 from caremarket.sourcing import brokerage
 from caremarket.sourcing.brokerage import BrokerageError
-from caremarket.sourcing.forms import OfferForm, RequestForm, WithdrawForm
-from caremarket.sourcing.models import CareRequest, Offer, Package
+from caremarket.sourcing.forms import OfferForm, PlacementRequestForm, RequestForm, WithdrawForm
+from caremarket.sourcing.models import CareRequest, Offer, Package, ServiceKind
 from caremarket.sourcing.vacancies import SOURCE_WORDS, VacancyError, current, record_vacancies
 
 router = Router(tags=["sourcing"], auth=TokenAuth())
@@ -64,10 +64,21 @@ REQUEST_FIELDS = (
     "person_address",
     "their_reference",
 )
+#: A care home placement (`service_kind` "care_home") asks for a kind of bed, not calls.
+PLACEMENT_FIELDS = (
+    "service_kind",
+    "bed_kind",
+    *(
+        f
+        for f in REQUEST_FIELDS
+        if f not in ("service_kind", "calls_per_day", "minutes", "days_per_week")
+    ),
+)
 OFFER_FIELDS = ("location", "start_on", "weekly_price", "note")
 #: Messages in the API's own words where the web form's speak of its page.
 API_MESSAGES = {
-    "ward": "ward must be the ONS code of one of the council's wards, like E05008473",
+    "ward": "ward must be the ONS code of one of the council's wards (for a care home place, "
+    "a ward or locality), like E05008473",
     "location": "location must be the CQC location id of one of your services this request "
     "was sent to that has not offered yet, like 1-000000001",
 }
@@ -104,12 +115,17 @@ def json_object(request: HttpRequest, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def read_body(request: HttpRequest, fields: Iterable[str], lists: Iterable[str] = ()) -> dict:
-    """The JSON object of the body as form data (text, and lists of text for `lists`).
+    """The JSON object of the body as form data (see `form_data`)."""
+    return form_data(json_object(request, fields), fields, lists)
 
-    Anything else — not JSON, not an object, an unknown field, a nested object, true/false for
-    a number, a NUL character — is a BadBody naming each field, before any form sees it.
+
+def form_data(body: dict[str, Any], fields: Iterable[str], lists: Iterable[str] = ()) -> dict:
+    """A JSON object as form data (text, and lists of text for `lists`).
+
+    Anything else — an unknown field, a nested object, true/false for a number, a NUL
+    character — is a BadBody naming each field, before any form sees it.
     """
-    body = json_object(request, fields)
+    fields = tuple(fields)
     allowed, lists = set(fields), set(lists)
     problems = [
         _problem(
@@ -414,7 +430,11 @@ def _request_body_schema() -> dict[str, Any]:
             API_NAMES.get(n, n) for n, f in fields.items() if f.required and n != "__all__"
         ],
         "properties": {
-            "service_kind": {"enum": _choices(fields["service_kind"])},
+            "service_kind": {
+                "enum": [*_choices(fields["service_kind"]), ServiceKind.CARE_HOME.value],
+                "description": "care_home: a care home placement, with bed_kind and no calls",
+            },
+            "bed_kind": {"enum": _choices(PlacementRequestForm.base_fields["bed_kind"])},
             "ward": {"type": "string", "description": "ONS ward code", "example": "E05008473"},
             "calls_per_day": {"type": "integer", "minimum": 1, "maximum": 8},
             "minutes": {"enum": [int(m) for m in _choices(fields["minutes"])]},
@@ -487,23 +507,36 @@ PAGING = [
 @token_access("council")
 def post_request(request: HttpRequest) -> HttpResponse:
     """Posted as a broker posts one: checked by the same rules, sent at once to every eligible
-    provider (`sent_to` counts them). Providers never see `person_name`, `person_address` or
-    `their_reference` before the council accepts their offer."""
+    provider (`sent_to` counts them). `service_kind` "care_home" is a care home placement: it
+    takes `bed_kind` instead of the calls, and is matched on the homes' vacancies. Providers
+    never see `person_name`, `person_address` or `their_reference` before the council accepts
+    their offer."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     council = token.local_authority
     assert council is not None
     try:
-        data = read_body(request, REQUEST_FIELDS, lists=("needs",))
+        body = json_object(request, REQUEST_FIELDS)
+        placement = body.get("service_kind") == ServiceKind.CARE_HOME
+        data = form_data(body, PLACEMENT_FIELDS if placement else REQUEST_FIELDS, ("needs",))
     except BadBody as bad:
         return _invalid(bad.problems)
-    form = RequestForm(data, wards=brokerage.wards_of(council).exclude(code=""), ward_by="code")
+    form: RequestForm | PlacementRequestForm
+    if placement:
+        areas = brokerage.placement_areas(council).exclude(code="")
+        form = PlacementRequestForm(data, wards=areas, ward_by="code")
+    else:
+        form = RequestForm(data, wards=brokerage.wards_of(council).exclude(code=""), ward_by="code")
     try:
         valid = form.is_valid()
     except MultipleObjectsReturned:
-        return _invalid([_problem("ward", "Two of the council's wards have that code")])
+        return _invalid([_problem("ward", "Two of the council's areas have that code")])
     if not valid:
         return _invalid(form_problems(form))
-    fields = brokerage.home_care_fields(form.cleaned_data)
+    fields = (
+        {"service_kind": ServiceKind.CARE_HOME, "bed_kind": form.cleaned_data["bed_kind"]}
+        if placement
+        else brokerage.home_care_fields(form.cleaned_data)
+    )
     item, found = brokerage.post_from_form(council, form.cleaned_data, None, request, **fields)
     shape = request_json(item, token)
     shape["sent_to"] = sum(1 for m in found if m.eligible)

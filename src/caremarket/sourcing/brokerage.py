@@ -233,6 +233,13 @@ def wards_of(council: LocalAuthority) -> QuerySet[Area]:
     return Area.objects.filter(local_authority=council, kind=Area.Kind.WARD).order_by("name")
 
 
+def placement_areas(council: LocalAuthority) -> QuerySet[Area]:
+    """The areas a care home placement request may be for: wards and localities."""
+    return Area.objects.filter(
+        local_authority=council, kind__in=[Area.Kind.WARD, Area.Kind.LOCALITY]
+    ).order_by("kind", "name")
+
+
 def post_from_form(
     council: LocalAuthority,
     data: dict[str, Any],

@@ -22,7 +22,7 @@ from caremarket.access import staff
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location
-from caremarket.places.models import Area, LocalAuthority
+from caremarket.places.models import LocalAuthority
 from caremarket.quality.views import provider_locations
 from caremarket.rules.placements import (
     BED_KIND_WORDS,
@@ -30,7 +30,7 @@ from caremarket.rules.placements import (
     VacancyReport,
     usable,
 )
-from caremarket.sourcing import vacancies
+from caremarket.sourcing import brokerage, vacancies
 from caremarket.sourcing.forms import PlacementRequestForm, VacancyForm
 from caremarket.sourcing.models import Placement, ServiceKind
 from caremarket.sourcing.vacancies import Vacancies, VacancyError
@@ -39,9 +39,7 @@ from caremarket.sourcing.views import BROKERS, REPORT_READERS, _post, care_reque
 
 @staff(*BROKERS)
 def new_placement(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
-    areas = Area.objects.filter(
-        local_authority=council, kind__in=[Area.Kind.WARD, Area.Kind.LOCALITY]
-    ).order_by("kind", "name")
+    areas = brokerage.placement_areas(council)
     form = PlacementRequestForm(request.POST or None, wards=areas)
     if request.method == "POST" and form.is_valid():
         return _post(

@@ -192,7 +192,7 @@ def test_unsourced_requests_are_emailed_to_the_brokers_once(b: Brokerage) -> Non
     items = unsourced_world(b)
     today = date(2026, 6, 30)
     dry = notify.unsourced(14, today=today, dry_run=True)
-    assert (dry.requests, dry.emails, len(mail.outbox)) == (2, 1, 0)
+    assert (dry.items, dry.emails, len(mail.outbox)) == (2, 1, 0)
     report = notify.unsourced(14, today=today)
     assert report.summary() == (
         "2 request(s) unsourced after 14 days emailed to 1 council(s) (1 email(s))"
@@ -204,7 +204,7 @@ def test_unsourced_requests_are_emailed_to_the_brokers_once(b: Brokerage) -> Non
     assert body.index(items[0].reference) < body.index(items[1].reference)
     assert items[2].reference not in body and "20 days since referral, 0 offers" in body
     no_person(message)
-    assert notify.unsourced(14, today=today).requests == 0  # told once
+    assert notify.unsourced(14, today=today).items == 0  # told once
     assert len(mail.outbox) == 1
 
 
@@ -212,7 +212,8 @@ def test_unsourced_without_brokers_waits_and_the_command_checks_its_days(b: Brok
     unsourced_world(b)
     User.objects.filter(pk=b.broker.pk).update(email="")
     report = notify.unsourced(14, today=date(2026, 6, 30))
-    assert report.councils_without_brokers == ["stoke-on-trent"] and not mail.outbox
+    assert report.councils_without_team == ["stoke-on-trent"] and not mail.outbox
+    assert "no broker with an email at stoke-on-trent" in report.summary()
     assert not CareRequest.objects.exclude(unsourced_emailed_at=None).exists()
     out = io.StringIO()
     call_command("sourcing", "unsourced", "--days", "0", "--dry-run", stdout=out)

@@ -43,6 +43,8 @@ class TeamReport:
     councils_told: int = 0
     emails: int = 0
     councils_without_team: list[str] = field(default_factory=list)
+    #: Who the team is, in the summary's words (sourcing's reminders tell brokers).
+    team: str = "quality officer"
 
     def summary(self) -> str:
         prefix = "dry run, nothing sent: " if self.dry_run else ""
@@ -51,7 +53,7 @@ class TeamReport:
             f"{self.councils_told} council(s) ({self.emails} email(s))"
         )
         if self.councils_without_team:
-            text += "; no quality officer with an email at " + ", ".join(self.councils_without_team)
+            text += f"; no {self.team} with an email at " + ", ".join(self.councils_without_team)
         return text
 
 

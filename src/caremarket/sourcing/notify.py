@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +32,7 @@ from caremarket.accounts.roles import Role
 from caremarket.directory.editorial import site_url
 from caremarket.emails import Email
 from caremarket.places.models import LocalAuthority
+from caremarket.quality.housekeeping import TeamReport
 from caremarket.quality.views import provider_locations
 from caremarket.sourcing.models import CareRequest, EmailKind, EmailSettings, Offer
 
@@ -166,34 +166,14 @@ def request_withdrawn(item: CareRequest) -> None:
 # --- Unsourced requests (`caremarket sourcing unsourced`) ---------------------------------------
 
 
-@dataclass
-class UnsourcedReport:
-    days: int
-    dry_run: bool = False
-    requests: int = 0
-    councils_told: int = 0
-    emails: int = 0
-    councils_without_brokers: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        prefix = "dry run, nothing sent: " if self.dry_run else ""
-        text = (
-            f"{prefix}{self.requests} request(s) unsourced after {self.days} days emailed to "
-            f"{self.councils_told} council(s) ({self.emails} email(s))"
-        )
-        if self.councils_without_brokers:
-            text += "; no broker with an email at " + ", ".join(self.councils_without_brokers)
-        return text
-
-
-def unsourced(days: int, today: date | None = None, dry_run: bool = False) -> UnsourcedReport:
+def unsourced(days: int, today: date | None = None, dry_run: bool = False) -> TeamReport:
     """Email each council's brokers its open requests waiting more than `days` days since
     referral (as the time-to-source report counts them) that they have not been told about;
     each request once."""
     from caremarket.sourcing.figures import unsourced as waiting_past
 
     today = today or timezone.localdate()
-    report = UnsourcedReport(days, dry_run=dry_run)
+    report = TeamReport(f"request(s) unsourced after {days} days", dry_run=dry_run, team="broker")
     councils = LocalAuthority.objects.filter(
         care_requests__status=CareRequest.Status.OPEN,
         care_requests__unsourced_emailed_at=None,
@@ -205,9 +185,9 @@ def unsourced(days: int, today: date | None = None, dry_run: bool = False) -> Un
         if not rows:
             continue
         if not addresses:
-            report.councils_without_brokers.append(council.slug)
+            report.councils_without_team.append(council.slug)
             continue
-        report.requests += len(rows)
+        report.items += len(rows)
         report.councils_told += 1
         report.emails += len(set(addresses))
         if dry_run:

@@ -164,3 +164,6 @@ def test_publishing_lists_explained_findings_in_the_appendix_without_acknowledgi
     assert recorded["explanation"].startswith("One complaint was withdrawn")
     assert "Findings the council has explained" in edition.html
     assert "One complaint was withdrawn after the table was made." in edition.html
+    # Readers get the finding's words, not the data file and line numbers it was read from.
+    assert "Stated total does not add up" in edition.html
+    assert ".csv line" not in edition.html and ".csv line" in recorded["message"]

@@ -205,7 +205,11 @@ def document_context(edition: Edition) -> dict[str, Any]:
                 "expects_data": bool(section.data_key) and section.data_key != "sources",
             }
         )
-    recorded = edition.acknowledged_findings or []
+    # The checks' messages end with the data files and lines they read; readers get the words.
+    recorded = [
+        {**f, "message": FILE_NOTE.sub("", f.get("message", "")).strip()}
+        for f in edition.acknowledged_findings or []
+    ]
     explained = [
         {**f, "explained_on": period_words(f.get("explained_on", ""))}
         for f in recorded

@@ -207,6 +207,32 @@ def test_placements_per_home(client: Client, b: Brokerage) -> None:
     assert "Dementia residential 1" in page and "£812.50" in page
 
 
+def test_a_placement_ends_and_leaves_the_count_per_home(client: Client, b: Brokerage) -> None:
+    test_a_placement_request_goes_to_homes_with_a_vacancy_and_one_offer_is_accepted(client, b)
+    placement = Placement.objects.get()
+    Placement.objects.update(start_on=timezone.localdate() - timedelta(days=10))
+    end = url("end_placement", b, pk=placement.request_id)
+    for bad, message in (
+        ({"reason": "Moved to hospital"}, "Enter last day of care"),
+        ({"last_day": "31/13/2024", "reason": "x"}, "Last day of care must be a real date"),
+        ({"last_day": "01/01/2020", "reason": "x"}, "The last day must be on or after the start"),
+        ({"last_day": "01/01/2100"}, "Enter reason the package ends"),
+    ):
+        page = client.post(end, bad, follow=True).content.decode()
+        assert message in page
+    placement.refresh_from_db()
+    assert placement.end_on is None
+    yesterday = timezone.localdate() - timedelta(days=1)
+    client.post(end, {"last_day": f"{yesterday:%d/%m/%Y}", "reason": "Moved to hospital"})
+    placement.refresh_from_db()
+    assert placement.end_on == yesterday and placement.end_reason == "Moved to hospital"
+    assert AuditEvent.objects.filter(action="sourcing: placement ended").count() == 1
+    page = client.post(end, {"last_day": f"{yesterday:%d/%m/%Y}", "reason": "x"}, follow=True)
+    assert "This placement already ended" in page.content.decode()
+    page = client.get(url("placements", b)).content.decode()
+    assert "in place today: 0." in page
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -14,11 +14,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from caremarket.access import staff
+from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location
@@ -31,7 +34,8 @@ from caremarket.rules.placements import (
     usable,
 )
 from caremarket.sourcing import brokerage, vacancies
-from caremarket.sourcing.forms import PlacementRequestForm, VacancyForm
+from caremarket.sourcing.brokerage import BrokerageError
+from caremarket.sourcing.forms import PackageEndForm, PlacementRequestForm, VacancyForm
 from caremarket.sourcing.models import Placement, ServiceKind
 from caremarket.sourcing.vacancies import Vacancies, VacancyError
 from caremarket.sourcing.views import BROKERS, REPORT_READERS, _post, care_request
@@ -136,6 +140,54 @@ def placements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "invented": any(p.invented for p in current),
         },
     )
+
+
+def end_placement(
+    placement: Placement, last_day: date, reason: str, user: User, http: HttpRequest
+) -> Placement:
+    """The placement ends after `last_day` (on or after its start); audited."""
+    with transaction.atomic():
+        locked = Placement.objects.select_for_update().get(pk=placement.pk)
+        if locked.end_on is not None:
+            raise BrokerageError(f"This placement already ended on {locked.end_on:%-d %B %Y}")
+        if last_day < locked.start_on:
+            raise BrokerageError(
+                f"The last day must be on or after the start, {locked.start_on:%-d %B %Y}"
+            )
+        locked.end_on, locked.end_reason = last_day, reason
+        locked.save(update_fields=["end_on", "end_reason"])
+        record(
+            "sourcing: placement ended",
+            request=http,
+            user=user,
+            local_authority=locked.local_authority,
+            obj=locked,
+            detail=f"last day {last_day.isoformat()}",
+        )
+    return locked
+
+
+@staff(*BROKERS)
+@require_POST
+def end(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """End the placement made from request `pk`; a bad form is shown on the request page."""
+    placement = get_object_or_404(Placement, local_authority=council, request_id=pk)
+    form = PackageEndForm(request.POST)
+    if form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            end_placement(
+                placement, form.cleaned_data["last_day"], form.cleaned_data["reason"], user, request
+            )
+        except BrokerageError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The placement at {placement.location.name} is ended.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("sourcing:request", council=council.slug, pk=pk)
 
 
 # --- Provider pages ---------------------------------------------------------------------------

@@ -395,6 +395,7 @@ class Placement(models.Model):
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=500, blank=True)
     invented = models.BooleanField(default=False, help_text="Made up for the demo.")
 
     class Meta:

@@ -112,6 +112,7 @@ def _request_page(
             "offers": item.offers.select_related("location"),
             "package": getattr(item, "package", None),
             "placement": getattr(item, "placement", None),
+            "end_form": PackageEndForm(),
             "days_waiting": (timezone.localdate() - item.referred_on).days,
             "withdraw_form": withdraw_form or WithdrawForm(),
         },

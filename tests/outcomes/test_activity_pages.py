@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,10 @@ def test_each_table_is_shown_in_words(analyst: User, sample: None, client) -> No
     assert "Support ended as planned" in page
     assert "NFA:" not in page and "ST-Max" not in page.replace("(ST-Max)", "")
     assert "/outcomes/ascof/?year=2024/25" in page  # beside the ASCOF page
+    # Each table scrolls sideways on a phone inside a named region the keyboard can reach.
+    assert page.count(
+        '<div class="cm-table-scroll" tabindex="0" role="region" aria-label="Table: '
+    ) == len(re.findall(r'id="table-', page))
 
 
 def test_a_table_downloads_as_csv(analyst: User, sample: None, client) -> None:

@@ -3,27 +3,41 @@
 For each database (SQLite, then a throwaway PostgreSQL cluster) a child process migrates an
 empty database and generates a directory the size of England's: 100,000 services run by
 20,000 organisations around 30 towns, with names, descriptions, need categories, client groups
-and coordinates, and 3,000 postcodes. Then `caremarket serve` (gunicorn, 2 workers) serves it
-and a local load generator (8 threads, one connection per request as gunicorn's sync workers
-close them) sends searches that combine free text, a need category and a 10-mile radius
-around a postcode. The floor is the same server answering a trivial endpoint (/api/v1/health,
-one `SELECT 1`) under the same load; each figure is reported beside it as a ratio.
+and coordinates, and 3,000 postcodes. Then:
+
+- another child profiles each kind of request in-process (Django's test client, one at a
+  time): the time inside each stage of a search (place, filter choices, typo corrections,
+  radius, words and filters, ranking and paging, the count, loading the page's services,
+  vacancies, template rendering) and its SQL queries, so the next change is aimed;
+- `caremarket serve` (gunicorn, 2 workers) serves it and a local load generator (8 threads,
+  one connection per request as gunicorn's sync workers close them) sends, in turn: the floor
+  (/api/v1/health, one `SELECT 1`), searches combining free text, a need category and a
+  10-mile radius around a postcode as the HTML page and as the ORUK `service_at_locations`
+  JSON, and the broad text-only search "care" (matching most services).
+
+Growth: the same on PostgreSQL at other sizes (`BENCH_DIRECTORY_GROWTH`, default 10,000;
+`BENCH_DIRECTORY_GROWTH=10000,300000` adds the 300,000 point, about ten minutes more).
+The demo: `caremarket demo` loaded into its own database, its home page and
+`/directory/?q=care` each under 50 clients at once (issue 18's probe).
 
 Server time is the `Server-Timing` header (time inside Django); throughput is what the load
 generator saw. The generator shares the machine's cores with the server, so the absolute
-requests per second understate a real deployment; the ratios compare like with like.
+requests per second understate a real deployment; the ratios compare like with like, and the
+load average printed says how busy the shared machine was.
 Run: python bench/bench_directory_search.py
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import random
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -278,6 +292,8 @@ def profile(paths: dict[str, list[str]], rounds: int) -> dict[str, object]:
         (engine, "_in_radius", "radius (locations in the box)"),
         (engine, "_nearby", "words and filters on the radius candidates"),
         (engine, "_one_page", RANKING),
+        (engine, "_ranked_page", RANKING),
+        (engine, "_from_best", "best candidates, filtered, and the count estimate"),
         (engine, "vacancies_for", "vacancies"),
         (views, "render", "template rendering"),
         (api, "_located", "radius (ORUK)"),
@@ -336,8 +352,8 @@ def request(port: int, path: str) -> tuple[float, float, int]:
     return elapsed, float(header.split("dur=")[1]) / 1000, response.status
 
 
-def load(port: int, paths: list[str], seconds: float) -> dict[str, float]:
-    """THREADS threads send the paths round-robin for `seconds`; figures of what came back."""
+def load(port: int, paths: list[str], seconds: float, clients: int = THREADS) -> dict[str, float]:
+    """`clients` threads send the paths round-robin for `seconds`; figures of what came back."""
     results: list[tuple[float, float, int]] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -347,12 +363,12 @@ def load(port: int, paths: list[str], seconds: float) -> dict[str, float]:
         mine = []
         while time.perf_counter() < deadline:
             mine.append(request(port, paths[n % len(paths)]))
-            n += THREADS
+            n += clients
         with lock:
             results.extend(mine)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(THREADS)]
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -494,6 +510,46 @@ def measure(
     }
 
 
+#: The demo's own directory under many residents at once (issue 18's probe).
+DEMO_CLIENTS = 50
+DEMO_SEARCH = "/directory/?q=care"
+
+
+def measure_demo(env: dict[str, str]) -> dict[str, object]:
+    """Load the demo (`caremarket demo`) into its own database, profile its broad search and
+    home page, then serve it and load each with DEMO_CLIENTS clients at once."""
+    env = {**env, "CAREMARKET_VAR_DIR": str(Path(env["CAREMARKET_VAR_DIR"]) / "demo")}
+    Path(env["CAREMARKET_VAR_DIR"]).mkdir()
+    caremarket = str(Path(sys.executable).parent / "caremarket")
+    subprocess.run([caremarket, "demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    kinds = {"home page": ["/"], f"`{DEMO_SEARCH}`": [DEMO_SEARCH]}
+    spec = Path(env["CAREMARKET_VAR_DIR"]) / "profile.json"
+    spec.write_text(json.dumps(kinds), encoding="utf-8")
+    breakdown = child(env, "--profile", str(spec), "--rounds", str(PROFILED * 2))
+    server, port = serve(env)
+    rows: dict[str, object] = {}
+    try:
+        for paths in kinds.values():
+            for _ in range(20):
+                request(port, paths[0])
+        rows["floor"] = load(port, ["/api/v1/health"], SECONDS, DEMO_CLIENTS)
+        for kind, paths in kinds.items():
+            rows[kind] = load(port, paths, SECONDS, DEMO_CLIENTS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    database = Path(env["CAREMARKET_VAR_DIR"]) / "caremarket.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        services = int(db.execute("SELECT count(*) FROM directory_service").fetchone()[0])
+    return {
+        "backend": "SQLite (demo)",
+        "services": services,
+        "load_average": os.getloadavg()[0],
+        "rows": rows,
+        "breakdown": breakdown,
+    }
+
+
 #: Requests of each kind profiled in-process (each twice after a warming pass).
 PROFILED = 30
 
@@ -524,6 +580,7 @@ def main() -> None:
     runs, growth = [], []
     cluster = None
     try:
+        demo = measure_demo(base_env)
         runs.append(measure("SQLite", base_env, SERVICES, every))
         cluster = start_cluster()
         url = postgres_database(cluster, "caremarket")
@@ -539,7 +596,7 @@ def main() -> None:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
-    report(runs, growth)
+    report(runs, growth, demo)
 
 
 #: Directory sizes for the growth table on PostgreSQL (beside the main size);
@@ -550,7 +607,7 @@ GROWTH = [int(n) for n in os.environ.get("BENCH_DIRECTORY_GROWTH", "10000").spli
 TARGETS = {RADIUS_HTML: (30.0, 0.25), RADIUS_ORUK: (30.0, 0.4), BROAD_HTML: (50.0, None)}
 
 
-def report(runs: list[dict[str, Any]], growth: list[dict[str, Any]]) -> None:
+def report(runs: list[dict[str, Any]], growth: list[dict[str, Any]], demo: dict[str, Any]) -> None:
     print(
         f"A generated directory of {SERVICES:,} services ({SERVICES // 5:,} organisations, "
         f"30 towns, every service with a location and need categories) served by `caremarket "
@@ -596,7 +653,7 @@ def report(runs: list[dict[str, Any]], growth: list[dict[str, Any]]) -> None:
     )
     print("| database | request | stage | ms per request | queries |")
     print("| --- | --- | --- | ---: | ---: |")
-    for run in runs:
+    for run in [*runs, demo]:
         for kind, figures in run["breakdown"].items():
             stages = sorted(figures["stages_ms"].items(), key=lambda item: -item[1])
             for stage, ms in stages:
@@ -617,7 +674,23 @@ def report(runs: list[dict[str, Any]], growth: list[dict[str, Any]]) -> None:
                 f"{rows[RADIUS_HTML]['server_p95_ms']:.1f} | "
                 f"{rows[BROAD_HTML]['server_p95_ms']:.1f} | {run['load_average']:.1f} |"
             )
-    print(json.dumps({"bench": "directory_search", "runs": runs, "growth": growth}))
+    rows = demo["rows"]
+    floor = rows["floor"]
+    print(
+        f"\nThe demo's own directory ({demo['services']} services, SQLite) under "
+        f"{DEMO_CLIENTS} clients at once, {SECONDS:.0f} s per row; target: the search at "
+        f"≥ 0.5× the home page's requests per second. Load average {demo['load_average']:.1f}.\n"
+    )
+    print("| request | requests/s | × floor | × home page | server p50 (ms) | server p95 (ms) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    home = rows["home page"]["rps"]
+    for label, row in rows.items():
+        print(
+            f"| {'health (floor)' if label == 'floor' else label} | {row['rps']:,.0f} | "
+            f"{row['rps'] / floor['rps']:.2f} | {row['rps'] / home:.2f} | "
+            f"{row['server_p50_ms']:.1f} | {row['server_p95_ms']:.1f} |"
+        )
+    print(json.dumps({"bench": "directory_search", "runs": runs, "growth": growth, "demo": demo}))
 
 
 if __name__ == "__main__":

@@ -27,15 +27,18 @@ FILL = """UPDATE directory_search SET unplaced = (
     FROM directory_service s WHERE s.id = directory_search.service_id
 )"""
 
+#: FTS5 follows the names and text of the index (0002's trigger, now on those columns only).
+TRIGGER = """CREATE TRIGGER directory_search_au AFTER UPDATE{columns} ON directory_search BEGIN
+        INSERT INTO directory_search_fts(directory_search_fts, rowid, name, body)
+        VALUES ('delete', old.id, old.name, old.body);
+        INSERT INTO directory_search_fts(rowid, name, body) VALUES (new.id, new.name, new.body);
+    END"""
+
 SQLITE = [
     "ALTER TABLE directory_search ADD COLUMN unplaced boolean NOT NULL DEFAULT 0",
     "ALTER TABLE directory_search ADD COLUMN title text NOT NULL DEFAULT ''",
     "DROP TRIGGER directory_search_au",
-    """CREATE TRIGGER directory_search_au AFTER UPDATE OF name, body ON directory_search BEGIN
-        INSERT INTO directory_search_fts(directory_search_fts, rowid, name, body)
-        VALUES ('delete', old.id, old.name, old.body);
-        INSERT INTO directory_search_fts(rowid, name, body) VALUES (new.id, new.name, new.body);
-    END""",
+    TRIGGER.format(columns=" OF name, body"),
 ]
 POSTGRESQL = [
     "ALTER TABLE directory_search ADD COLUMN unplaced boolean NOT NULL DEFAULT false",
@@ -50,11 +53,7 @@ COMMON = [
 SQLITE_BACK = [
     "DROP INDEX directory_search_unplaced",
     "DROP TRIGGER directory_search_au",
-    """CREATE TRIGGER directory_search_au AFTER UPDATE ON directory_search BEGIN
-        INSERT INTO directory_search_fts(directory_search_fts, rowid, name, body)
-        VALUES ('delete', old.id, old.name, old.body);
-        INSERT INTO directory_search_fts(rowid, name, body) VALUES (new.id, new.name, new.body);
-    END""",
+    TRIGGER.format(columns=""),
     "ALTER TABLE directory_search DROP COLUMN unplaced",
     "ALTER TABLE directory_search DROP COLUMN title",
 ]

@@ -55,6 +55,8 @@ def test_it_imports_a_file_and_shows_its_run(client: Client, commissioner: User)
     assert run.imported_by == commissioner and run.local_authority is not None
     page = client.get(response["Location"]).content.decode()
     assert "figures.csv" in page and run.sha256 in page
+    # A long file name as the heading wraps on a phone instead of scrolling the page sideways.
+    assert '<h1 class="govuk-heading-xl cm-file-name">figures.csv</h1>' in page
     assert "Figures that do not add up" in page and "301" in page
     listing = client.get(URL).content.decode()
     assert "figures.csv" in listing and "commissioner" in listing

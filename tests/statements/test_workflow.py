@@ -254,3 +254,12 @@ class AddSectionTests(TestCase):
         empty = self.client.post(url, {"action": "add_section", "title": "  "}, follow=True)
         self.assertContains(empty, "Enter a title for the new section")
         self.assertEqual(again.status_code, 200)
+        # A section with no words yet says so in the draft, instead of a heading over nothing.
+        draft = self.client.get(
+            reverse(
+                "statements:draft",
+                kwargs={"council": council.slug, "statement": "mps", "number": 1},
+            )
+        ).content.decode()
+        after = draft.split('id="housing-with-care">Housing with care</h2>')[1]
+        self.assertIn("Nothing has been written in this section yet.", after.split("</section>")[0])

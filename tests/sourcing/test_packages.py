@@ -89,8 +89,11 @@ def test_a_change_and_an_end_are_kept_as_history_and_counted(client: Client, b: 
     refused = client.post(page, change_form(), follow=True).content.decode()
     assert "it cannot be changed" in refused
     assert package.changes.count() == 3
-    assert AuditEvent.objects.filter(action="sourcing: package changed").count() == 1
-    assert AuditEvent.objects.filter(action="sourcing: package ended").count() == 1
+    (changed,) = AuditEvent.objects.filter(action="sourcing: package changed")
+    (ended,) = AuditEvent.objects.filter(action="sourcing: package ended")
+    # The audit log reads its details in words: no ISO dates, no trailing zeros.
+    assert changed.detail == f"21 hours a week from {TODAY.day} {TODAY:%B %Y}"
+    assert ended.detail == f"last day of care {last.day} {last:%B %Y}"
 
 
 @pytest.mark.parametrize(

@@ -162,7 +162,7 @@ def end_placement(
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"last day {last_day.isoformat()}",
+            detail=f"last day {last_day.day} {last_day:%B %Y}",
         )
     return locked
 

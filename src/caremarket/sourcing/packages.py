@@ -73,7 +73,8 @@ def change(package: Package, data: Change, user: User, http: HttpRequest | None)
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"{entry.hours_per_week} hours a week from {entry.effective_on.isoformat()}",
+            detail=f"{entry.hours_per_week.normalize():f} hours a week from "
+            f"{_day(entry.effective_on)}",
         )
     package.refresh_from_db()
     return entry
@@ -108,7 +109,7 @@ def end(
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"last day of care {last_day.isoformat()}",
+            detail=f"last day of care {_day(last_day)}",
         )
     package.refresh_from_db()
     return entry
@@ -123,3 +124,8 @@ def versions(changes: list[PackageChange]) -> list[rules.Version]:
         ordered.append((starts, ended, c.pk or 0, c.hours_per_week))
     # an end wins over a change from the same day: nothing is in force after the end
     return [rules.Version(day, hours) for day, _, _, hours in sorted(ordered)]
+
+
+def _day(day: date) -> str:
+    """A date as the audit log reads it: 3 February 2026."""
+    return f"{day.day} {day:%B %Y}"

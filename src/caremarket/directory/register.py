@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from caremarket.directory.models import (
 )
 from caremarket.directory.search import index_loaded
 from caremarket.imports.models import ImportRun
+from caremarket.imports.sharing import Pace
 from caremarket.market.models import Location, Provider
 
 Kind = Service.Kind
@@ -138,28 +140,31 @@ def _location_values(location: Location) -> dict[str, object]:
     }
 
 
-#: How long one chunk of locations should take: each chunk is read, listed and indexed before
-#: the next, and the caller may let other writers in between chunks (`pause`). The chunk size
-#: follows the pace so far, from 50 to 2,000 locations.
-SYNC_CHUNK_SECONDS = 0.25
+#: The most locations read, listed and indexed in one chunk.
+SYNC_CHUNK_MOST = 2000
 
 
 def sync_register_listings(
-    run: ImportRun | None = None, pause: Callable[[], None] = lambda: None
+    run: ImportRun | None = None,
+    pause: Callable[[], None] = lambda: None,
+    pace: Pace | None = None,
 ) -> int:
     """Create or refresh the listings of the register locations `run` touched; return count.
 
     Without `run`, every location is synced (after the directory is first installed). `pause`
-    is called after each chunk of locations (an import's `Context.checkpoint`).
+    is called after each chunk of locations (an import's `Context.checkpoint`), and `pace`
+    (from the import's `Context.pace`) sizes the chunks to fit the import's slices on SQLite,
+    so residents' saves get the write lock between them; without one, chunks are the largest.
     """
+    pace = pace or Pace(None)
     locations = Location.objects.only(*LOCATION_FIELDS)
     if run is not None:
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
     wanted = list(locations.order_by("pk").values_list("pk", flat=True))
     terms = {t.code: t for t in TaxonomyTerm.objects.all()}
     count = start = 0
-    size = 100
     while start < len(wanted):
+        size = pace.batch_size(SYNC_CHUNK_MOST)
         began = time.monotonic()
         chunk = list(
             Location.objects.only(*LOCATION_FIELDS)
@@ -168,8 +173,7 @@ def sync_register_listings(
         )
         count += _sync_chunk(chunk, run, terms)
         start += size
-        pace = (time.monotonic() - began) / max(1, len(chunk))
-        size = max(50, min(2000, int(SYNC_CHUNK_SECONDS / max(pace, 1e-6))))
+        pace.wrote(len(chunk), time.monotonic() - began)
         pause()
     return count
 
@@ -228,19 +232,45 @@ def _sync_chunk(
         count += changed
     Service.objects.bulk_create(new_services, batch_size=1000)
     ServiceLocation.objects.bulk_create(new_places, batch_size=1000)
-    through = Service.categories.through
-    through.objects.bulk_create(
+    _file_under(
         [
-            through(service_id=service.pk, taxonomyterm_id=terms[code].pk)
+            (service.pk, terms[code].pk)
             for service, codes in categories
             for code in codes
             if code in terms
-        ],
-        batch_size=2000,
+        ]
     )
     # bulk_create sends no signals: the new listings are indexed for search here.
     index_loaded(new_services)
     return count
+
+
+def _file_under(pairs: list[tuple[object, int]]) -> None:
+    """Insert (service, need category) rows into the categories table in one statement per
+    batch: a two-column row needs neither a model instance nor Django's SQL compiler (which
+    cost more than the insert itself)."""
+    if not pairs:
+        return
+    through = Service.categories.through
+    connection = connections[router.db_for_write(through)]
+    service_field = through._meta.get_field("service")
+    term_field = through._meta.get_field("taxonomyterm")
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(through._meta.db_table)} "  # noqa: S608 - names from the model
+        f"({quote(service_field.column)}, {quote(term_field.column)}) VALUES (%s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (
+                    service_field.get_db_prep_save(service, connection),
+                    term_field.get_db_prep_save(term, connection),
+                )
+                for service, term in pairs
+            ],
+        )
 
 
 def _refresh(service: Service, location: Location, status: str, run: ImportRun | None) -> int:

@@ -27,7 +27,7 @@ from django.db import transaction
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.imports.models import ImportRun
-from caremarket.imports.sharing import ImportBusy, SlicedWrites, sliced_writes_apply
+from caremarket.imports.sharing import ImportBusy, Pace, SlicedWrites, sliced_writes_apply
 from caremarket.places.models import LocalAuthority
 
 MAX_REPORTED_ERRORS = 1000
@@ -93,6 +93,9 @@ class Context:
     #: Called between steps of a long `finish` (where no query's rows are still being read):
     #: on SQLite it lets waiting web requests write (see `sharing`); elsewhere it does nothing.
     checkpoint: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+    #: A new `Pace` for the chunks of a long `finish`: chunks sized to fit the slices between
+    #: checkpoints on SQLite, the caller's largest everywhere else.
+    pace: Callable[[], Pace] = field(default=lambda: Pace(None), repr=False, compare=False)
 
     def council_for(self, code: str) -> LocalAuthority | None:
         if self.only_council:
@@ -263,6 +266,7 @@ def run_import(
     try:
         with _write_phase() as phase:
             importer.context.checkpoint = phase.checkpoint
+            importer.context.pace = phase.pace
             run = _write(importer, path, report, name, council, user, phase)
     except ImportBusy as error:
         raise ImportRefused(str(error)) from None
@@ -284,6 +288,9 @@ class _OneTransaction:
 
     def checkpoint(self) -> None:
         pass
+
+    def pace(self) -> Pace:
+        return Pace(None)
 
 
 @contextmanager

@@ -243,6 +243,36 @@ def recover_if_idle(conn: BaseDatabaseWrapper = connection) -> int:
         return 0
 
 
+class Pace:
+    """How many rows the next batch of one kind of write may take, from the pace so far.
+
+    `slice_seconds` None: no slices (PostgreSQL, or one transaction), every batch is `most`.
+    Each kind of write (the file's rows, a register sync's listings) keeps its own pace, as
+    their costs per row differ several times over."""
+
+    def __init__(self, slice_seconds: float | None = SLICE_SECONDS) -> None:
+        self.slice_seconds = slice_seconds
+        self.seconds_per_row = 0.0
+
+    def batch_size(self, most: int) -> int:
+        """Rows for the next batch: as many as fit in a slice at the pace so far, at most
+        `most` (the writer's own batch size), so a slice ends soon after its time is up
+        however loaded the machine is."""
+        if self.slice_seconds is None:
+            return most
+        if not self.seconds_per_row:
+            return min(most, 100)
+        return max(1, min(most, int(self.slice_seconds * 0.8 / self.seconds_per_row)))
+
+    def wrote(self, rows: int, seconds: float) -> None:
+        """A batch of `rows` took `seconds`: the pace for `batch_size`."""
+        if rows:
+            pace = seconds / rows
+            self.seconds_per_row = (
+                pace if not self.seconds_per_row else (0.5 * self.seconds_per_row + 0.5 * pace)
+            )
+
+
 class SlicedWrites:
     """The write phase of one import on SQLite: short transactions, one undo journal.
 
@@ -261,7 +291,7 @@ class SlicedWrites:
         self.recovered = 0
         self.others_wrote = 0.0  # when another connection was last seen to have committed
         self.data_version = -1
-        self.seconds_per_row = 0.0
+        self.rows = Pace()
 
     def __enter__(self) -> SlicedWrites:
         self._lock = import_lock(self.conn)
@@ -286,20 +316,15 @@ class SlicedWrites:
         return self
 
     def batch_size(self, most: int) -> int:
-        """Rows for the next batch: as many as fit in a slice at the pace so far, at most
-        `most` (the importer's own batch size), so a slice ends soon after its time is up
-        however loaded the machine is."""
-        if not self.seconds_per_row:
-            return min(most, 100)
-        return max(1, min(most, int(SLICE_SECONDS * 0.8 / self.seconds_per_row)))
+        """Rows for the file's next batch (see `Pace.batch_size`)."""
+        return self.rows.batch_size(most)
 
     def wrote(self, rows: int, seconds: float) -> None:
-        """A batch of `rows` took `seconds`: the pace for `batch_size`."""
-        if rows:
-            pace = seconds / rows
-            self.seconds_per_row = (
-                pace if not self.seconds_per_row else (0.5 * self.seconds_per_row + 0.5 * pace)
-            )
+        self.rows.wrote(rows, seconds)
+
+    def pace(self) -> Pace:
+        """A pace of its own for another kind of write (a long `finish`'s chunks)."""
+        return Pace()
 
     def checkpoint(self) -> None:
         """Commit and let waiting web requests write, once this slice has run long enough."""

@@ -226,7 +226,7 @@ class CqcDirectoryImporter(Importer):
 
     def finish(self, run: ImportRun) -> list[str]:
         """The locations this file brought or changed are listed in the directory."""
-        sync_register_listings(run, self.context.checkpoint)
+        sync_register_listings(run, self.context.checkpoint, self.context.pace())
         record_cqc_ratings(run, self.context.checkpoint)
         warnings = []
         if self.headerless:

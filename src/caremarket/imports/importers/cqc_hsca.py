@@ -240,7 +240,7 @@ class CqcHscaImporter(Importer):
         (`source_row` 0: not in the file).
         """
         if self.unreadable_rows:
-            sync_register_listings(run, self.context.checkpoint)
+            sync_register_listings(run, self.context.checkpoint, self.context.pace())
             record_cqc_ratings(run, self.context.checkpoint)
             return ["some rows could not be read, so no location was marked deregistered"]
         active = Location.objects.filter(deregistered=False)
@@ -260,7 +260,7 @@ class CqcHscaImporter(Importer):
                 deregistered=True, deregistered_date=today, import_run=run, source_row=0
             )
             self.context.checkpoint()
-        sync_register_listings(run, self.context.checkpoint)
+        sync_register_listings(run, self.context.checkpoint, self.context.pace())
         record_cqc_ratings(run, self.context.checkpoint)
         if not gone:
             return []

@@ -2,6 +2,8 @@
 
 Each bench_*.py prints a Markdown section and, as its last line, one line of JSON. Figures
 come from this run on this machine; the README says when and where they were measured.
+A section's notes written by hand (what the figures mean, what the profile says is left) go
+between `<!-- notes -->` and `<!-- /notes -->` inside that section, and are kept by each run.
 """
 
 from __future__ import annotations
@@ -17,11 +19,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+NOTES = re.compile(r"<!-- notes -->.*?<!-- /notes -->", re.S)
+
+
+def kept_notes(text: str) -> dict[str, str]:
+    """Each section's hand-written notes in the README's current benchmark block."""
+    block = text.partition(START)[2].partition(END)[0]
+    notes = {}
+    for section in re.split(r"^### ", block, flags=re.M)[1:]:
+        name, _, body = section.partition("\n")
+        found = NOTES.search(body)
+        if found:
+            notes[name.strip()] = found.group(0)
+    return notes
 
 
 def main() -> int:
     sections = []
     failed = []
+    notes = kept_notes(README.read_text(encoding="utf-8"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "caremarket.settings"}
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         print(f"running {script.name} …", flush=True)
@@ -34,7 +50,9 @@ def main() -> int:
             continue
         lines = done.stdout.rstrip().splitlines()
         body = "\n".join(line for line in lines if not line.startswith("{"))
-        sections.append(f"### {script.stem.removeprefix('bench_')}\n\n{body.strip()}\n")
+        name = script.stem.removeprefix("bench_")
+        kept = f"\n\n{notes[name]}" if name in notes else ""
+        sections.append(f"### {name}\n\n{body.strip()}{kept}\n")
         print(body)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")

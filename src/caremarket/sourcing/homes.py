@@ -26,6 +26,7 @@ from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location
 from caremarket.places.models import LocalAuthority
+from caremarket.quality.register import day_words
 from caremarket.quality.views import provider_locations
 from caremarket.rules.placements import (
     BED_KIND_WORDS,
@@ -162,7 +163,7 @@ def end_placement(
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"last day {last_day.day} {last_day:%B %Y}",
+            detail=f"last day {day_words(last_day)}",
         )
     return locked
 

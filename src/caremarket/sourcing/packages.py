@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
+from caremarket.quality.register import day_words
 from caremarket.rules import sourcing as rules
 from caremarket.sourcing.brokerage import BrokerageError
 from caremarket.sourcing.models import Package, PackageChange
@@ -74,7 +75,7 @@ def change(package: Package, data: Change, user: User, http: HttpRequest | None)
             local_authority=locked.local_authority,
             obj=locked,
             detail=f"{entry.hours_per_week.normalize():f} hours a week from "
-            f"{_day(entry.effective_on)}",
+            f"{day_words(entry.effective_on)}",
         )
     package.refresh_from_db()
     return entry
@@ -109,7 +110,7 @@ def end(
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"last day of care {_day(last_day)}",
+            detail=f"last day of care {day_words(last_day)}",
         )
     package.refresh_from_db()
     return entry
@@ -124,8 +125,3 @@ def versions(changes: list[PackageChange]) -> list[rules.Version]:
         ordered.append((starts, ended, c.pk or 0, c.hours_per_week))
     # an end wins over a change from the same day: nothing is in force after the end
     return [rules.Version(day, hours) for day, _, _, hours in sorted(ordered)]
-
-
-def _day(day: date) -> str:
-    """A date as the audit log reads it: 3 February 2026."""
-    return f"{day.day} {day:%B %Y}"

@@ -190,3 +190,22 @@ def test_a_council_uploads_its_directory_feed(client: Client, commissioner: User
     response = client.post(URL, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Service.objects.filter(local_authority__code="E06000021").count() == 6
+
+
+def test_a_files_notes_are_not_called_figures_unless_it_holds_figures(
+    client: Client, commissioner: User, councils: list
+) -> None:
+    run = ImportRun.objects.create(
+        format="cqc-directory",
+        publisher="Care Quality Commission",
+        dataset="CQC directory",
+        file_name="cqc_directory.csv",
+        sha256="0" * 64,
+        local_authority=councils[0],
+        status=ImportRun.Status.COMPLETE,
+        report={"warnings": ["the file has no header row"]},
+    )
+    url = reverse("imports:run", kwargs={"council": "stoke-on-trent", "pk": run.pk})
+    page = client.get(url).content.decode()
+    assert "What to know about this file" in page and "the file has no header row" in page
+    assert "Figures that do not add up" not in page

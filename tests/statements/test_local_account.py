@@ -25,6 +25,7 @@ from caremarket.statements.catalogue import (
 from caremarket.statements.data import PROVIDERS, YEARLY_PROVIDERS, build_block
 from caremarket.statements.formatting import reporting_year_of
 from caremarket.statements.models import Statement
+from caremarket.statements.render import render_document_html
 from tests.imports.helpers import run
 from tests.outcomes.helpers import STOKE, sample_rows, write_cld
 from tests.outcomes.test_ascof_command import add_population
@@ -215,6 +216,22 @@ def test_a_partly_covered_year_says_so(with_cld: LocalAuthority) -> None:
         block = build_block(key, with_cld, None, "2025/26")
         notes = block["tables"][0]["notes"] if block else []
         assert any("runs to 30 June 2025, before the end of the year" in n for n in notes), key
+
+
+def test_a_published_section_without_figures_keeps_its_words_and_no_staff_note(
+    with_cld: LocalAuthority, people: tuple[User, User]
+) -> None:
+    """2020/21 came before Client Level Data: the draft tells staff no figures are there; the
+    published Local Account prints the council's words without that note."""
+    writer, reviewer = people
+    edition = local_account(with_cld, writer, period="2020/21")
+    services = edition.sections.get(key="services")
+    services.body = "Our Care Brokerage Team arranged packages of care."
+    services.save()
+    assert "No figures have been imported" in render_document_html(edition)
+    published = render_document_html(publish(edition, writer, reviewer))
+    assert "Our Care Brokerage Team arranged packages of care." in published
+    assert "No figures have been imported" not in published
 
 
 def test_a_year_no_data_covers_has_no_activity(with_cld: LocalAuthority) -> None:

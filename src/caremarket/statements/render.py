@@ -202,7 +202,11 @@ def document_context(edition: Edition) -> dict[str, Any]:
                 "narrative": narrative_html(section.body) if section.body.strip() else "",
                 "tables": [prepare_table(t) for t in tables if not t.get("appendix")],
                 "is_sources": section.data_key == "sources",
-                "expects_data": bool(section.data_key) and section.data_key != "sources",
+                # "no figures yet" tells staff what a draft lacks; a published document, which
+                # the public reads, keeps its words and says nothing of what was not imported
+                "expects_data": bool(section.data_key)
+                and section.data_key != "sources"
+                and not edition.is_published,
             }
         )
     # The checks' messages end with the data files and lines they read; readers get the words.

@@ -23,6 +23,7 @@ from caremarket.outcomes.models import Target
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.demo import invent_all, provider_logins
 from caremarket.sourcing.demo import invent_all as invent_brokerage
+from caremarket.sourcing.demo import provider_logins as home_care_logins
 
 COUNCILS = (
     ("E06000021", "Stoke-on-Trent", "West Midlands", "stoke-on-trent"),
@@ -92,7 +93,7 @@ def load_demo(out: TextIO) -> list[DemoLogin]:
     publish_demo_local_account(councils[0], out)  # after the targets and log it reports on
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
-    return [site_admin(councils), *provider_logins(councils)]
+    return [site_admin(councils), *provider_logins(councils), *home_care_logins(councils)]
 
 
 #: Targets the seed states: Stoke-on-Trent Local Account 2020-21 (seed 001), section "8. Our

@@ -54,3 +54,18 @@ def test_invented_brokerage_fills_time_to_source_and_says_it_is_invented(
     client.force_login(b.world.provider)
     listing = client.get(reverse("sourcing:provider_requests")).content.decode()
     assert "Invented for the demo" in listing
+
+
+def test_the_busiest_home_care_provider_gets_a_demo_sign_in_that_sees_its_requests(
+    client: Client, b: Brokerage
+) -> None:
+    assert demo.provider_logins([b.world.stoke]) == []  # no requests yet, no sign-in
+    demo.invent(b.world.stoke, io.StringIO(), today=date(2024, 10, 1))
+    (login,) = demo.provider_logins([b.world.stoke])
+    assert login.username == "stoke-on-trent-home-care"
+    assert "Lee Barnes (invented)" in login.label
+    assert client.login(username=login.username, password=login.password)
+    listing = client.get(reverse("sourcing:provider_requests")).content.decode()
+    assert "Invented for the demo" in listing
+    again = demo.provider_logins([b.world.stoke])[0]  # the same account, a new password
+    assert again.username == login.username and again.password != login.password

@@ -15,16 +15,19 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from caremarket.accounts.demo import DemoLogin, provider_login
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
-from caremarket.market.models import Location
+from caremarket.market.models import Location, Provider
 from caremarket.places.models import Area, LocalAuthority
 from caremarket.quality.demo import demo_staff
 from caremarket.rules.sourcing import CallPattern
 from caremarket.sourcing import brokerage, packages
 from caremarket.sourcing.models import (
+    HOME_SERVICE_KINDS,
     CareRequest,
     Contract,
     Holding,
@@ -208,6 +211,38 @@ def invent_history(package: Package, n: int, today: date, who: User) -> None:
     if n % 7 == 3 and package.start_on + timedelta(days=45) <= today:
         last = package.start_on + timedelta(days=44)
         packages.end(package, last, "Moved into a care home (invented)", who, None)
+
+
+#: The invented person who answers requests for the busiest demo home-care provider.
+HOME_CARE_STAFF = {"stoke-on-trent": "Lee Barnes"}
+
+
+def provider_logins(councils: list[LocalAuthority]) -> list[DemoLogin]:
+    """A sign-in for invented staff of the home-care provider most invented requests were sent
+    to, so the provider's side of brokerage (requests to answer, offers made, accepted and not
+    chosen) can be walked: the quality demo's providers are chosen for their quality records."""
+    logins = []
+    for council in councils:
+        if council.code not in COUNCILS:
+            continue
+        busiest = (
+            SentTo.objects.filter(
+                request__local_authority=council,
+                request__invented=True,
+                request__service_kind__in=[kind for kind, _ in HOME_SERVICE_KINDS],
+                location__provider__isnull=False,
+            )
+            .values("location__provider")
+            .annotate(requests=Count("id"))
+            .order_by("-requests", "location__provider")
+            .first()
+        )
+        if busiest is None:
+            continue
+        provider = Provider.objects.get(pk=busiest["location__provider"])
+        person = HOME_CARE_STAFF.get(council.slug, "Alex Morgan")
+        logins.append(provider_login(council, provider, f"{council.slug}-home-care", person))
+    return logins
 
 
 def invent_all(councils: list[LocalAuthority], out: TextIO) -> None:

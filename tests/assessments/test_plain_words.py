@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,14 @@ def test_negative_amounts_read_as_money(client, postcodes):
     result = result_page(client, poor).content.decode()
     assert "£-" not in result
     assert "−£" in result  # less is left than the guarantee
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [("10.50", "10.5"), (Decimal("7.00"), "7"), (3.25, "3.25"), ("0", "0"), ("100", "100"),
+     ("12.345", "12.35"), ("not hours", "not hours")],
+)  # fmt: skip
+def test_hours_read_as_people_write_them(amount, words):
+    from caremarket.assessments.templatetags.govuk_forms import hours
+
+    assert hours(amount) == words

@@ -264,3 +264,27 @@ def test_the_contract_register_shows_rates_by_call_length_and_holders(
     assert "1 hour £23.76; 45 minutes £19.01; 30 minutes £14.26" in page
     assert "Meir Grange: Longton; 40 spare hours a week" in page
     assert "Framework agreement" in page
+
+
+def test_a_provider_with_offers_from_two_homes_reads_each_in_its_list(
+    client: Client, b: Brokerage
+) -> None:
+    """Two of one provider's services offer on one request: the list names each offer's
+    service, and hours read as people write them (10.5, not 10.50)."""
+    w = b.world
+    w.other_home.provider = w.home.provider
+    w.other_home.save(update_fields=["provider"])
+    item = post_request(client, b)
+    CareRequest.objects.filter(pk=item.pk).update(hours_per_week="10.50")
+    offer(client, w.provider, item, w.home, "399.28")
+    offer(client, w.provider, item, w.other_home, "420.00")
+    client.force_login(w.provider)
+    listing = client.get(reverse("sourcing:provider_requests")).content.decode()
+    assert "10.5 hours a week" in listing and "10.50" not in listing
+    assert (
+        f"Your offers: waiting for the council ({w.home.name}); "
+        f"waiting for the council ({w.other_home.name})."
+    ) in listing or (
+        f"Your offers: waiting for the council ({w.other_home.name}); "
+        f"waiting for the council ({w.home.name})."
+    ) in listing

@@ -137,6 +137,18 @@ def detail_value(key: str, value: Any) -> Any:
 
 
 @register.filter
+def hours(amount: Any) -> str:
+    """Hours as people write them: 10.5, 7 and 3.25, never 10.50 or 7.00."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    return f"{value:f}".rstrip("0").rstrip(".")  # always two places here, so "." is there
+
+
+@register.filter
 def pounds(amount: Any) -> str:
     """An amount of money as people write it: £1,234.50, and −£2.35 below zero."""
     from decimal import Decimal, InvalidOperation

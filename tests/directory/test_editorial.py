@@ -134,7 +134,8 @@ def test_a_proposal_changes_nothing_until_approved(world: World) -> None:
     assert change.state == ListingChange.State.PENDING
     assert change.local_authority == world.stoke and change.organization == world.org
     assert editorial.changed_fields(change) == ["description"]
-    assert AuditEvent.objects.filter(action="proposed_listing_change").count() == 1
+    (event,) = AuditEvent.objects.filter(action="proposed_listing_change")
+    assert event.detail == "listing Meir Lunch Club; description"  # words, not service=12
 
 
 def test_the_diff_shows_current_and_proposed_with_the_changed_rows_marked(world: World) -> None:
@@ -202,7 +203,8 @@ def test_rejecting_needs_a_reason_and_leaves_the_listing(world: World) -> None:
     assert change.state == "rejected" and change.decision_note.startswith("The club")
     assert "not approved" in mail.outbox[0].subject
     assert "The club has not changed its name." in mail.outbox[0].body
-    assert AuditEvent.objects.filter(action="rejected_listing_change").count() == 1
+    (event,) = AuditEvent.objects.filter(action="rejected_listing_change")
+    assert event.detail == "listing Meir Lunch Club"
     with pytest.raises(EditorialError, match="already rejected"):
         editorial.approve(change, world.commissioner)
 

@@ -49,7 +49,14 @@ def inbox(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     else:
         status = "all"
     record(
-        "viewed_referral_inbox", request=request, local_authority=council, detail=f"status={status}"
+        "viewed_referral_inbox",
+        request=request,
+        local_authority=council,
+        detail="open referrals"
+        if status == "open"
+        else f"{Referral.Status(status).label.lower()} referrals"
+        if status in Referral.Status.values
+        else "all referrals",
     )
     page = Paginator(referrals.select_related("assigned_to").order_by("-created_at"), 50).get_page(
         request.GET.get("page")
@@ -160,7 +167,7 @@ def _move(request: HttpRequest, item: Referral, new: str, reason: str, note: str
         request=request,
         local_authority=item.local_authority,
         obj=item,
-        detail=f"{old}->{new}",
+        detail=f"from {Referral.Status(old).label.lower()} to {Referral.Status(new).label.lower()}",
     )
     messages.success(
         request, f"Referral {item.reference} is now {item.get_status_display().lower()}."

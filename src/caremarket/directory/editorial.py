@@ -285,6 +285,11 @@ def _differs(a: Any, b: Any) -> bool:
     return bool(a != b)
 
 
+def _listing_words(service: Service | None) -> str:
+    """The listing an audit entry is about, by name (a new one has none yet)."""
+    return f"listing {service.name}" if service else "a new listing"
+
+
 def changed_fields(change: ListingChange) -> list[str]:
     return [f for f in EDITABLE_FIELDS if _differs(change.proposed.get(f), change.original.get(f))]
 
@@ -346,8 +351,8 @@ def propose(
         user=user,
         local_authority=council,
         obj=change,
-        detail=f"service={service.pk if service else 'new'} "
-        f"fields={','.join(changed_fields(change))}",
+        detail=f"{_listing_words(service)}; "
+        + ", ".join(LABELS[f].lower() for f in changed_fields(change)),
     )
     return change
 
@@ -417,7 +422,7 @@ def approve(change: ListingChange, user: User, note: str = "", base_url: str = "
         user=user,
         local_authority=change.local_authority,
         obj=change,
-        detail=f"service={service.pk}",
+        detail=_listing_words(service),
     )
     notify_decision(change, base_url)
     return change
@@ -438,7 +443,7 @@ def reject(change: ListingChange, user: User, reason: str, base_url: str = "") -
         user=user,
         local_authority=change.local_authority,
         obj=change,
-        detail=f"service={change.service_id or 'new'}",
+        detail=_listing_words(change.service),
     )
     notify_decision(change, base_url)
     return change
@@ -489,7 +494,10 @@ def forget_reporters(days: int = REPORTER_EMAIL_DAYS, *, dry_run: bool = False) 
     count = reports.count()
     if not dry_run and count:
         reports.update(reporter_email="")
-        record("forgot_reporter_emails", detail=f"reports={count} days={days}")
+        record(
+            "forgot_reporter_emails",
+            detail=f"{count} report{'' if count == 1 else 's'} older than {days} days",
+        )
     return count
 
 

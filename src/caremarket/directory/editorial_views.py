@@ -356,7 +356,8 @@ def staff_reports(request: HttpRequest, council: LocalAuthority) -> HttpResponse
         "viewed_information_reports",
         request=request,
         local_authority=council,
-        detail=f"show={show} page={page.number} count={len(page.object_list)}",
+        detail=f"{'open' if show == 'open' else 'all'} reports, page {page.number}, "
+        f"{len(page.object_list)} shown",
     )
     return render(
         request,
@@ -427,7 +428,7 @@ def report(request: HttpRequest, pk: Any) -> HttpResponse:
                 request=request,
                 local_authority=editorial.council_of(service),
                 obj=item,
-                detail=f"service={service.pk}",
+                detail=f"listing {service.name}",
             )
             return redirect("listings:report_sent", pk=service.pk)
         else:

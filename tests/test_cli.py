@@ -54,9 +54,11 @@ def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
         assert name in done.stdout
     assert "username: admin" in done.stdout
     assert "password: " in done.stdout
-    # invented staff of real register providers, two per council, labelled
-    assert done.stdout.count("(invented), ") == 6
+    # invented staff of real register providers, two per council for quality and Stoke's
+    # busiest home-care provider for brokerage, labelled
+    assert done.stdout.count("(invented), ") == 7
     assert "username: stoke-on-trent-provider-1  password: " in done.stdout
+    assert "username: stoke-on-trent-home-care  password: " in done.stdout
     again = run("demo", "--no-migrate", CAREMARKET_VAR_DIR=str(tmp_path))
     assert again.returncode == 0, again.stderr
     # Re-importing the same files changes nothing.

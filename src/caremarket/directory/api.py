@@ -42,6 +42,7 @@ from caremarket.directory.search import (
     text_match,
 )
 from caremarket.directory.taxonomy import TAXONOMY_ID
+from caremarket.jsonresponse import json_response
 from caremarket.rules.directory import (
     PostcodeKind,
     bounding_box,
@@ -77,15 +78,8 @@ CORS_HEADERS = {
 # --- CORS and 405 on every answer --------------------------------------------------------------
 
 
-def _json(data: Any, status: int = 200) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
-    )
-    return response
-
-
 def _error(status: int, *messages: str) -> HttpResponse:
-    return _json({"message": " ".join(messages), "errors": list(messages)}, status=status)
+    return json_response({"message": " ".join(messages), "errors": list(messages)}, status=status)
 
 
 class CorsPathView(PathView):
@@ -291,7 +285,7 @@ def _listing(
         return StreamingHttpResponse(lines(), content_type=NDJSON_TYPE)
     total = keys.count() if isinstance(keys, QuerySet) else len(keys)
     span = page.slice(total)
-    return _json(page.body(total, records(list(keys[span[0] : span[1]])) if span else []))
+    return json_response(page.body(total, records(list(keys[span[0] : span[1]])) if span else []))
 
 
 def _by_key(objects: QuerySet[Any], render: Callable[[Any], Any]) -> Records:
@@ -488,7 +482,7 @@ FILTERS = ("search", "taxonomy_term_id", "taxonomy_id", "organization_id", "modi
 @answers
 def api_details(request: HttpRequest) -> HttpResponse:
     """Which ORUK version and profile this is, and where its OpenAPI document lives."""
-    return _json(
+    return json_response(
         {
             "version": ORUK_VERSION,
             "profile": PROFILE_URL,
@@ -543,7 +537,7 @@ def _service(text: str) -> Service:
 @public
 @answers
 def service(request: HttpRequest, id: str) -> HttpResponse:
-    return _json(oruk.service_full(_service(id)))
+    return json_response(oruk.service_full(_service(id)))
 
 
 @router.get(
@@ -619,7 +613,7 @@ def organization(request: HttpRequest, id: str) -> HttpResponse:
     org = _organizations_with_services(full_service).filter(pk=org_id).first()
     if org is None:
         raise BadRequest(f"No organization has the id {org_id}.", status=404)
-    return _json(_organization_full(full_service)(org))
+    return json_response(_organization_full(full_service)(org))
 
 
 def _all_terms() -> list[dict[str, Any]]:
@@ -662,9 +656,9 @@ def taxonomies(request: HttpRequest) -> HttpResponseBase:
 def taxonomy(request: HttpRequest, id: str) -> HttpResponse:
     taxonomy_id = str(_uuid(id, "id"))
     if taxonomy_id == TAXONOMY_ID:
-        return _json(oruk.needs_taxonomy(TaxonomyTerm.objects.order_by("position", "name")))
+        return json_response(oruk.needs_taxonomy(TaxonomyTerm.objects.order_by("position", "name")))
     if taxonomy_id == oruk.CQC_TAXONOMY_ID:
-        return _json(oruk.cqc_taxonomy(with_terms=True))
+        return json_response(oruk.cqc_taxonomy(with_terms=True))
     raise BadRequest(f"No taxonomy has the id {taxonomy_id}.", status=404)
 
 
@@ -712,7 +706,7 @@ def taxonomy_term(request: HttpRequest, id: str) -> HttpResponse:
     found = next((t for t in _all_terms() if t["id"] == term_id), None)
     if found is None:
         raise BadRequest(f"No taxonomy term has the id {term_id}.", status=404)
-    return _json(found)
+    return json_response(found)
 
 
 def _point(request: HttpRequest) -> tuple[float, float, str] | None:
@@ -875,7 +869,7 @@ def service_at_location(request: HttpRequest, id: str) -> HttpResponse:
     found = _places_for_oruk([place_id])
     if place_id not in found:
         raise BadRequest(f"No service_at_location has the id {place_id}.", status=404)
-    return _json(oruk.service_at_location_item(found[place_id], full=True))
+    return json_response(oruk.service_at_location_item(found[place_id], full=True))
 
 
 ENDPOINTS = (

@@ -8,13 +8,15 @@ population is a JSON 400 with one line per problem.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from caremarket.access import staff
 from caremarket.accounts.roles import Role
+from caremarket.jsonresponse import json_response
 from caremarket.outcomes.service import AscofInputError, activity, ascof
 from caremarket.places.models import LocalAuthority
 
@@ -54,31 +56,34 @@ RESULT_SCHEMA = {
 }
 
 
-def _json(body: object, status: int = 200) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
-    )
+def _responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI answers both outcomes operations give: the result, or one line per problem."""
+    return {
+        "responses": {
+            200: {"description": "OK", "content": {"application/json": {"schema": schema}}},
+            400: {"description": "One line per problem, as `errors`"},
+        }
+    }
+
+
+def _answer(compute: Callable[[str, str], Any], council: LocalAuthority, year: str) -> HttpResponse:
+    """The computed result as JSON, or a 400 listing what is wrong with the year or the data."""
+    try:
+        result = compute(council.code, year)
+    except AscofInputError as error:
+        return json_response({"errors": error.problems}, status=400)
+    return json_response(result.as_json())
 
 
 @router.get(
     "/{council}/ascof",
     summary="ASCOF 2A, 2B, 2C, 2E and 3D from the council's Client Level Data",
-    openapi_extra={
-        "responses": {
-            200: {"description": "OK", "content": {"application/json": {"schema": RESULT_SCHEMA}}},
-            400: {"description": "One line per problem, as `errors`"},
-        }
-    },
+    openapi_extra=_responses(RESULT_SCHEMA),
 )
 @staff(*ASCOF_ROLES)
 def council_ascof(request: HttpRequest, council: str, year: str = "") -> HttpResponse:
     """DHSC's method on the council's imported CLD, for a reporting year such as 2024/25."""
-    authority: LocalAuthority = council  # type: ignore[assignment]  # the staff rule resolves it
-    try:
-        result = ascof(authority.code, year)
-    except AscofInputError as error:
-        return _json({"errors": error.problems}, status=400)
-    return _json(result.as_json())
+    return _answer(ascof, council, year)  # type: ignore[arg-type]  # the staff rule resolves it
 
 
 COUNTS = {
@@ -120,23 +125,10 @@ ACTIVITY_SCHEMA = {
 @router.get(
     "/{council}/activity",
     summary="Requests, assessments, reviews, long-term and short-term support from CLD",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "OK",
-                "content": {"application/json": {"schema": ACTIVITY_SCHEMA}},
-            },
-            400: {"description": "One line per problem, as `errors`"},
-        }
-    },
+    openapi_extra=_responses(ACTIVITY_SCHEMA),
 )
 @staff(*ASCOF_ROLES)
 def council_activity(request: HttpRequest, council: str, year: str = "") -> HttpResponse:
     """The council's activity tables for a reporting year such as 2024/25, built from the same
     cleaned and deduplicated Client Level Data as its ASCOF."""
-    authority: LocalAuthority = council  # type: ignore[assignment]  # the staff rule resolves it
-    try:
-        result = activity(authority.code, year)
-    except AscofInputError as error:
-        return _json({"errors": error.problems}, status=400)
-    return _json(result.as_json())
+    return _answer(activity, council, year)  # type: ignore[arg-type]  # the staff rule resolves it

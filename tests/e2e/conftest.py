@@ -81,13 +81,31 @@ def page(browser, live_server):
     context.close()
 
 
+# What Chromium says when a script runs on a page that is being replaced by the next one (a test
+# checks a page straight after clicking a link): the check is run again on the page that loads.
+NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'", "axe is not defined")
+
+
 def axe_violations(page) -> list[str]:
-    """Run axe-core on the page for WCAG 2.2 A/AA; return one line per violation."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
+    """Run axe-core on the page for WCAG 2.2 A/AA; return one line per violation.
+
+    A click that navigates returns before the next page has loaded, so the check first waits for
+    the page to load and, if the page is replaced while axe runs, runs again on the new one.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                WCAG_TAGS,
+            )
+            break
+        except PlaywrightError as error:
+            if attempt == 4 or not any(sign in str(error) for sign in NAVIGATING):
+                raise
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + json.dumps([n["target"] for n in v["nodes"]][:5])

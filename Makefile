@@ -64,7 +64,7 @@ test: lint
 	$(BIN)/coverage report --skip-covered
 
 bench: static
-	$(BIN)/python bench/run_all.py
+	BENCH_ONLY="$(ONLY)" $(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .coverage .coverage.* src/caremarket/static/vendor

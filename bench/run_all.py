@@ -2,6 +2,8 @@
 
 Each bench_*.py prints a Markdown section and, as its last line, one line of JSON. Figures
 come from this run on this machine; the README says when and where they were measured.
+`BENCH_ONLY=directory_search,sufficiency` (or `make bench ONLY=…`) runs only those sections and
+keeps the others as they stand, each with the date its own figures were measured.
 A section's notes written by hand (what the figures mean, what the profile says is left) go
 between `<!-- notes -->` and `<!-- /notes -->` inside that section, and are kept by each run.
 """
@@ -34,12 +36,30 @@ def kept_notes(text: str) -> dict[str, str]:
     return notes
 
 
+def kept_sections(text: str) -> dict[str, str]:
+    """Each section of the README's current benchmark block, whole (heading included)."""
+    block = text.partition(START)[2].partition(END)[0]
+    return {
+        part.partition("\n")[0].strip(): f"### {part.rstrip()}\n"
+        for part in re.split(r"^### ", block, flags=re.M)[1:]
+    }
+
+
 def main() -> int:
     sections = []
     failed = []
-    notes = kept_notes(README.read_text(encoding="utf-8"))
+    readme = README.read_text(encoding="utf-8")
+    notes = kept_notes(readme)
+    previous = kept_sections(readme)
+    only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "caremarket.settings"}
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        name = script.stem.removeprefix("bench_")
+        if only and name not in only:
+            if name in previous:
+                sections.append(previous[name])
+            continue
         print(f"running {script.name} …", flush=True)
         done = subprocess.run(
             [sys.executable, str(script)], capture_output=True, text=True, env=env, cwd=ROOT
@@ -50,13 +70,15 @@ def main() -> int:
             continue
         lines = done.stdout.rstrip().splitlines()
         body = "\n".join(line for line in lines if not line.startswith("{"))
-        name = script.stem.removeprefix("bench_")
         kept = f"\n\n{notes[name]}" if name in notes else ""
-        sections.append(f"### {name}\n\n{body.strip()}{kept}\n")
+        when = f"Measured {stamp} by `make bench`.\n\n" if only else ""
+        sections.append(f"### {name}\n\n{when}{body.strip()}{kept}\n")
         print(body)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"Measured {stamp} on {machine} by `make bench`.\n\n" + "\n".join(sections)
+    heading = f"Measured {stamp} on {machine} by `make bench`"
+    if only:
+        heading += f" ({', '.join(sorted(only))}; the other sections keep their own dates)"
+    block = f"{heading}.\n\n" + "\n".join(sections)
     text = README.read_text(encoding="utf-8")
     text = re.sub(
         re.escape(START) + ".*?" + re.escape(END),

@@ -1476,3 +1476,95 @@ class PopulationIndexTests(unittest.TestCase):
         for row in rows:
             self.assertEqual(row["supply"], supply)
             self.assertEqual(row["gap"], row["demand"] - row["supply"])
+
+
+CONTRACT_FILE = ROOT / "tests/fixtures/sufficiency/contract.json"
+CONTRACT_BANDS = [(18, 64), *CFAS_BANDS]
+
+
+def contract_payload() -> dict[str, Any]:
+    """Every kind of model on a population given a year at a time (the engine's quick way),
+    with supply as a number, by tenure, on a split model's total, and missing."""
+    population = []
+    for year in range(2019, 2027):
+        for k, (age_from, age_to) in enumerate(CONTRACT_BANDS):
+            male = 4000 + 37 * k + 11 * (year - 2019)
+            female = male + 123 + k
+            population.append(pop(year, age_from, age_to, male + female))
+            if age_from >= 65:
+                population += [
+                    pop(year, age_from, age_to, male, "male"),
+                    pop(year, age_from, age_to, female, "female"),
+                ]
+    bands = [
+        {"age_from": 65, "age_to": 74, "sex": sex, "rate": 0.0125 + k / 1000}
+        for k, sex in enumerate(("male", "female"))
+    ] + [{"age_from": 75, "age_to": None, "sex": "all", "rate": 0.07}]
+    return {
+        "years": [2024, 2025, 2026],
+        "population": population,
+        "models": [
+            {
+                "service": "care homes",
+                "method": "ratio",
+                "preset": "mcgv2008",
+                "preset_rate": "residential_care",
+                "supply": 811,
+            },
+            {
+                "service": "extra care",
+                "method": "ratio",
+                "preset": "mcgv2008",
+                "preset_rate": "extra_care",
+                "supply": {"rent": 40, "sale": 12.5},
+            },
+            {
+                "service": "housing",
+                "method": "ratio",
+                "cohort": {"age_from": 18, "age_to": 64},
+                "per_1000": {"market": 4.5, "affordable": 2},
+                "supply": 90,
+            },
+            {
+                "service": "older women",
+                "method": "ratio",
+                "cohort": {"age_from": 65, "age_to": 84, "sex": "female"},
+                "per_1000": 12.5,
+            },
+            {
+                "service": "dementia",
+                "method": "prevalence",
+                "rates": bands,
+                "service_use_ratio": 0.3,
+                "supply": 150,
+            },
+            {
+                "service": "dementia (CFAS II)",
+                "method": "prevalence",
+                "preset": "cfas2_dementia",
+                "service_use_ratio": 0.25,
+                "supply": 90.5,
+            },
+            {
+                "service": "clients",
+                "method": "trend",
+                "floor": 0,
+                "supply": 400,
+                "history": {"2019": 310, "2020": 335, "2021": 329, "2022": 361, "2023": 377},
+            },
+            {
+                "service": "per head",
+                "method": "trend",
+                "cohort": {"age_from": 85},
+                "history": {"2020": 41, "2021": 44.5, "2022": 43, "2023": 49},
+            },
+        ],
+    }
+
+
+class ContractTests(unittest.TestCase):
+    def test_a_fixed_input_gives_the_same_json_byte_for_byte(self):
+        """The JSON contract, kept while the engine is made faster: the recorded answer to a
+        fixed input (tests/fixtures/sufficiency/contract.json), rows and inputs alike."""
+        got = json.dumps(calculate(contract_payload()), indent=1, allow_nan=False) + "\n"
+        self.assertEqual(got, CONTRACT_FILE.read_text(encoding="utf-8"))

@@ -42,7 +42,8 @@ what) and indexed once per call; each population row's series over the years is 
 once, and each cohort's population is added up once for all years, not per model and year.
 A model then works on whole columns (one list of people per cohort), checks a column's
 finiteness with one sum, and looks for what went wrong year by year only when something did.
-Rows hold no containers, so the garbage collector never scans them.
+Each row is a copy of its model's row with the year's figures put in; rows hold no
+containers, so the garbage collector never scans them.
 
 Population is never estimated. A cohort's population is the sum of the rows wholly inside its
 ages; those rows must cover the ages exactly, with no gap and no overlap, and a row that
@@ -563,6 +564,25 @@ def _per_1000(value: Any, path: str, out: list[str]) -> float | dict[str, float]
 _RATE_NOTE = " (a proportion: 0.012 means 1.2%)"
 
 
+def _plain_band(item: Any) -> tuple[int, int | None, str, float] | None:
+    """A plainly well-formed band's ages, sex and rate, or None to check it field by field."""
+    if type(item) is not dict or not _BAND_FIELDS.issuperset(item):
+        return None
+    low, high = item.get("age_from"), item.get("age_to")
+    sex, rate = item.get("sex", "all"), item.get("rate")
+    if (
+        type(low) is int
+        and 0 <= low <= MAX_AGE
+        and (high is None or (type(high) is int and low <= high <= MAX_AGE))
+        and type(sex) is str
+        and sex in _SEX_SET
+        and (type(rate) is float or type(rate) is int)
+        and 0 <= rate <= 1
+    ):
+        return low, high, sex, float(rate)
+    return None
+
+
 def _bands(value: Any, path: str, out: list[str]) -> tuple[Band, ...] | None:
     """Prevalence bands; bands that cover the same people twice are refused."""
     if not _is_list(value) or not value:
@@ -574,21 +594,10 @@ def _bands(value: Any, path: str, out: list[str]) -> tuple[Band, ...] | None:
     bands: list[Band] = []
     ok = True
     for j, item in enumerate(value):
-        if type(item) is dict and _BAND_FIELDS.issuperset(item):
-            # Fast path for a well-formed band; anything unusual gets the full check below.
-            low, high = item.get("age_from"), item.get("age_to")
-            sex, rate = item.get("sex", "all"), item.get("rate")
-            if (
-                type(low) is int
-                and 0 <= low <= MAX_AGE
-                and (high is None or (type(high) is int and low <= high <= MAX_AGE))
-                and type(sex) is str
-                and sex in _SEX_SET
-                and (type(rate) is float or type(rate) is int)
-                and 0 <= rate <= 1
-            ):
-                bands.append(Band(low, high, sex, float(rate)))
-                continue
+        plain = _plain_band(item)
+        if plain is not None:  # anything unusual gets the full check below
+            bands.append(Band(*plain))
+            continue
         here = f"{path}[{j}]"
         if not isinstance(item, Mapping):
             out.append(f"{here}: must be an object with age_from, age_to, sex and rate")
@@ -1413,6 +1422,29 @@ def _prepare_bands(bands: Sequence[Band]) -> _PreparedBands:
     return shape, [band.rate for band in bands], tuple([band.as_data() for band in bands])
 
 
+def _model_bands(value: Any) -> _PreparedBands | None:
+    """A model's own bands prepared straight from plainly good data whose ages and sexes are
+    known not to overlap (as `_bands` and `_prepare_bands` would make them, without a Band
+    object per band), or None for `_bands` to check them and say what is wrong."""
+    if type(value) is not list or not value:
+        return None
+    shape: list[tuple[int, int | None, str]] = []
+    rates: list[float] = []
+    definitions: list[dict[str, Any]] = []
+    for item in value:
+        plain = _plain_band(item)
+        if plain is None:
+            return None
+        low, high, sex, rate = plain
+        shape.append((low, high, sex))
+        rates.append(rate)
+        definitions.append({"age_from": low, "age_to": high, "sex": sex, "rate": rate})
+    known = tuple(shape)
+    if known not in _SEPARATE_BANDS:
+        return None
+    return known, rates, tuple(definitions)
+
+
 class _Context:
     """What every model of one calculate call shares."""
 
@@ -1586,11 +1618,9 @@ def _rows(
 
     One sum checks a whole column: it is finite when every figure is (a finite column whose
     sum overflows is checked figure by figure)."""
-    gaps: list[float] | list[None]
-    if number is None:
-        gaps = [None] * len(demands)
-        checked = demands
-    else:
+    gaps: list[float] | None = None
+    checked = demands
+    if number is not None:
         gaps = checked = [demand - number for demand in demands]
     if not isfinite(sum(checked)):
         too_large = [year for year, x in zip(ctx.years, checked, strict=True) if not isfinite(x)]
@@ -1598,17 +1628,34 @@ def _rows(
             ctx.too_large(p, year, service)
         if too_large:
             return None
-    return [
-        {
-            "service": service,
-            "tenure": tenure,
-            "year": year,
-            "demand": demand,
-            "supply": raw,
-            "gap": gap,
-        }
-        for year, demand, gap in zip(ctx.years, demands, gaps, strict=True)
-    ]
+    # Each row is a copy of one model-wide row with its year, demand and gap put in: copying a
+    # dict of the same keys is cheaper than building it key by key (the fields, their order
+    # and values are the same either way).
+    row: Row = {
+        "service": service,
+        "tenure": tenure,
+        "year": 0,
+        "demand": 0.0,
+        "supply": raw,
+        "gap": None,
+    }
+    copy = row.copy
+    rows: list[Row] = []
+    append = rows.append
+    if gaps is None:  # no supply, no gap
+        for year, demand in zip(ctx.years, demands, strict=True):
+            row = copy()
+            row["year"] = year
+            row["demand"] = demand
+            append(row)
+    else:
+        for year, demand, gap in zip(ctx.years, demands, gaps, strict=True):
+            row = copy()
+            row["year"] = year
+            row["demand"] = demand
+            row["gap"] = gap
+            append(row)
+    return rows
 
 
 def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Context) -> _Made:
@@ -1623,8 +1670,10 @@ def _prevalence_model(i: int, model: Mapping[Any, Any], service: str, ctx: _Cont
         if preset is not None:
             prepared, source = ctx.preset_bands(preset)
     else:
-        bands = _bands(model.get("rates"), f"{p}.rates", out)
-        prepared = None if bands is None else _prepare_bands(bands)
+        prepared = _model_bands(model.get("rates"))
+        if prepared is None:  # something to say, or bands not seen before: the full check
+            bands = _bands(model.get("rates"), f"{p}.rates", out)
+            prepared = None if bands is None else _prepare_bands(bands)
     ratio = None
     if model.get("service_use_ratio") is not None:
         ratio = _number(model["service_use_ratio"], f"{p}.service_use_ratio", out)

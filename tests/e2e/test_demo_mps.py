@@ -96,12 +96,20 @@ def council_data_and_opportunities(page):
     scrolling on a desktop and a phone (run inside the demo test: the demo loads once)."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/councils/stoke-on-trent/")
-    main = page.locator("main").inner_text()
+    main = page.locator("main").text_content()  # the folded sections' tables too
     for words in ("Safeguarding", "Workforce", "Money", "COPD", "Stroke and TIA"):
         assert words in main, words
     assert "E06000021" not in main and ".csv" not in main
     assert page.locator("svg.cm-chart").count() > 10
     assert_fits(page)
+    # a phone reader gets the sections first (it was 96,000 pixels tall): each folded
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("document.documentElement.scrollHeight") < 8000
+    need = page.locator("#theme-need ~ details").first
+    need.locator("summary").click()
+    assert need.locator("svg.cm-chart").first.is_visible()
+    assert need.locator("table").first.is_visible()
+    assert_fits(page, (390,))
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Market opportunities for care providers").click()
     main = page.locator("main").inner_text()

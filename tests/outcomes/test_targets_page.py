@@ -179,3 +179,23 @@ def test_the_demo_sets_the_seed_targets_beside_the_seed_figures(councils: list, 
     ):
         assert sentence in page
     assert "Source: Stoke-on-Trent Local Account 2020-21, section 8" in page
+
+
+def test_the_council_page_folds_each_themes_figures_with_their_charts_and_downloads(
+    commissioner: User, client
+) -> None:
+    """A phone reader gets a page of sections, not every table at once (the demo's Stoke page
+    was 96,000 pixels tall at 390 wide): each theme's tables, charts, CSV links and targets sit
+    together in one closed <details>; the population projection stays open above them."""
+    client.post(URL, good())
+    page = client.get("/councils/stoke-on-trent/").content.decode()
+    theme = page.index('id="theme-outcomes"')
+    opened = page.index("<details", theme)
+    closed = page.index("</details>", opened)
+    folded = page[opened:closed]
+    assert "Show the figures (1 table and the targets)" in folded
+    assert '<table class="govuk-table cm-data-table" id="table-healthwatch-indicator' in folded
+    assert "/councils/stoke-on-trent/figures/healthwatch-indicator" in folded  # its CSV
+    assert "Figures against the council's targets" in folded
+    assert page.count("<details") == page.count("</details>") >= 2  # each section folded
+    assert page.index('id="theme-outcomes"') < opened  # the heading stays in the contents

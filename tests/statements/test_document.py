@@ -400,3 +400,22 @@ class LogoTests(TestCase):
                 self.assertContains(response, message)
         self.assertContains(self.client.post(self.url, {}), "Choose a logo file to upload")
         self.assertFalse(CouncilLogo.objects.exists())
+
+    def test_only_those_who_may_set_the_logo_are_offered_its_page(self):
+        """The statements lists offer the logo page to council admins; a commissioner (who
+        drafts statements but may not change the council's logo) is told who sets it instead
+        of following a link to a refusal."""
+        commissioner = User.objects.create_user("commissioner")
+        Membership.objects.create(user=commissioner, local_authority=self.council,
+                                  role="commissioner")  # fmt: skip
+        for path in ("mps", "local-accounts"):
+            with self.subTest(path=path):
+                page = self.client.get(f"/staff/{self.council.slug}/{path}/")
+                self.assertContains(page, f'href="{self.url}"')
+        self.client.force_login(commissioner)
+        for path in ("mps", "local-accounts"):
+            with self.subTest(path=path, role="commissioner"):
+                page = self.client.get(f"/staff/{self.council.slug}/{path}/")
+                self.assertNotContains(page, self.url)
+                self.assertContains(page, "is set by a council admin")
+        self.assertEqual(self.client.get(self.url).status_code, 403)

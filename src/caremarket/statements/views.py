@@ -86,7 +86,19 @@ def statements(request: HttpRequest, council: LocalAuthority, kind: str = MPS) -
     return render(
         request,
         "statements/staff_list.html",
-        {"council": council, "statements": items, "form": form, "document": document},
+        {
+            "council": council,
+            "statements": items,
+            "form": form,
+            "document": document,
+            # the logo is the council's own mark on every statement and Local Account, so it
+            # stays with the council admin (like the front door's settings); a commissioner
+            # who drafts a statement is told who sets it rather than offered a page they
+            # cannot open
+            "logo_url": reverse("statements:logo", kwargs={"council": council.slug})
+            if logo.access_rule.allows(request.user, council)  # type: ignore[attr-defined]
+            else "",
+        },
     )
 
 

@@ -220,6 +220,7 @@ class PublishedDocumentTests(TestCase):
             self.assertIn(words, text)
         self.assertIn(f"{self.edition.published_at:%-d %B %Y}", text)
         self.assertNotIn("2024– 2028", text)
+        self.assertIn("Period covered 2024 to 2028", text)
 
     def test_the_pdf_is_tagged_with_its_title_and_language(self):
         reader = PdfReader(io.BytesIO(self.pdf))

@@ -23,7 +23,7 @@ from caremarket.statements.catalogue import (
     MPS,
 )
 from caremarket.statements.data import PROVIDERS, YEARLY_PROVIDERS, build_block
-from caremarket.statements.formatting import reporting_year_of
+from caremarket.statements.formatting import period_in_words, reporting_year_of
 from caremarket.statements.models import Statement
 from caremarket.statements.render import render_document_html
 from tests.imports.helpers import run
@@ -106,6 +106,24 @@ def test_the_year_a_period_names(period: str, year: str | None) -> None:
     assert reporting_year_of(period) == year
 
 
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        ("2020/21", "April 2020 to March 2021"),
+        ("2020-21", "April 2020 to March 2021"),
+        ("1999/00", "April 1999 to March 2000"),
+        ("2024–2028", "2024 to 2028"),
+        ("2024-28", "2024 to 2028"),
+        ("2028–2024", "2028–2024"),  # backwards: as written, not a made-up span
+        ("2024", "2024"),
+        ("Autumn 2024", "Autumn 2024"),
+        ("", ""),
+    ],
+)
+def test_the_period_a_cover_names_in_words(period: str, words: str) -> None:
+    assert period_in_words(period) == words
+
+
 def test_a_yearly_block_without_a_year_has_no_figures(with_cld: LocalAuthority) -> None:
     assert build_block("outcomes", with_cld, None, None) is None
 
@@ -155,6 +173,8 @@ def test_drafting_and_publishing_a_local_account(
     assert reader.metadata.title == "Stoke-on-Trent – Adult Social Care Local Account 2024/25"
     pdf_text = " ".join("".join(p.extract_text() for p in reader.pages).split())
     assert "How people who draw on care and support fared in 2024/25" in pdf_text
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Period covered April 2024 to March 2025" in cover
     assert "All ages 1 1 100.0% 80.0% Met the target" in pdf_text
 
     response = client.get(edition.public_url() + "tables/ascof-measures.csv")

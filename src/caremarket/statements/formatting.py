@@ -44,9 +44,8 @@ def financial_year(start_year: int) -> str:
 YEAR_SPAN = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|—|to)\s*(\d{4}|\d{2})\s*$")
 
 
-def reporting_year_of(period: str) -> str | None:
-    """The financial year a period names, as "2024/25": "2024/25", "2024-25", "2024–2025" and
-    "2024 to 2025" all do; a span of more than one year, or anything else, gives None."""
+def _year_span(period: str) -> tuple[int, int] | None:
+    """The first and last years a period names ("2024/25" → 2024, 2025), or None."""
     found = YEAR_SPAN.match(period or "")
     if found is None:
         return None
@@ -54,4 +53,22 @@ def reporting_year_of(period: str) -> str | None:
     end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     if len(end) == 2 and end_year < start:
         end_year += 100  # 1999/00
-    return financial_year(start) if end_year == start + 1 else None
+    return start, end_year
+
+
+def reporting_year_of(period: str) -> str | None:
+    """The financial year a period names, as "2024/25": "2024/25", "2024-25", "2024–2025" and
+    "2024 to 2025" all do; a span of more than one year, or anything else, gives None."""
+    span = _year_span(period)
+    return financial_year(span[0]) if span and span[1] == span[0] + 1 else None
+
+
+def period_in_words(period: str) -> str:
+    """The period a statement covers, in words for its cover: a financial year ("2020/21",
+    "2020-21") is "April 2020 to March 2021"; a span of years ("2024–2028") is "2024 to 2028";
+    anything else as the council wrote it."""
+    span = _year_span(period)
+    if span is None or span[1] <= span[0]:
+        return period
+    start, end = span
+    return f"April {start} to March {end}" if end == start + 1 else f"{start} to {end}"

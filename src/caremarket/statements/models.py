@@ -21,7 +21,7 @@ from caremarket.statements.catalogue import (
     DocumentType,
     document_type,
 )
-from caremarket.statements.formatting import reporting_year_of
+from caremarket.statements.formatting import period_in_words, reporting_year_of
 
 
 class EditionIsFrozen(Exception):
@@ -64,6 +64,11 @@ class Statement(models.Model):
     def reporting_year(self) -> str | None:
         """The financial year ("2024/25") a yearly document accounts for, from its period."""
         return reporting_year_of(self.period)
+
+    @property
+    def period_covered(self) -> str:
+        """The period in words for the cover: "April 2020 to March 2021", "2024 to 2028"."""
+        return period_in_words(self.period)
 
     def compare_url(self) -> str:
         return reverse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from caremarket.accounts.actions import ACTION_WORDS, action_words, record_words
 from caremarket.accounts.audit import record
-from caremarket.accounts.models import Membership, User
+from caremarket.accounts.models import AuditEvent, Membership, User
 from caremarket.demo import load_councils
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "caremarket"
@@ -197,3 +198,27 @@ def test_the_audit_log_page_shows_words_not_codes(client: Client) -> None:
     assert "Looked at the audit log" in text and "User " in text
     for code in ("logged_concern", "viewed_audit_log", "sourcing:", "accounts.User"):
         assert code not in text
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_people_not_usernames(client: Client) -> None:
+    """Who did it: the person's name (the rule in `User.display_name`, as on the quality
+    pages), the username only where no name is held, and what is kept once an account has
+    gone or for an API token."""
+    stoke, *_ = load_councils()
+    officer = User.objects.create_user("qo-17", first_name="Nia", last_name="Evans")
+    Membership.objects.create(user=officer, local_authority=stoke, role="quality_officer")
+    nameless = User.objects.create_user("jsmith")
+    record("logged_concern", user=officer, local_authority=stoke)
+    record("logged_concern", user=nameless, local_authority=stoke)
+    AuditEvent.objects.create(username="token abc123", local_authority=stoke, action="x")
+    AuditEvent.objects.create(local_authority=stoke, action="y")
+    client.force_login(officer)
+    page = client.get(reverse("accounts:audit_log", kwargs={"council": stoke.slug}))
+    who = [
+        re.sub(r"<[^>]+>", "", row.split("</td>")[1]).strip()
+        for row in page.content.decode().split('<tr class="govuk-table__row">')[2:]
+    ]
+    assert who == ["Nia Evans", "system", "token abc123", "jsmith", "Nia Evans"]
+    assert "qo-17" not in page.content.decode()
+    assert officer.display_name == "Nia Evans" and nameless.display_name == "jsmith"

@@ -35,6 +35,12 @@ class User(AbstractUser):
         ).distinct()
 
     @property
+    def display_name(self) -> str:
+        """How pages name this person: their name, or their username where no name is held.
+        The one place for the rule; templates use `user.display_name`."""
+        return self.get_full_name() or self.get_username()
+
+    @property
     def is_site_admin(self) -> bool:
         return self.is_active and self.is_superuser
 
@@ -102,6 +108,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+    @property
+    def who(self) -> str:
+        """Who did it, in words: the person's name (`User.display_name`), the username kept
+        when the account has gone or the caller was an API token, or "system"."""
+        if self.user is not None:
+            return self.user.display_name
+        return self.username or "system"
 
     @property
     def action_text(self) -> str:

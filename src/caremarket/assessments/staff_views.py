@@ -126,7 +126,7 @@ def council_workers(council: LocalAuthority) -> Any:
 
 
 def worker_name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return str(user.display_name)
 
 
 class WorkerChoiceField(forms.ModelChoiceField):

@@ -68,7 +68,7 @@ def people(queryset: Any, label: str, empty: str) -> forms.ModelChoiceField:
         empty_label=empty,
         error_messages={"invalid_choice": f"Choose {label[0].lower()}{label[1:]} from the list"},
     )
-    field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+    field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
     return field
 
 

@@ -55,8 +55,10 @@ def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
     assert "username: admin" in done.stdout
     assert "password: " in done.stdout
     # invented staff of real register providers, two per council for quality and Stoke's
-    # busiest home-care provider for brokerage, labelled
-    assert done.stdout.count("(invented), ") == 7
+    # busiest home-care provider for brokerage, and Stoke's commissioner, labelled
+    assert done.stdout.count("(invented), ") == 8
+    assert "Commissioner: Asha Patel (invented), Stoke-on-Trent" in done.stdout
+    assert "username: stoke-on-trent-commissioner  password: " in done.stdout
     assert "username: stoke-on-trent-provider-1  password: " in done.stdout
     assert "username: stoke-on-trent-home-care  password: " in done.stdout
     again = run("demo", "--no-migrate", CAREMARKET_VAR_DIR=str(tmp_path))

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.utils import timezone
 
-from caremarket.accounts.demo import DemoLogin, site_admin
+from caremarket.accounts.demo import DemoLogin, site_admin, staff_login
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
@@ -88,12 +88,20 @@ def load_demo(out: TextIO) -> list[DemoLogin]:
                 out.write(f"  {warning}\n")
         out.write(report.summary() + "\n")
     publish_demo_statements(councils, out)
-    set_demo_targets(councils[0], out)
+    commissioner, commissioner_login = staff_login(
+        councils[0], Role.COMMISSIONER, f"{councils[0].slug}-commissioner", "Asha Patel"
+    )
+    set_demo_targets(councils[0], commissioner, out)
     invent_feedback(councils[0], out)  # invented log entries totalling the published counts
     publish_demo_local_account(councils[0], out)  # after the targets and log it reports on
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
-    return [site_admin(councils), *provider_logins(councils), *home_care_logins(councils)]
+    return [
+        site_admin(councils),
+        commissioner_login,
+        *provider_logins(councils),
+        *home_care_logins(councils),
+    ]
 
 
 #: Targets the seed states: Stoke-on-Trent Local Account 2020-21 (seed 001), section "8. Our
@@ -105,8 +113,9 @@ SEED_TARGETS = (
 )
 
 
-def set_demo_targets(council: LocalAuthority, out: TextIO) -> None:
-    """Stoke-on-Trent's Healthwatch targets for 2020/21, from the seed's own table."""
+def set_demo_targets(council: LocalAuthority, setter: User, out: TextIO) -> None:
+    """Stoke-on-Trent's Healthwatch targets for 2020/21, from the seed's own table, set by
+    the demo's invented commissioner (`setter`)."""
     for category, value in SEED_TARGETS:
         Target.objects.update_or_create(
             local_authority=council,
@@ -120,6 +129,7 @@ def set_demo_targets(council: LocalAuthority, out: TextIO) -> None:
                 "tolerance": 0,
                 "source": "Stoke-on-Trent Local Account 2020-21, section 8 (Our Services), "
                 "table Healthwatch 2020/21 (target) 2020/21 (actual)",
+                "set_by": setter,
                 "set_at": timezone.now(),
             },
         )

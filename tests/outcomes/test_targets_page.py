@@ -164,13 +164,25 @@ def test_ascof_targets_are_set_from_the_ascof_page_and_shown_there(
 def test_the_demo_sets_the_seed_targets_beside_the_seed_figures(councils: list, client) -> None:
     from django.conf import settings
 
+    from caremarket.accounts.demo import staff_login
+    from caremarket.accounts.roles import Role
     from caremarket.demo import set_demo_targets
 
     run("figures", settings.EXAMPLES_DIR / "figures" / "stoke-on-trent.csv")
     out = io.StringIO()
-    set_demo_targets(councils[0], out)
-    set_demo_targets(councils[0], out)  # again: still three
+    setter, login = staff_login(councils[0], Role.COMMISSIONER, "commissioner", "Asha Patel")
+    assert login.label == "Commissioner: Asha Patel (invented), Stoke-on-Trent"
+    set_demo_targets(councils[0], setter, out)
+    set_demo_targets(councils[0], setter, out)  # again: still three
     assert Target.objects.count() == 3
+    client.force_login(setter)
+    staff_page = client.get(URL).content.decode()
+    assert staff_page.count("Asha Patel (invented), ") == 3 and "not recorded" not in staff_page
+    # a target whose setter's account has gone says so in words
+    setter.delete()
+    client.force_login(User.objects.create_superuser("site"))
+    staff_page = client.get(URL).content.decode()
+    assert staff_page.count("; who set it is not recorded") == 3
     page = client.get("/councils/stoke-on-trent/").content.decode()
     for sentence in (
         "Target 100, actual 148: met the target (48 above it).",

@@ -1,5 +1,5 @@
-"""Sign-in accounts for the demo: the site admin, and invented people working for real register
-providers, so the provider pages (quality records, care requests) can be walked.
+"""Sign-in accounts for the demo: the site admin, an invented commissioner, and invented people
+working for real register providers, so the staff and provider pages can be walked.
 
 Every account gets a new random password on each demo run; `caremarket demo` prints them.
 The people are invented and say so in their names; the organisations they work for are real
@@ -47,6 +47,28 @@ def site_admin(councils: list[LocalAuthority]) -> DemoLogin:
     return DemoLogin("admin", password, "Site admin (and commissioner and council admin)")
 
 
+def _invented(council: LocalAuthority, role: str, username: str, person: str) -> tuple[User, str]:
+    """The account of an invented `person` holding `role` for `council`, named so the pages
+    show they are invented, with a new password."""
+    first, _, last = person.partition(" ")
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name = first, f"{last} {INVENTED}".strip()
+    user.email = f"{username}@example.org"
+    password = _sign_in(user)
+    Membership.objects.get_or_create(user=user, local_authority=council, role=role)
+    return user, password
+
+
+def staff_login(
+    council: LocalAuthority, role: Role, username: str, person: str
+) -> tuple[User, DemoLogin]:
+    """An invented member of the council's own staff (`person`, e.g. "Asha Patel") holding
+    `role` there, so the demo's records they made (targets set) name someone, and their pages
+    can be walked. Safe to call again: the same account, a new password."""
+    user, password = _invented(council, role, username, person)
+    return user, DemoLogin(username, password, f"{role.label}: {person} {INVENTED}, {council.name}")
+
+
 def provider_login(
     council: LocalAuthority, provider: Provider, username: str, person: str
 ) -> DemoLogin:
@@ -56,12 +78,7 @@ def provider_login(
     Safe to call again: the same account, a new password."""
     from caremarket.directory.models import Organization
 
-    first, _, last = person.partition(" ")
-    user, _ = User.objects.get_or_create(username=username)
-    user.first_name, user.last_name = first, f"{last} {INVENTED}".strip()
-    user.email = f"{username}@example.org"
-    password = _sign_in(user)
-    Membership.objects.get_or_create(user=user, local_authority=council, role=Role.PROVIDER)
+    user, password = _invented(council, Role.PROVIDER, username, person)
     organisation, _ = Organization.objects.get_or_create(
         cqc_provider=provider, defaults={"name": provider.name}
     )

@@ -2,8 +2,8 @@
 
     caremarket demo
 
-Safe to run again: imports are idempotent. Prints the demo's sign-ins (a site admin, and
-invented provider staff), each with a new password.
+Safe to run again: imports are idempotent. Prints the demo's sign-ins (a site admin, an
+invented commissioner and invented provider staff), each with a new password.
 """
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  username: {admin.username}")
         self.stdout.write(f"  password: {admin.password}")
         if others:
-            self.stdout.write("Provider sign-ins (invented people at real register providers):")
+            self.stdout.write(
+                "Staff and provider sign-ins (invented people; the providers are real register "
+                "providers):"
+            )
         for login in others:
             self.stdout.write(f"  {login.label}")
             self.stdout.write(f"    username: {login.username}  password: {login.password}")

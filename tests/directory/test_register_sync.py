@@ -142,17 +142,45 @@ def test_register_listings_are_found_by_search() -> None:
     assert [r.service.name for r in page.results][:1] == ["Abbey Court Care Home"]
 
 
-def test_listings_indexed_in_bulk_match_a_full_reindex() -> None:
+def indexed() -> set[tuple[str, ...]]:
     from django.db import connection
 
-    from caremarket.directory.search import rebuild_index
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT service_id, name, body, unplaced, title FROM directory_search")
+        return {tuple(str(v) for v in row) for row in cursor.fetchall()}
 
-    def indexed() -> set[tuple[str, str, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT service_id, name, body FROM directory_search")
-            return {tuple(str(v) for v in row) for row in cursor.fetchall()}
+
+def test_listings_indexed_in_bulk_match_a_full_reindex() -> None:
+    from caremarket.directory.search import rebuild_index
 
     run("cqc-hsca", HSCA)
     from_the_sync = indexed()
     rebuild_index()
     assert from_the_sync == indexed() and len(from_the_sync) == 5
+
+
+def test_a_reimport_with_one_changed_row_rewrites_that_listing_and_its_index_only(
+    tmp_path: Path,
+) -> None:
+    from caremarket.directory.search import rebuild_index
+
+    run("cqc-hsca", HSCA)
+    before = dict(Service.objects.values_list("pk", "modified"))
+    index_before = indexed()
+    renamed = variant(
+        HSCA, tmp_path / "renamed.csv", rows=edit(2, {"Location Name": "Willow Homecare"})
+    )
+    report = run("cqc-hsca", renamed)
+    assert (report.rows_written, report.rows_unchanged) == (1, 4)
+    changed = listing("1-101000003")
+    after = dict(Service.objects.values_list("pk", "modified"))
+    assert {pk for pk in after if after[pk] != before[pk]} == {changed.pk}
+    assert changed.name == changed.locations.get().name == "Willow Homecare"
+    assert changed.import_run == report.run
+    index_after = {row[0]: row for row in indexed()}
+    moved = {k: v for k, v in index_after.items() if v not in index_before}
+    assert [row[4] for row in moved.values()] == ["Willow Homecare"]
+    assert "willow" in next(iter(moved.values()))[1]
+    assert len(index_after) == len(index_before)
+    rebuild_index()
+    assert indexed() == set(index_after.values())

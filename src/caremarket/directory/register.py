@@ -18,9 +18,12 @@ nursing", "Domiciliary care service") and the monthly directory's ("Nursing home
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
-from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,7 +34,8 @@ from caremarket.directory.models import (
     ServiceLocation,
     TaxonomyTerm,
 )
-from caremarket.directory.search import index_loaded
+from caremarket.directory.search import index_loaded, index_services
+from caremarket.imports.bulk import Table
 from caremarket.imports.models import ImportRun
 from caremarket.imports.sharing import Pace
 from caremarket.market.models import Location, Provider
@@ -98,7 +102,36 @@ def kind_for(service_types: Sequence[str]) -> str:
     return Kind.OTHER_CQC
 
 
-def groups_and_categories(location: Location, kind: str) -> tuple[list[str], list[str]]:
+@dataclass(slots=True)
+class RegisterRow:
+    """A location's `LOCATION_FIELDS` as a sync reads them in bulk (foreign keys as ids)."""
+
+    pk: int
+    name: str
+    also_known_as: str
+    address: str
+    postcode: str
+    phone: str
+    website: str
+    latitude: float | None
+    longitude: float | None
+    local_authority_id: int | None
+    provider_id: int | None
+    service_types: list[str]
+    service_user_bands: list[str]
+    specialisms: list[str]
+    deregistered: bool
+
+
+#: `RegisterRow`'s columns, in its order.
+REGISTER_COLUMNS = tuple(
+    f"{name}_id" if name in ("local_authority", "provider") else name for name in LOCATION_FIELDS
+)
+
+
+def groups_and_categories(
+    location: RegisterRow | Location, kind: str
+) -> tuple[list[str], list[str]]:
     """Client groups and need categories suggested by the register's bands and specialisms."""
     words = " | ".join(
         str(w).lower() for w in [*location.service_user_bands, *location.specialisms]
@@ -120,7 +153,7 @@ def _website(text: str) -> str:
     return text if "://" in text else f"https://{text}"
 
 
-def _register_values(location: Location) -> dict[str, object]:
+def _register_values(location: RegisterRow) -> dict[str, Any]:
     return {
         "name": location.name[:300],
         "kind": kind_for(location.service_types),
@@ -130,7 +163,7 @@ def _register_values(location: Location) -> dict[str, object]:
     }
 
 
-def _location_values(location: Location) -> dict[str, object]:
+def _location_values(location: RegisterRow) -> dict[str, Any]:
     return {
         "name": location.name[:300],
         "address": location.address[:500],
@@ -142,6 +175,53 @@ def _location_values(location: Location) -> dict[str, object]:
 
 #: The most locations read, listed and indexed in one chunk.
 SYNC_CHUNK_MOST = 2000
+#: Providers' organisations looked up or created at a time.
+LOOKUP_CHUNK = 2000
+
+SERVICE_COLUMNS = (
+    "id", "name", "kind", "local_authority_id", "phone", "url", "organization_id",
+    "cqc_location_id", "status", "client_groups", "age_min", "access", "costs",
+    "last_reviewed", "review_due", "import_run_id",
+)  # fmt: skip
+PLACE_COLUMNS = ("service_id", "name", "address", "postcode", "latitude", "longitude")
+KIND_LABELS = dict(Kind.choices)
+
+
+class _Related(list[Any]):
+    """A list answering `.all()`, as a prefetched relation does."""
+
+    def all(self) -> list[Any]:
+        return self
+
+
+class _NewListing:
+    """A new register listing as the search index reads it (`search.document`), made of the
+    values in hand: building 50,000 model instances only to index them cost more than
+    writing them."""
+
+    description = ""
+    areas_served = ""
+    languages: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        organization: str,
+        categories: list[TaxonomyTerm],
+        register: RegisterRow,
+    ) -> None:
+        self.pk = values["id"]
+        self.name = values["name"]
+        self.kind = values["kind"]
+        self.client_groups = values["client_groups"]
+        self.organization = SimpleNamespace(name=organization)
+        self.categories = _Related(categories)
+        self.locations = _Related([SimpleNamespace(town="", **_location_values(register))])
+        self.cqc_location = register
+        self.cqc_location_id = register.pk
+
+    def get_kind_display(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 def sync_register_listings(
@@ -155,23 +235,26 @@ def sync_register_listings(
     is called after each chunk of locations (an import's `Context.checkpoint`), and `pace`
     (from the import's `Context.pace`) sizes the chunks to fit the import's slices on SQLite,
     so residents' saves get the write lock between them; without one, chunks are the largest.
+    Providers' organisations are found (or made) once for the whole sync.
     """
     pace = pace or Pace(None)
-    locations = Location.objects.only(*LOCATION_FIELDS)
+    locations = Location.objects.all()
     if run is not None:
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
-    wanted = list(locations.order_by("pk").values_list("pk", flat=True))
+    wanted = list(locations.order_by("pk").values_list("pk", "provider_id"))
+    if not wanted:
+        return 0
+    organizations = _organizations_for({provider for _, provider in wanted})
+    pause()
+    ids = [pk for pk, _ in wanted]
+    del wanted
     terms = {t.code: t for t in TaxonomyTerm.objects.all()}
     count = start = 0
-    while start < len(wanted):
+    while start < len(ids):
         size = pace.batch_size(SYNC_CHUNK_MOST)
         began = time.monotonic()
-        chunk = list(
-            Location.objects.only(*LOCATION_FIELDS)
-            .filter(pk__in=wanted[start : start + size])
-            .order_by("pk")
-        )
-        count += _sync_chunk(chunk, run, terms)
+        chunk = ids[start : start + size]
+        count += _sync_chunk(chunk, run, terms, organizations)
         start += size
         pace.wrote(len(chunk), time.monotonic() - began)
         pause()
@@ -179,149 +262,163 @@ def sync_register_listings(
 
 
 def _sync_chunk(
-    locations: list[Location], run: ImportRun | None, terms: dict[str, TaxonomyTerm]
+    ids: list[int],
+    run: ImportRun | None,
+    terms: dict[str, TaxonomyTerm],
+    organizations: dict[int, tuple[Any, str]],
 ) -> int:
+    locations = [
+        RegisterRow(*row)
+        for row in Location.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", *REGISTER_COLUMNS)
+    ]
     existing = {
-        s.cqc_location_id: s
-        for s in Service.objects.filter(
-            cqc_location__in=[location.pk for location in locations]
-        ).prefetch_related("locations")
+        row[0]: dict(zip(("pk", "status", *REGISTER_VALUES), row[1:], strict=True))
+        for row in Service.objects.filter(cqc_location__in=ids).values_list(
+            "cqc_location_id", "pk", "status", *REGISTER_VALUES
+        )
     }
-    organizations = _organizations_for(locations)
-    count = 0
+    places: dict[Any, dict[str, Any]] = {}
+    for row in (
+        ServiceLocation.objects.filter(service__in=[s["pk"] for s in existing.values()])
+        .order_by("service_id", "name", "pk")
+        .values_list("service_id", "pk", *PLACE_COLUMNS[1:])
+    ):
+        places.setdefault(row[0], dict(zip(("pk", *PLACE_COLUMNS[1:]), row[1:], strict=True)))
     today = timezone.localdate()
-    new_services: list[Service] = []
-    new_places: list[ServiceLocation] = []
-    categories: list[tuple[Service, list[str]]] = []
+    run_id = run.pk if run is not None else None
+    new_services: list[list[Any]] = []
+    new_places: list[list[Any]] = []
+    categories: list[tuple[Any, Any]] = []
+    listings: list[_NewListing] = []
+    changes = _Changes(run_id)
     for location in locations:
-        service = existing.get(location.pk)
         status = Service.Status.DEFUNCT if location.deregistered else Service.Status.ACTIVE
-        if service is None:
-            if location.deregistered:
-                continue
-            values = _register_values(location)
-            groups, codes = groups_and_categories(location, str(values["kind"]))
-            service = Service(
-                **values,
-                organization=organizations[location.provider_id or 0],
-                cqc_location=location,
-                status=status,
-                client_groups=groups,
-                age_min=18,
-                access=Service.Access.SELF_REFERRAL,
-                costs=[Service.Cost.CHARGE, Service.Cost.COUNCIL_FUNDED],
-                last_reviewed=today,
-                review_due=today + REVIEW_INTERVAL,
-                import_run=run,
-            )
-            place = ServiceLocation(service=service, **_location_values(location))
-            # What search's `document` reads, to hand, so indexing needs no read-back.
-            service._prefetched_objects_cache = {
-                "categories": sorted(
-                    (terms[code] for code in codes if code in terms),
-                    key=lambda term: (term.position, term.name),  # the model's ordering
-                ),
-                "locations": [place],
-            }
-            new_services.append(service)
-            new_places.append(place)
-            categories.append((service, codes))
-            count += 1
+        service = existing.get(location.pk)
+        if service is not None:
+            changes.refresh(service, places.get(service["pk"]), location, status)
             continue
-        changed = _refresh(service, location, status, run)
-        count += changed
-    Service.objects.bulk_create(new_services, batch_size=1000)
-    ServiceLocation.objects.bulk_create(new_places, batch_size=1000)
-    _file_under(
-        [
-            (service.pk, terms[code].pk)
-            for service, codes in categories
-            for code in codes
-            if code in terms
-        ]
-    )
-    # bulk_create sends no signals: the new listings are indexed for search here.
-    index_loaded(new_services)
-    return count
+        if location.deregistered:
+            continue
+        values = _register_values(location)
+        groups, codes = groups_and_categories(location, values["kind"])
+        organization, organization_name = organizations[location.provider_id or 0]
+        values.update(
+            id=uuid.uuid4(),
+            organization_id=organization,
+            cqc_location_id=location.pk,
+            status=status,
+            client_groups=groups,
+            age_min=18,
+            access=Service.Access.SELF_REFERRAL,
+            costs=[Service.Cost.CHARGE, Service.Cost.COUNCIL_FUNDED],
+            last_reviewed=today,
+            review_due=today + REVIEW_INTERVAL,
+            import_run_id=run_id,
+        )
+        filed = [terms[code] for code in codes if code in terms]
+        new_services.append([values[c] for c in SERVICE_COLUMNS])
+        new_places.append([values["id"], *_location_values(location).values()])
+        categories += [(values["id"], term.pk) for term in filed]
+        # What search's `document` reads, to hand, so indexing needs no read-back; the
+        # categories in the model's order.
+        filed.sort(key=lambda term: (term.position, term.name))
+        listings.append(_NewListing(values, organization_name, filed, location))
+    Table(Service, SERVICE_COLUMNS).insert(new_services)
+    Table(ServiceLocation, PLACE_COLUMNS).insert(new_places)
+    Table(Service.categories.through, ("service", "taxonomyterm")).insert(categories)
+    # Plain inserts send no signals: the new listings are indexed for search here, and the
+    # refreshed ones once they are all written.
+    index_loaded(listings)
+    changes.write()
+    return len(listings) + len(changes.services)
 
 
-def _file_under(pairs: list[tuple[object, int]]) -> None:
-    """Insert (service, need category) rows into the categories table in one statement per
-    batch: a two-column row needs neither a model instance nor Django's SQL compiler (which
-    cost more than the insert itself)."""
-    if not pairs:
-        return
-    through = Service.categories.through
-    connection = connections[router.db_for_write(through)]
-    service_field = through._meta.get_field("service")
-    term_field = through._meta.get_field("taxonomyterm")
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(through._meta.db_table)} "  # noqa: S608 - names from the model
-        f"({quote(service_field.column)}, {quote(term_field.column)}) VALUES (%s, %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (
-                    service_field.get_db_prep_save(service, connection),
-                    term_field.get_db_prep_save(term, connection),
+#: The fields of a listing the register owns, as stored (`_register_values`' keys).
+REGISTER_VALUES = ("name", "kind", "local_authority_id", "phone", "url")
+
+
+class _Changes:
+    """The register's changes to listings already there, written together at the end of a
+    chunk: each listing's changed columns (and its place's), grouped by which ones changed."""
+
+    def __init__(self, run_id: int | None) -> None:
+        self.run_id = run_id
+        self.services: list[Any] = []
+        self.service_rows: dict[tuple[str, ...], list[list[Any]]] = {}
+        self.place_rows: dict[tuple[str, ...], list[list[Any]]] = {}
+        self.new_places: list[list[Any]] = []
+
+    def refresh(
+        self,
+        service: dict[str, Any],
+        place: dict[str, Any] | None,
+        location: RegisterRow,
+        status: str,
+    ) -> None:
+        """Re-apply what the register owns to one listing, if anything differs."""
+        values = _register_values(location)
+        changed = [k for k, v in values.items() if service[k] != v]
+        if service["status"] in (Service.Status.ACTIVE, Service.Status.DEFUNCT) and (
+            service["status"] != status
+        ):
+            changed.append("status")
+            values["status"] = status
+        place_values = _location_values(location)
+        if place is None:
+            self.new_places.append([service["pk"], *place_values.values()])
+            moved = True
+        else:
+            place_changed = tuple(k for k, v in place_values.items() if place[k] != v)
+            if place_changed:
+                self.place_rows.setdefault(place_changed, []).append(
+                    [place["pk"], *(place_values[k] for k in place_changed)]
                 )
-                for service, term in pairs
-            ],
+            moved = bool(place_changed)
+        if not changed and not moved:
+            return
+        self.services.append(service["pk"])
+        self.service_rows.setdefault(tuple(changed), []).append(
+            [service["pk"], *(values[k] for k in changed), self.run_id, timezone.now()]
         )
 
-
-def _refresh(service: Service, location: Location, status: str, run: ImportRun | None) -> int:
-    """Re-apply what the register owns; return 1 if anything changed."""
-    values = _register_values(location)
-    changed = [k for k, v in values.items() if getattr(service, k) != v]
-    if service.status in (Service.Status.ACTIVE, Service.Status.DEFUNCT) and (
-        service.status != status
-    ):
-        changed.append("status")
-        values["status"] = status
-    places = list(service.locations.all())
-    place_values = _location_values(location)
-    if places:
-        place = places[0]
-        place_changed = [k for k, v in place_values.items() if getattr(place, k) != v]
-        if place_changed:
-            for k in place_changed:
-                setattr(place, k, place_values[k])
-            place.save(update_fields=place_changed)
-            changed.append("location")
-    else:
-        ServiceLocation.objects.create(service=service, **place_values)
-        changed.append("location")
-    if not changed:
-        return 0
-    for k in changed:
-        if k in values:
-            setattr(service, k, values[k])
-    service.import_run = run
-    service.save(update_fields=[k for k in changed if k in values] + ["import_run", "modified"])
-    return 1
+    def write(self) -> None:
+        for columns, rows in self.place_rows.items():
+            Table(ServiceLocation, ("id", *columns)).update(rows)
+        Table(ServiceLocation, PLACE_COLUMNS).insert(self.new_places)
+        for columns, rows in self.service_rows.items():
+            Table(Service, ("id", *columns, "import_run_id", "modified")).update(rows)
+        if self.services:
+            index_services(self.services)
 
 
-def _organizations_for(locations: list[Location]) -> dict[int, Organization]:
-    """The directory organisation of each provider (created once); 0 → one for unknown."""
-    provider_ids = {location.provider_id for location in locations}
-    found = {
-        o.cqc_provider_id: o
-        for o in Organization.objects.filter(cqc_provider_id__in=[p for p in provider_ids if p])
-    }
-    missing = [p for p in Provider.objects.filter(pk__in=provider_ids) if p.pk not in found]
-    created = Organization.objects.bulk_create(
-        [Organization(name=p.name[:300], cqc_provider=p) for p in missing], batch_size=1000
-    )
-    found.update({o.cqc_provider_id: o for o in created})
+def _organizations_for(provider_ids: set[int | None]) -> dict[int, tuple[Any, str]]:
+    """The directory organisation (key, name) of each provider, made for those without one;
+    0 → the one for locations with no provider named."""
+    wanted = sorted(p for p in provider_ids if p)
+    found: dict[int, tuple[Any, str]] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        found.update(
+            (provider, (pk, name))
+            for provider, pk, name in Organization.objects.filter(
+                cqc_provider__in=wanted[start : start + LOOKUP_CHUNK]
+            ).values_list("cqc_provider_id", "pk", "name")
+        )
+    missing = [p for p in wanted if p not in found]
+    new: list[list[Any]] = []
+    for start in range(0, len(missing), LOOKUP_CHUNK):
+        for provider, name in Provider.objects.filter(
+            pk__in=missing[start : start + LOOKUP_CHUNK]
+        ).values_list("pk", "name"):
+            new.append([uuid.uuid4(), name[:300], provider])
+            found[provider] = (new[-1][0], new[-1][1])
+    Table(Organization, ("id", "name", "cqc_provider")).insert(new)
     if None in provider_ids:
         unknown, _ = Organization.objects.get_or_create(
             cqc_provider=None,
             local_authority=None,
             name="Provider not named on the CQC register",
         )
-        found[0] = unknown
-    return {k or 0: v for k, v in found.items()}
+        found[0] = (unknown.pk, unknown.name)
+    return found

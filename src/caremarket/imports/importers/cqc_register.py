@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from caremarket.imports.bulk import Table
 from caremarket.imports.framework import Context, Parsed
 from caremarket.imports.importers.tabular import council_key
 from caremarket.imports.models import ImportRun
@@ -66,40 +67,46 @@ def upsert_locations(rows: Iterable[Parsed], run: ImportRun, fields: tuple[str, 
     """Create or update providers and locations for a batch; return locations changed.
 
     Each row's values hold `location` (field → value, for `fields`) and `provider`
-    (cqc_provider_id, name, companies_house_number) or None.
+    (cqc_provider_id, name, companies_house_number) or None. A row is compared with the
+    stored one and left alone when nothing differs; new and changed rows are written with one
+    statement per batch of rows (`bulk.Table`), not through model instances.
     """
     rows = list(rows)
     providers = _upsert_providers(rows, run)
-    ids = [row.values["location"]["cqc_location_id"] for row in rows]
-    existing = {
-        loc.cqc_location_id: loc
+    names = [f"{k}_id" if k in FOREIGN_KEYS else k for k in fields]
+    stored = {
+        found[0]: found[1:]
         # Only the fields this format owns: loading every column of 2,000 rows (JSON lists the
         # format does not carry, say) is most of a re-import's cost.
-        for loc in Location.objects.filter(cqc_location_id__in=ids).only(*fields, "provider")
+        for found in Location.objects.filter(
+            cqc_location_id__in=[row.values["location"]["cqc_location_id"] for row in rows]
+        ).values_list("cqc_location_id", "pk", "provider_id", *names)
     }
-    new: list[Location] = []
-    changed: list[Location] = []
+    new: dict[tuple[str, ...], list[list[Any]]] = {}
+    changed: dict[tuple[str, ...], list[list[Any]]] = {}
+    position = {name: index for index, name in enumerate(names)}
     for row in rows:
         values = _by_id(row.values["location"])
         provider = row.values.get("provider")
         if provider:
-            values["provider_id"] = providers[provider["cqc_provider_id"]].pk
-        location = existing.get(values["cqc_location_id"])
-        if location is None:
-            new.append(Location(**values, import_run=run, source_row=row.line))
+            values["provider_id"] = providers[provider["cqc_provider_id"]]
+        before = stored.get(values["cqc_location_id"])
+        columns = tuple(values)
+        if before is None:
+            new.setdefault(columns, []).append([*values.values(), run.pk, row.line])
             continue
-        if all(getattr(location, k) == v for k, v in values.items()):
+        pk, provider_before, *old = before
+        if all(
+            (provider_before if k == "provider_id" else old[position[k]]) == v
+            for k, v in values.items()
+        ):
             continue
-        for k, v in values.items():
-            setattr(location, k, v)
-        location.import_run, location.source_row = run, row.line
-        changed.append(location)
-    Location.objects.bulk_create(new, batch_size=500)
-    update = [f for f in fields if f != "cqc_location_id"] + ["import_run", "source_row"]
-    if any(row.values.get("provider") for row in rows):
-        update.append("provider")
-    Location.objects.bulk_update(changed, update, batch_size=500)
-    return len(new) + len(changed)
+        changed.setdefault(columns, []).append([pk, *values.values(), run.pk, row.line])
+    for columns, values in new.items():
+        Table(Location, [*columns, "import_run", "source_row"]).insert(values)
+    for columns, values in changed.items():
+        Table(Location, ["id", *columns, "import_run", "source_row"]).update(values)
+    return sum(map(len, new.values())) + sum(map(len, changed.values()))
 
 
 def _by_id(values: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +117,11 @@ def _by_id(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, Provider]:
+PROVIDER_FIELDS = ("name", "companies_house_number")
+
+
+def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, int]:
+    """Create or update the batch's providers; return each one's key by its CQC id."""
     wanted: dict[str, tuple[dict[str, Any], int]] = {}
     for row in rows:
         provider = row.values.get("provider")
@@ -118,34 +129,35 @@ def _upsert_providers(rows: list[Parsed], run: ImportRun) -> dict[str, Provider]
             wanted[provider["cqc_provider_id"]] = (provider, row.line)
     if not wanted:
         return {}
-    found = {p.cqc_provider_id: p for p in Provider.objects.filter(cqc_provider_id__in=wanted)}
-    new: list[Provider] = []
-    changed: list[Provider] = []
+    found = {
+        provider_id: (pk, dict(zip(PROVIDER_FIELDS, values, strict=True)))
+        for provider_id, pk, *values in Provider.objects.filter(
+            cqc_provider_id__in=list(wanted)
+        ).values_list("cqc_provider_id", "pk", *PROVIDER_FIELDS)
+    }
+    new: dict[tuple[str, ...], list[list[Any]]] = {}
+    changed: list[list[Any]] = []
     for provider_id, (values, line) in wanted.items():
-        provider = found.get(provider_id)
-        if provider is None:
-            new.append(Provider(**values, import_run=run, source_row=line))
+        if provider_id not in found:
+            new.setdefault(tuple(values), []).append([*values.values(), run.pk, line])
             continue
-        updates = {k: v for k, v in values.items() if v and getattr(provider, k) != v}
+        pk, before = found[provider_id]
+        updates = {k: v for k, v in values.items() if v and k in before and before[k] != v}
         if updates:
-            for k, v in updates.items():
-                setattr(provider, k, v)
-            provider.import_run, provider.source_row = run, line
-            changed.append(provider)
+            after = {**before, **updates}
+            changed.append([pk, *(after[k] for k in PROVIDER_FIELDS), run.pk, line])
+    for columns, values in new.items():
+        Table(Provider, [*columns, "import_run", "source_row"]).insert(values)
+    Table(Provider, ["id", *PROVIDER_FIELDS, "import_run", "source_row"]).update(changed)
     if new:
-        Provider.objects.bulk_create(new, batch_size=500)
+        missing = [provider_id for provider_id in wanted if provider_id not in found]
         found.update(
-            {
-                p.cqc_provider_id: p
-                for p in Provider.objects.filter(
-                    cqc_provider_id__in=[p.cqc_provider_id for p in new]
-                )
-            }
+            (provider_id, (pk, {}))
+            for provider_id, pk in Provider.objects.filter(cqc_provider_id__in=missing).values_list(
+                "cqc_provider_id", "pk"
+            )
         )
-    Provider.objects.bulk_update(
-        changed, ["name", "companies_house_number", "import_run", "source_row"], batch_size=500
-    )
-    return found
+    return {provider_id: pk for provider_id, (pk, _) in found.items()}
 
 
 def place_by_postcode(rows: list[Parsed]) -> list[tuple[str, str, int]]:

@@ -35,7 +35,9 @@ def test_a_broker_withdraws_a_request_and_the_providers_see_it_closed(
     assert item.status == CareRequest.Status.WITHDRAWN and item.withdrawn_at
     assert Offer.objects.get().status == Offer.Status.WITHDRAWN
     event = AuditEvent.objects.get(action="sourcing: request withdrawn")
-    assert event.detail == "because not_needed; 2 provider location(s) told"
+    assert event.detail == "care is no longer needed; 2 provider locations told"
+    posted = AuditEvent.objects.get(action="sourcing: request posted")
+    assert posted.detail == "sent to 2 provider locations"  # words, not a code or "(s)"
 
     provider_page = reverse("sourcing:provider_request", kwargs={"pk": item.pk})
     for who in (w.provider, w.other_provider):

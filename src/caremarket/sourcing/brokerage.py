@@ -293,7 +293,7 @@ def post(
             user=item.created_by,
             local_authority=item.local_authority,
             obj=item,
-            detail=f"sent to {len(eligible)} provider location(s)",
+            detail=f"sent to {_locations(len(eligible))}",
         )
         notify.after_commit(notify.request_posted, item)
     return found
@@ -436,6 +436,11 @@ def accept(
     return bought
 
 
+def _locations(count: int) -> str:
+    """ "1 provider location", "3 provider locations": the audit log's words."""
+    return f"{count} provider location{'' if count == 1 else 's'}"
+
+
 def withdraw(item: CareRequest, because: str, user: User | None, http: HttpRequest | None) -> None:
     """Withdraw an open request: offers made on it are closed, and every provider it was sent
     to is told (on its page, and by email unless it has turned that email off)."""
@@ -459,7 +464,8 @@ def withdraw(item: CareRequest, because: str, user: User | None, http: HttpReque
             user=user,
             local_authority=locked.local_authority,
             obj=locked,
-            detail=f"because {because}; {locked.sent.count()} provider location(s) told",
+            detail=f"{locked.get_withdrawn_because_display().lower()}; "
+            f"{_locations(locked.sent.count())} told",
         )
         notify.after_commit(notify.request_withdrawn, locked)
     item.refresh_from_db()

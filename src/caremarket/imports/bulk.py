@@ -59,12 +59,21 @@ class Table:
         self.name = self.quote(model._meta.db_table)
 
     def _prepare(self, field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+        """How a column's values are made ready for the driver (None: as they are). The
+        common kinds go straight to the backend's adapter, as the field itself would."""
         if _plain(field):
             return None
         connection = self.connection
         if field.is_relation:
-            target = field.target_field  # type: ignore[attr-defined]
-            return lambda value: target.get_db_prep_save(value, connection)
+            field = field.target_field  # type: ignore[attr-defined]
+        kind = field.get_internal_type()
+        if kind == "DateField":
+            return connection.ops.adapt_datefield_value
+        if kind == "JSONField":
+            encoder = field.encoder  # type: ignore[attr-defined]
+            return lambda value: connection.ops.adapt_json_value(value, encoder)
+        if kind == "UUIDField" and not connection.features.has_native_uuid_field:
+            return lambda value: value.hex
         return lambda value: field.get_db_prep_save(value, connection)
 
     def _prepared(

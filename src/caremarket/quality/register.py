@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
+from caremarket.imports.bulk import Table
 from caremarket.market.models import Location
 from caremarket.places.models import LocalAuthority
 from caremarket.quality.models import (
@@ -607,7 +608,11 @@ def location_views(
 
 
 #: Locations whose ratings are compared and recorded at a time.
-RATINGS_BATCH = 500
+RATINGS_BATCH = 2000
+#: What an import writes of each new rating (`bulk.Table`: one statement per batch of rows).
+RATING_COLUMNS = (
+    "location", "rating", "rating_date", "previous_rating", "downgrade", "import_run"
+)  # fmt: skip
 
 
 def record_cqc_ratings(run: Any, pause: Callable[[], None] = lambda: None) -> int:
@@ -641,14 +646,13 @@ def _record_batch(batch: list[tuple[int, str, date | None]], run: Any) -> int:
             continue
         previous = before[0] if before else ""
         new.append(
-            CqcRating(
-                location_id=location_id,
-                rating=rating,
-                rating_date=rating_date,
-                previous_rating=previous,
-                downgrade=rules.is_cqc_downgrade(previous, rating),
-                import_run=run,
+            (
+                location_id,
+                rating,
+                rating_date,
+                previous,
+                rules.is_cqc_downgrade(previous, rating),
+                run.pk if run is not None else None,
             )
         )
-    CqcRating.objects.bulk_create(new)
-    return len(new)
+    return Table(CqcRating, RATING_COLUMNS).insert(new)

@@ -255,3 +255,35 @@ def test_any_parameters_get_a_page_never_an_error(client, params):
     response = client.get(URL + "?" + query.urlencode())
     assert response.status_code in (200, 400)
     assert b"Find care and support" in response.content
+
+
+def _listed(number: int, stoke) -> None:
+    """`number` services of every shape a result shows: a care home on the register with its
+    vacancies, one with an address, one covering a council."""
+    from tests.directory.test_search import _register, _snapshot
+
+    for n in range(number):
+        if n % 3 == 0:
+            home = _register(f"Garden home {number}-{n}", "Good", timezone.localdate())
+            _snapshot(home, stoke, timezone.localdate(), 2)
+            make_service(f"Garden home {n}", kind=Service.Kind.CARE_HOME, cqc_location=home)
+        elif n % 3 == 1:
+            make_service(f"Garden club {n}", point=LONGTON, last_reviewed=timezone.localdate())
+        else:
+            make_service(f"Garden helpline {n}", council=stoke)
+
+
+@pytest.mark.django_db
+def test_the_number_of_queries_does_not_grow_with_the_results(client, stoke):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(number: int) -> int:
+        Service.objects.all().delete()
+        _listed(number, stoke)
+        with CaptureQueriesContext(connection) as captured:
+            response = get(client, q="garden")
+        assert len(response.context["page"].results) == number
+        return len(captured)
+
+    assert queries(3) == queries(18)

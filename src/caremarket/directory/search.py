@@ -40,6 +40,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -725,13 +726,19 @@ def vacancies_for(services: Iterable[Service], today: date) -> dict[UUID, Vacanc
     answer: dict[UUID, Vacancies] = {}
     if not by_location:
         return answer
-    snapshots = CapacitySnapshot.objects.filter(cqc_location_id__in=by_location).order_by(
-        "cqc_location_id", "-date"
+    # Each home's latest report only (one index probe each), not every report it has made.
+    latest = (
+        CapacitySnapshot.objects.filter(cqc_location_id=OuterRef("cqc_location_id"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    snapshots = (
+        CapacitySnapshot.objects.filter(cqc_location_id__in=by_location, date=Subquery(latest))
+        .only("cqc_location_id", "date", *(f"vacancies_{bed}" for bed in BED_TYPES))
+        .order_by("cqc_location_id")
     )
     for snapshot in snapshots:
         service_id = by_location[snapshot.cqc_location_id]
-        if service_id in answer:
-            continue
         count = snapshot.vacancies
         answer[service_id] = Vacancies(
             vacancy_status(snapshot.date, count, today), snapshot.date, count
@@ -740,6 +747,31 @@ def vacancies_for(services: Iterable[Service], today: date) -> dict[UUID, Vacanc
 
 
 # --- The search --------------------------------------------------------------------------------
+
+
+#: The columns a page of results shows (`Result`, the result template and the map), loaded
+#: for its services and their registers, organisations and councils: not their descriptions,
+#: lists or import reports. Anything else still loads when read, a query per service.
+PAGE_FIELDS = (
+    "name",
+    "kind",
+    "phone",
+    "last_reviewed",
+    "review_due",
+    "organization__name",
+    "organization__phone",
+    "local_authority__name",
+    "cqc_location__cqc_location_id",
+    "cqc_location__phone",
+    "cqc_location__care_home",
+    "cqc_location__latest_rating",
+    "cqc_location__latest_rating_date",
+    "cqc_location__latest_check_date",
+    "cqc_location__import_run__format",
+    "cqc_location__import_run__edition",
+)
+#: The columns of a result's places: its address and where it is on the map.
+PAGE_PLACE_FIELDS = ("service", "name", "address", "town", "postcode", "latitude", "longitude")
 
 
 def search(query: SearchQuery, today: date | None = None) -> SearchPage:
@@ -783,7 +815,8 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
     loaded = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "cqc_location__import_run", "local_authority")
-        .prefetch_related("locations")
+        .only(*PAGE_FIELDS)
+        .prefetch_related(Prefetch("locations", ServiceLocation.objects.only(*PAGE_PLACE_FIELDS)))
         .in_bulk()
     )
     page_services = [loaded[pk] for pk in ids if pk in loaded]

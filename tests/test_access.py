@@ -205,6 +205,7 @@ URL_ACCESS: dict[str, tuple[dict[str, str], set[str] | str]] = {
     "sourcing:vacancies": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:placements": (COUNCIL, {"practitioner", "commissioner", "council_admin"}),
     "sourcing:end_placement": ({**COUNCIL, "pk": "1"}, BROKERS),
+    "sourcing:change_placement": ({**COUNCIL, "pk": "1"}, BROKERS),
     "sourcing:provider_vacancies": ({}, {"provider"}),
     "sourcing:provider_vacancy": ({"pk": "1"}, {"provider"}),
     # sourcing: extra care nominations (caremarket.sourcing.nominations)

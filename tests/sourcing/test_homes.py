@@ -215,7 +215,7 @@ def test_a_placement_ends_and_leaves_the_count_per_home(client: Client, b: Broke
     for bad, message in (
         ({"reason": "Moved to hospital"}, "Enter last day of care"),
         ({"last_day": "31/13/2024", "reason": "x"}, "Last day of care must be a real date"),
-        ({"last_day": "01/01/2020", "reason": "x"}, "The last day must be on or after the start"),
+        ({"last_day": "01/01/2020", "reason": "x"}, "The last day of care must be on or after"),
         ({"last_day": "01/01/2100"}, "Enter reason the package ends"),
     ):
         page = client.post(end, bad, follow=True).content.decode()
@@ -228,9 +228,56 @@ def test_a_placement_ends_and_leaves_the_count_per_home(client: Client, b: Broke
     assert placement.end_on == yesterday and placement.end_reason == "Moved to hospital"
     assert AuditEvent.objects.filter(action="sourcing: placement ended").count() == 1
     page = client.post(end, {"last_day": f"{yesterday:%d/%m/%Y}", "reason": "x"}, follow=True)
-    assert "This placement already ended" in page.content.decode()
+    assert "The placement at Meir Grange ended on" in page.content.decode()
     page = client.get(url("placements", b)).content.decode()
     assert "in place today: 0." in page
+
+
+def test_a_placements_cost_and_bed_change_is_kept_in_its_history(
+    client: Client, b: Brokerage
+) -> None:
+    """Issue 16: a placement's changes (weekly cost, kind of bed) are recorded like a
+    package's, audited, shown as its history, and bad input is refused in words."""
+    test_a_placement_request_goes_to_homes_with_a_vacancy_and_one_offer_is_accepted(client, b)
+    placement = Placement.objects.get()
+    [start] = placement.changes.all()
+    assert (start.kind, start.bed_kind, str(start.weekly_cost), start.made_by) == (
+        "start", "dementia_residential", "812.50", b.broker,
+    )  # fmt: skip
+    change = url("change_placement", b, pk=placement.request_id)
+    good = {"change-bed_kind": "dementia_nursing", "change-weekly_cost": "1045.00",
+            "change-from_day": "01/09/2024", "change-reason": "Needs nursing care now"}  # fmt: skip
+    for bad, message in (
+        ({"change-bed_kind": ""}, "Choose the kind of bed"),
+        ({"change-bed_kind": "penthouse"}, "Choose the kind of bed"),
+        ({"change-weekly_cost": "lots"}, "Cost a week must be an amount in pounds"),
+        ({"change-weekly_cost": "99999999999"}, "Cost a week must be"),
+        ({"change-from_day": "31/02/2024"}, "Changed from must be a real date"),
+        ({"change-from_day": "01/06/2024"}, "A change must start on or after 5 June 2024"),
+        ({"change-reason": ""}, "Enter reason for the change"),
+    ):
+        page = client.post(change, {**good, **bad}, follow=True).content.decode()
+        assert message in page, message
+    assert placement.changes.count() == 1  # nothing kept from a bad form
+    page = client.post(change, good, follow=True).content.decode()
+    assert "The placement at Meir Grange is changed from 1 September 2024." in page
+    placement.refresh_from_db()
+    assert (placement.bed_kind, str(placement.weekly_cost)) == ("dementia_nursing", "1045.00")
+    event = AuditEvent.objects.get(action="sourcing: placement changed")
+    assert event.detail == "a dementia nursing bed at £1,045.00 a week from 1 September 2024"
+    assert event.user == b.broker
+    history = page.split('id="placement-history"')[1].split("</table>")[0]
+    assert "Dementia residential" in history and "£812.50" in history
+    assert "Dementia nursing" in history and "£1,045.00" in history
+    assert "Needs nursing care now" in history
+    # an end after the change closes the history; an ended placement takes no change
+    client.post(url("end_placement", b, pk=placement.request_id),
+                {"last_day": "30/09/2024", "reason": "Moved nearer family"})  # fmt: skip
+    kinds = list(placement.changes.values_list("kind", flat=True))
+    assert kinds == ["start", "change", "end"]
+    page = client.post(change, {**good, "change-from_day": "01/10/2024"}, follow=True)
+    assert "ended on 30 September 2024; it cannot be changed" in page.content.decode()
+    assert placement.changes.count() == 3
 
 
 @pytest.mark.parametrize(

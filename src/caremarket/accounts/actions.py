@@ -104,6 +104,7 @@ ACTION_WORDS: dict[str, str] = {
     "sourcing: package changed": "Changed a care package",
     "sourcing: package ended": "Ended a care package",
     "sourcing: vacancies updated": "A provider updated its vacancies",
+    "sourcing: placement changed": "Changed a care home placement",
     "sourcing: placement ended": "Ended a care home placement",
     "sourcing: contract added": "Added a contract to the contract register",
     "sourcing: contract saved": "Changed a contract on the contract register",

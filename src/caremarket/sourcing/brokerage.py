@@ -39,6 +39,7 @@ from caremarket.sourcing.models import (
     Package,
     PackageChange,
     Placement,
+    PlacementChange,
     SentTo,
     ServiceKind,
 )
@@ -361,20 +362,27 @@ def make_offer(
     return offer
 
 
-def record_start(package: Package, user: User | None) -> PackageChange:
-    """The first entry of a package's history: the request's call pattern at the offer's price."""
-    r = package.request
-    return PackageChange.objects.create(
-        package=package,
+def record_start(bought: Package | Placement, user: User | None) -> PackageChange | PlacementChange:
+    """The first entry of a package's or placement's history: for a package the request's call
+    pattern, for a placement its kind of bed, at the offer's price."""
+    if isinstance(bought, Placement):
+        now: dict[str, Any] = {"bed_kind": bought.bed_kind}
+    else:
+        r = bought.request
+        now = {
+            "calls_per_day": r.calls_per_day,
+            "minutes": r.minutes,
+            "days_per_week": r.days_per_week,
+            "hours_per_week": bought.hours_per_week,
+        }
+    entry: PackageChange | PlacementChange = bought.changes.create(
         kind=PackageChange.Kind.START,
-        effective_on=package.start_on,
-        calls_per_day=r.calls_per_day,
-        minutes=r.minutes,
-        days_per_week=r.days_per_week,
-        hours_per_week=package.hours_per_week,
-        weekly_cost=package.weekly_cost,
+        effective_on=bought.start_on,
+        weekly_cost=bought.weekly_cost,
         made_by=user,
+        **now,
     )
+    return entry
 
 
 def accept(
@@ -412,6 +420,7 @@ def accept(
                 start_on=offer.start_on,
                 invented=locked.invented,
             )
+            record_start(bought, user)
         else:
             bought = Package.objects.create(
                 local_authority=locked.local_authority,

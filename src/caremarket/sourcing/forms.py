@@ -248,6 +248,15 @@ class PackageChangeForm(QualityForm):
         return data
 
 
+class PlacementChangeForm(QualityForm):
+    """A new weekly cost or kind of bed for a care home placement, from a day on."""
+
+    bed_kind = radios("Kind of bed", BED_KINDS, missing="Choose the kind of bed")
+    weekly_cost = weekly_money("Cost a week")
+    from_day = Day("Changed from")
+    reason = text("Reason for the change", max_length=500)
+
+
 class PackageEndForm(QualityForm):
     last_day = Day("Last day of care")
     reason = text("Reason the package ends", max_length=500)

@@ -12,21 +12,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.access import staff
-from caremarket.accounts.audit import record
 from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location
 from caremarket.places.models import LocalAuthority
-from caremarket.quality.register import day_words
 from caremarket.quality.views import provider_locations
 from caremarket.rules.placements import (
     BED_KIND_WORDS,
@@ -34,9 +32,14 @@ from caremarket.rules.placements import (
     VacancyReport,
     usable,
 )
-from caremarket.sourcing import brokerage, vacancies
+from caremarket.sourcing import brokerage, packages, vacancies
 from caremarket.sourcing.brokerage import BrokerageError
-from caremarket.sourcing.forms import PackageEndForm, PlacementRequestForm, VacancyForm
+from caremarket.sourcing.forms import (
+    PackageEndForm,
+    PlacementChangeForm,
+    PlacementRequestForm,
+    VacancyForm,
+)
 from caremarket.sourcing.models import Placement, ServiceKind
 from caremarket.sourcing.vacancies import Vacancies, VacancyError
 from caremarket.sourcing.views import BROKERS, REPORT_READERS, _post, care_request
@@ -143,51 +146,59 @@ def placements(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     )
 
 
-def end_placement(
-    placement: Placement, last_day: date, reason: str, user: User, http: HttpRequest
-) -> Placement:
-    """The placement ends after `last_day` (on or after its start); audited."""
-    with transaction.atomic():
-        locked = Placement.objects.select_for_update().get(pk=placement.pk)
-        if locked.end_on is not None:
-            raise BrokerageError(f"This placement already ended on {locked.end_on:%-d %B %Y}")
-        if last_day < locked.start_on:
-            raise BrokerageError(
-                f"The last day must be on or after the start, {locked.start_on:%-d %B %Y}"
-            )
-        locked.end_on, locked.end_reason = last_day, reason
-        locked.save(update_fields=["end_on", "end_reason"])
-        record(
-            "sourcing: placement ended",
-            request=http,
-            user=user,
-            local_authority=locked.local_authority,
-            obj=locked,
-            detail=f"last day {day_words(last_day)}",
-        )
-    return locked
+def _placement_form(
+    request: HttpRequest,
+    council: LocalAuthority,
+    pk: int,
+    form: PlacementChangeForm | PackageEndForm,
+) -> tuple[Placement, User, dict[str, Any] | None]:
+    """The placement made from request `pk`, who acts, and the form's data; a bad form's
+    messages are shown on the request page (None)."""
+    placement = get_object_or_404(Placement, local_authority=council, request_id=pk)
+    if form.is_valid():
+        return placement, request.user, form.cleaned_data  # type: ignore[return-value]
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return placement, request.user, None  # type: ignore[return-value]
 
 
 @staff(*BROKERS)
 @require_POST
 def end(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
     """End the placement made from request `pk`; a bad form is shown on the request page."""
-    placement = get_object_or_404(Placement, local_authority=council, request_id=pk)
-    form = PackageEndForm(request.POST)
-    if form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+    placement, user, data = _placement_form(request, council, pk, PackageEndForm(request.POST))
+    if data is not None:
         try:
-            end_placement(
-                placement, form.cleaned_data["last_day"], form.cleaned_data["reason"], user, request
-            )
+            packages.end(placement, data["last_day"], data["reason"], user, request)
         except BrokerageError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"The placement at {placement.location.name} is ended.")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    return redirect("sourcing:request", council=council.slug, pk=pk)
+
+
+@staff(*BROKERS)
+@require_POST
+def change(request: HttpRequest, council: LocalAuthority, pk: int) -> HttpResponse:
+    """A new weekly cost or kind of bed for the placement made from request `pk`, kept in its
+    history; a bad form is shown on the request page."""
+    form = PlacementChangeForm(request.POST, prefix="change")
+    placement, user, data = _placement_form(request, council, pk, form)
+    if data is not None:
+        try:
+            packages.change_placement(
+                placement, data["bed_kind"], data["weekly_cost"], data["from_day"],
+                data["reason"], user, request,
+            )  # fmt: skip
+        except BrokerageError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"The placement at {placement.location.name} is changed from "
+                f"{data['from_day']:%-d %B %Y}.",
+            )
     return redirect("sourcing:request", council=council.slug, pk=pk)
 
 

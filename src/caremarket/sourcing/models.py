@@ -328,33 +328,42 @@ class Package(models.Model):
         return f"PK-{self.pk:06d}"
 
 
-class PackageChange(models.Model):
-    """One entry in a package's history: its start, each change of hours, calls or cost, and
-    its end. The package row holds what is in force now; these say what was when."""
+class HistoryEntry(models.Model):
+    """One entry in the history of care bought (a package's or a placement's): its start, each
+    change, and its end. The bought row holds what is in force now; these say what was when.
+    Written only through `caremarket.sourcing.packages`."""
 
     class Kind(models.TextChoices):
         START = "start", "Started"
         CHANGE = "change", "Changed"
         END = "end", "Ended"
 
-    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     #: The first day of the care as changed; for an end, the last day of care.
     effective_on = models.DateField()
-    calls_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
-    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
     reason = models.CharField(max_length=500, blank=True)
     made_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     made_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["package", "effective_on", "id"]
+        abstract = True
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.effective_on:%d %B %Y}"
+        return f"{self.get_kind_display()} {self.effective_on:%d %B %Y}"  # type: ignore[attr-defined]
+
+
+class PackageChange(HistoryEntry):
+    """A package's start, each change of hours, calls or cost, and its end."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="changes")
+    calls_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    days_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["package", "effective_on", "id"]
 
     @property
     def pattern(self) -> rules.CallPattern | None:
@@ -403,6 +412,21 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"Placement {self.request} at {self.location.name}"
+
+    @property
+    def reference(self) -> str:
+        return f"The placement at {self.location.name}"
+
+
+class PlacementChange(HistoryEntry):
+    """A placement's start, each change of weekly cost or kind of bed, and its end."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="changes")
+    #: Blank for an end.
+    bed_kind = models.CharField(max_length=30, choices=BED_KINDS, blank=True)
+
+    class Meta:
+        ordering = ["placement", "effective_on", "id"]
 
 
 class VacancyUpdate(models.Model):

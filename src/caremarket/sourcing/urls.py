@@ -42,6 +42,7 @@ urlpatterns += [
     path(f"{council}/vacancies/", homes.council_vacancies, name="vacancies"),
     path(f"{council}/placements/", homes.placements, name="placements"),
     path(f"{council}/requests/<int:pk>/end-placement/", homes.end, name="end_placement"),
+    path(f"{council}/requests/<int:pk>/change-placement/", homes.change, name="change_placement"),
     path("sourcing/provider/vacancies/", homes.provider_vacancies, name="provider_vacancies"),
     path("sourcing/provider/vacancies/<int:pk>/", homes.provider_vacancy, name="provider_vacancy"),
 ]

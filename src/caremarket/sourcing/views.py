@@ -30,6 +30,7 @@ from caremarket.sourcing.forms import (
     OfferForm,
     PackageChangeForm,
     PackageEndForm,
+    PlacementChangeForm,
     RequestForm,
     WithdrawForm,
 )
@@ -96,6 +97,14 @@ def _post(
     return redirect("sourcing:request", council=council.slug, pk=item.pk)
 
 
+def _now_of(item: CareRequest) -> dict[str, Any]:
+    """A placement's kind of bed and cost now, to start its change form from."""
+    placement = getattr(item, "placement", None)
+    if placement is None:
+        return {}
+    return {"bed_kind": placement.bed_kind, "weekly_cost": placement.weekly_cost}
+
+
 def _request_page(
     request: HttpRequest, item: CareRequest, withdraw_form: WithdrawForm | None = None
 ) -> HttpResponse:
@@ -113,6 +122,7 @@ def _request_page(
             "package": getattr(item, "package", None),
             "placement": getattr(item, "placement", None),
             "end_form": PackageEndForm(),
+            "change_form": PlacementChangeForm(prefix="change", initial=_now_of(item)),
             "days_waiting": (timezone.localdate() - item.referred_on).days,
             "withdraw_form": withdraw_form or WithdrawForm(),
         },

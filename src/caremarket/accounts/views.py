@@ -60,10 +60,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Each council the person works for, with the pages their roles there open."""
     user = request.user
     memberships = list(user.memberships.select_related("local_authority"))  # type: ignore[union-attr]
-    if user.is_site_admin:  # type: ignore[union-attr]
-        councils = list(LocalAuthority.objects.all())
-    else:
-        councils = sorted({m.local_authority for m in memberships}, key=lambda c: c.name)
+    held = {m.local_authority for m in memberships}
+    site_admin = user.is_site_admin  # type: ignore[union-attr]
+    # A site admin may act for every council (153 of them: every council's pages at once made
+    # a page over 100,000 pixels tall), so sees the councils they hold roles for and chooses
+    # any other one to list its pages.
+    chosen = str(request.GET.get("council", ""))[:100] if site_admin else ""
+    other = LocalAuthority.objects.filter(slug=chosen).first() if chosen else None
+    councils = sorted(held | ({other} if other else set()), key=lambda c: c.name)
     work = [(council, work_links(user, council)) for council in councils]
     provider = any(m.role == Role.PROVIDER for m in memberships)
     return render(
@@ -72,6 +76,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "work": [(c, links) for c, links in work if links],
+            "all_councils": LocalAuthority.objects.order_by("name").only("name", "slug")
+            if site_admin
+            else [],
+            "chosen": chosen,
+            "unknown_council": bool(chosen) and other is None,
             "provider_listings": reverse("listings:manage") if provider else "",
             "provider_quality": reverse("quality:provider_home") if provider else "",
             "provider_requests": reverse("sourcing:provider_requests") if provider else "",

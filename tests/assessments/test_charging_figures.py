@@ -40,6 +40,15 @@ def test_an_admin_adds_a_figure_and_the_estimate_uses_it(client, stoke, stoke_ad
         date(2025, 4, 6),
         Decimal("10000.00"),
     )
+    page = client.get(url).content.decode()  # words, not the figures' dotted names
+    assert '<option value="capital.lower_limit">Lower capital limit</option>' in page
+    table = page.split('id="figure-overrides"')[1].split("</table>")[0]
+    assert "Lower capital limit" in table and "£10,000.00" in table
+    assert "capital.lower_limit" not in table
+    from caremarket.accounts.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="added_charging_figure")
+    assert event.detail == "Lower capital limit from 6 April 2025: £10,000.00"
     with_override = charge_result(answers_for("2025/26"), stoke)["estimate"]
     without = charge_result(answers_for("2025/26"), None)["estimate"]
     assert with_override["tariff_income"] > without["tariff_income"]

@@ -376,3 +376,11 @@ class ChargingFigureOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} from {self.from_date}: {self.amount}"
+
+    @property
+    def label(self) -> str:
+        """The figure in words ("Lower capital limit"), or its name if no longer shipped."""
+        from caremarket.rules.figures_store import load_figures
+
+        figure = load_figures().get(self.name)
+        return figure.label if figure is not None else self.name

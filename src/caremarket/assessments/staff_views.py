@@ -257,7 +257,8 @@ def referral(request: HttpRequest, council: LocalAuthority, reference: str) -> H
 def figure_choices() -> list[tuple[str, str]]:
     from caremarket.rules.figures_store import load_figures
 
-    return [(name, f"{name} – {fig.label}") for name, fig in sorted(load_figures().items())]
+    # the figure's words only: its dotted name ("capital.lower_limit") is the files' key
+    return [(name, fig.label) for name, fig in sorted(load_figures().items())]
 
 
 class OverrideForm(GovukForm):
@@ -327,7 +328,7 @@ def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpRespo
                 request=request,
                 local_authority=council,
                 obj=row,
-                detail=f"{row.name} from {row.from_date}",
+                detail=f"{row.label} from {row.from_date:%-d %B %Y}",
             )
             row.delete()
             messages.success(request, "Figure removed.")
@@ -357,7 +358,7 @@ def charging_figures(request: HttpRequest, council: LocalAuthority) -> HttpRespo
                 request=request,
                 local_authority=council,
                 obj=row,
-                detail=f"{row.name} from {row.from_date}: {row.amount}",
+                detail=f"{row.label} from {row.from_date:%-d %B %Y}: £{row.amount:,.2f}",
             )
             messages.success(request, f"Added {row.name} from {row.from_date:%-d %B %Y}.")
             return redirect("assessments:charging_figures", council=council.slug)

@@ -170,6 +170,8 @@ def test_it_lists_each_runs_provenance(client: Client, commissioner: User) -> No
     first, _ = ImportRun.objects.order_by("pk")
     page = client.get(URL).content.decode()
     assert "The council: Council figures (tidy CSV)" in page
+    # the format choices in words, without the command line's format names
+    assert 'value="figures"' in page and "figures: Council figures" not in page
     assert "3 read, 3 written, 0 unchanged" in page and "3 read, 0 written, 3 unchanged" in page
     assert first.sha256[:14] in page and page.count("commissioner</td>") == 2
     assert page.index("again.csv") < page.index(">figures.csv<")  # newest first

@@ -31,7 +31,7 @@ MAX_UPLOAD_BYTES: int = settings.MAX_UPLOAD_BYTES
 class UploadForm(forms.Form):
     format = forms.ChoiceField(
         label="Format",
-        choices=[(name, f"{name}: {IMPORTERS[name].dataset}") for name in COUNCIL_FORMATS],
+        choices=[(name, IMPORTERS[name].dataset) for name in COUNCIL_FORMATS],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the format of the file"},
     )

@@ -182,3 +182,19 @@ def test_the_demo_log_is_invented_and_totals_the_published_counts(councils: list
         found = areas.get(name)
         got = (found.compliments, found.complaints, found.comments) if found else (0, 0, 0)
         assert got == counts, name
+
+
+def test_the_log_is_shown_fifty_entries_to_a_page(commissioner: User, client, councils) -> None:
+    """The demo year's 171 entries made a staff page 18,000 pixels tall on a phone."""
+    invent_feedback(councils[0], io.StringIO())
+    first = client.get(f"{BASE}/complaints/?year=2020/21").content.decode()
+    log = first.split("The log for 2020/21")[1]
+    assert log.count("Change<span") == 50
+    assert "newest first: 1 to 50 of 171" in log and "Page 1 of 4" in log
+    assert 'href="?year=2020/21&amp;page=2"' in log
+    last = client.get(f"{BASE}/complaints/?year=2020/21&page=4").content.decode()
+    assert last.split("The log for 2020/21")[1].count("Change<span") == 21
+    assert "151 to 171 of 171" in last
+    # a page past the end or not a number shows the nearest page, not an error
+    assert client.get(f"{BASE}/complaints/?year=2020/21&page=99").status_code == 200
+    assert client.get(f"{BASE}/complaints/?year=2020/21&page=x").status_code == 200

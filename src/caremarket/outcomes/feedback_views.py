@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,18 +61,24 @@ def safeguarding(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     )
 
 
+#: Entries of the log on one page.
+LOG_PAGE = 50
+
+
 @staff(*FEEDBACK_ROLES)
 def complaints(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
     years = feedback_years(council)
     year = _year(request, years)
     days = deadline_days(council)
     log = year_log(council, year)
+    # a year's log is long (Stoke-on-Trent's 2020/21 has 171 entries): 50 to a page
+    page = Paginator(log.order_by("-received", "-id"), LOG_PAGE).get_page(request.GET.get("page"))
     entries = [
         {
             "entry": f,
             "due": deadline(f.received, days) if f.kind == Feedback.Kind.COMPLAINT else None,
         }
-        for f in log.order_by("-received", "-id")
+        for f in page
     ]
     return render(
         request,
@@ -83,6 +90,7 @@ def complaints(request: HttpRequest, council: LocalAuthority) -> HttpResponse:
             "days": days,
             "tables": [prepare_table(t.as_json()) for t in complaint_tables(council, year)],
             "entries": entries,
+            "page": page,
             "today": timezone.localdate(),
             "can_set_deadline": _is_admin(request, council),
             "deadline_form": DeadlineForm(initial={"days": days}),

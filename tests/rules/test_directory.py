@@ -12,10 +12,13 @@ from caremarket.rules.directory import (
     PostcodeKind,
     VacancyStatus,
     bounding_box,
+    cells_covering,
     closest_word,
     edit_distance,
     miles_between,
+    need_token,
     normalise_postcode,
+    place_tokens,
     postcode_kind,
     query_words,
     vacancy_status,
@@ -87,6 +90,47 @@ class BoundingBoxTest(unittest.TestCase):
     def test_a_negative_radius_is_refused(self) -> None:
         with self.assertRaises(ValueError):
             bounding_box(*STOKE, -1)
+
+
+class PlaceTokensTest(unittest.TestCase):
+    def test_a_point_lies_in_one_cell_per_level(self) -> None:
+        # Stoke: (53.003 + 90) / 0.1 = 1430.03 and (-2.18 + 180) / 0.15 = 1185.47 at level 0;
+        # each level's cells are 4 times larger: 357.5 and 296.4, 89.4 and 74.1, 22.3 and 18.5.
+        self.assertEqual(
+            place_tokens(53.003, -2.18), ["g0x1430y1185", "g1x357y296", "g2x89y74", "g3x22y18"]
+        )
+
+    def test_a_ten_mile_box_is_covered_by_twenty_of_the_finest_cells(self) -> None:
+        # Latitude 52.858 to 53.148: rows 1428 to 1431; longitude -2.421 to -1.939: columns
+        # 1183 to 1187. Four rows of five.
+        cells = cells_covering(bounding_box(53.003, -2.18, 10))
+        self.assertEqual(len(cells), 20)
+        self.assertEqual(cells[0], "g0x1428y1183")
+        self.assertEqual(cells[-1], "g0x1431y1187")
+
+    def test_a_larger_box_is_covered_by_coarser_cells(self) -> None:
+        # 25 miles: eight rows at level 0 (too many), three by three at level 1.
+        cells = cells_covering(bounding_box(53.003, -2.18, 25))
+        self.assertEqual(len(cells), 9)
+        self.assertTrue(all(cell.startswith("g1x") for cell in cells))
+        # 500 km: the coarsest level, however many.
+        self.assertTrue(all(c.startswith("g3x") for c in cells_covering(bounding_box(53, -2, 311))))
+
+    @settings(max_examples=300)
+    @given(england_lat, england_lon, radius, st.floats(0, 1), st.floats(0, 1))
+    def test_every_point_in_the_box_is_in_a_covering_cell(
+        self, lat: float, lon: float, miles: float, along: float, across: float
+    ) -> None:
+        box = bounding_box(lat, lon, miles)
+        point_lat = box.min_lat + along * (box.max_lat - box.min_lat)
+        point_lon = box.min_lon + across * (box.max_lon - box.min_lon)
+        cells = set(cells_covering(box))
+        self.assertTrue(cells & set(place_tokens(point_lat, point_lon)))
+
+    def test_tokens_are_letters_and_digits_ending_in_a_digit(self) -> None:
+        self.assertEqual(need_token("breaks-and-respite"), "needbreaksandrespite0")
+        for token in [*place_tokens(-90, -180), *place_tokens(90, 180), need_token("x")]:
+            self.assertRegex(token, r"^[a-z0-9]*[0-9]$")
 
 
 class PostcodeTest(unittest.TestCase):

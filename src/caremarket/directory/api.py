@@ -38,6 +38,8 @@ from caremarket.directory.search import (
     CHUNK,
     PlaceNotFound,
     corrections_for,
+    db_id,
+    located_near,
     resolve_postcode,
     text_match,
 )
@@ -45,7 +47,6 @@ from caremarket.directory.taxonomy import TAXONOMY_ID
 from caremarket.jsonresponse import json_response
 from caremarket.rules.directory import (
     PostcodeKind,
-    bounding_box,
     miles_between,
     normalise_postcode,
     postcode_kind,
@@ -311,9 +312,7 @@ def _every_word_in(words: list[str], texts: Sequence[str]) -> bool:
 # --- Filters ------------------------------------------------------------------------------------
 
 
-def _text_filter(
-    services: QuerySet[Service], text: str, per_service: bool = False
-) -> QuerySet[Service]:
+def _text_filter(services: QuerySet[Service], text: str) -> QuerySet[Service]:
     """Every word (or a near spelling of a name word) in the public search's full-text index.
 
     The index (`directory.search`: FTS5 on SQLite, tsvector with GIN on PostgreSQL) holds the
@@ -325,8 +324,6 @@ def _text_filter(
         return services
     vendor = connections[services.db].vendor
     match = text_match(terms, corrections_for(terms, services.db), vendor)
-    if per_service:  # asked of each of a few services (those near a place)
-        return services.filter(match.condition())
     # One uncorrelated sub-query driven by the index (the tables of search.py's migration):
     # evaluated once, whatever else filters the services, and usable from service locations.
     # The rank is not used: ORUK pages stay in name order.
@@ -385,15 +382,18 @@ def _organization_filter(services: QuerySet[Service], text: str) -> QuerySet[Ser
     return services.filter(organization_id=org_id)
 
 
-def filtered_services(request: HttpRequest, per_service: bool = False) -> QuerySet[Service]:
+def filtered_services(
+    request: HttpRequest, per_service: bool = False, words: bool = True
+) -> QuerySet[Service]:
     """The services the query parameters ask for, every filter combined with AND.
 
     `per_service`: the words and the term are asked of each service (an index probe each)
-    rather than listed once for all: for a few services already picked, such as a place's."""
+    rather than listed once for all: for a few services already picked, such as a place's.
+    `words=False` leaves the words out (the index has already matched them)."""
     services = Service.objects.all()
-    text = " ".join(_search_text(request))
+    text = " ".join(_search_text(request)) if words else ""
     if text:
-        services = _text_filter(services, text, per_service)
+        services = _text_filter(services, text)
     if request.GET.get("taxonomy_term_id", "").strip():
         services = _term_filter(services, request.GET["taxonomy_term_id"], per_service)
     if request.GET.get("taxonomy_id", "").strip():
@@ -752,21 +752,8 @@ class Located:
     metres: float | None
 
 
-def _located(
-    places: QuerySet[ServiceLocation], lat: float, lon: float, metres: float | None
-) -> list[Located]:
-    """Places nearest first with their distance in metres, within `metres` if given.
-
-    The indexed latitude/longitude box narrows the candidates; the exact distance decides.
-    """
-    if metres is not None:
-        box = bounding_box(lat, lon, metres / METRES_PER_MILE)
-        places = places.filter(
-            latitude__gte=box.min_lat,
-            latitude__lte=box.max_lat,
-            longitude__gte=box.min_lon,
-            longitude__lte=box.max_lon,
-        )
+def _located(places: QuerySet[ServiceLocation], lat: float, lon: float) -> list[Located]:
+    """Places nearest first with their distance in metres; places with no point last."""
     found: list[Located] = []
     unlocated: list[Located] = []
     rows = places.values_list("id", "service_id", "latitude", "longitude")
@@ -775,23 +762,44 @@ def _located(
             unlocated.append(Located(pk, service_id, None))
             continue
         distance = miles_between(lat, lon, latitude, longitude) * METRES_PER_MILE
-        if metres is None or distance <= metres:
-            found.append(Located(pk, service_id, distance))
+        found.append(Located(pk, service_id, distance))
     found.sort(key=lambda place: (place.metres, str(place.pk)))
-    return found + ([] if metres is not None else unlocated)
+    return found + unlocated
 
 
-def _within(services: QuerySet[Service], lat: float, lon: float, metres: float) -> list[Located]:
-    """`_located` within `metres`, for the places whose service passes the filters: the box
-    picks the places, then the filters are asked of their few services (a chunk of ids a
-    query), as the public search does."""
-    located = _located(ServiceLocation.objects.order_by(), lat, lon, metres)
-    ids = list({place.service_id for place in located})
+def _within(request: HttpRequest, lat: float, lon: float, metres: float) -> list[Located]:
+    """Every place within `metres` whose service passes the filters, nearest first: the
+    public search's `located_near` finds the places near the point with the words and the
+    need, then the filters are asked of their few services (a chunk of ids a query)."""
+    services = filtered_services(request, per_service=True, words=False)
+    terms = query_words(" ".join(_search_text(request)))
+    using = services.db
+    vendor = connections[using].vendor
+    match = text_match(terms, corrections_for(terms, using), vendor) if terms else None
+    term = request.GET.get("taxonomy_term_id", "").strip()
+    needs = list(
+        TaxonomyTerm.objects.filter(pk=_uuid(term, "taxonomy_term_id")).values_list(
+            "code", flat=True
+        )
+        if term and _rating_for_term(_uuid(term, "taxonomy_term_id")) is None
+        else []
+    )
+    nearby = located_near(lat, lon, metres / METRES_PER_MILE, match, needs, using)
+    ids = list(dict.fromkeys(near.service_id for near in nearby))
     passing: set[Any] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = services.filter(pk__in=ids[start : start + CHUNK]).order_by()
-        passing.update(chunk.values_list("pk", flat=True))
-    return [place for place in located if place.service_id in passing]
+        passing.update(db_id(pk, using) for pk in chunk.values_list("pk", flat=True))
+    return [
+        Located(_as_uuid(near.location_id), near.service_id, near.miles * METRES_PER_MILE)
+        for near in nearby
+        if near.service_id in passing
+    ]
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """A UUID as the database returned it (SQLite: 32 hex digits) made a UUID."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _places_for_oruk(ids: list[Any]) -> dict[Any, ServiceLocation]:
@@ -838,9 +846,9 @@ def service_at_locations(request: HttpRequest) -> HttpResponseBase:
             places = ServiceLocation.objects.filter(
                 service__in=filtered_services(request), service__local_authority__code=council_code
             )
-            located = _located(places, lat, lon, metres)
+            located = _located(places, lat, lon)
         else:
-            located = _within(filtered_services(request, per_service=True), lat, lon, metres)
+            located = _within(request, lat, lon, metres)
         keys = [place.pk for place in located]
         distances = {place.pk: place.metres for place in located}
 

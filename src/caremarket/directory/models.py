@@ -288,9 +288,11 @@ class ServiceLocation(models.Model):
 
     class Meta:
         ordering = ["service", "name"]
-        # The radius search's box: the service in the index too, so no row is read.
         indexes = [
-            models.Index(fields=["latitude", "longitude", "service"], name="directory_location_box")
+            # A radius search reads the places of the services the index found from here alone.
+            models.Index(
+                fields=["service", "latitude", "longitude", "id"], name="directory_location_point"
+            )
         ]
 
     def __str__(self) -> str:

@@ -12,11 +12,11 @@ How a search runs, so it stays fast at 100,000 services:
 2. Words: a misspelt word also searches the nearest name word (`rules.directory.closest_word`
    against the few vocabulary words with the same first letter and a similar length). All
    words must match; when none do, any word may (and the page says so).
-3. With a place: the indexed latitude/longitude box around it picks the candidate locations
-   (no join), the exact distance in miles keeps those within the radius, and only then are
-   the filters and words checked, for those few services (the words through the index, per
-   service). Nearest first; services with no located address that belong to the place's
-   council follow, as "covers <council>".
+3. With a place: one index query finds the services filed under the grid cells around it
+   that have the words and any of the needs (`located_near`), their places come from the
+   location index, the exact distance in miles keeps those within the radius, and only then
+   are the other filters checked, for those few services. Nearest first; services with no
+   located address that belong to the place's council follow, as "covers <council>".
 4. Without a place: the full-text index drives a join to the filtered services, ranked
    (names above the rest) and counted in the same query; without words, by name.
 """
@@ -66,11 +66,14 @@ from caremarket.rules.directory import (
     PostcodeKind,
     VacancyStatus,
     bounding_box,
+    cells_covering,
     closest_word,
     edit_distance,
     max_typo_distance,
     miles_between,
+    need_token,
     normalise_postcode,
+    place_tokens,
     postcode_kind,
     query_words,
     vacancy_status,
@@ -633,10 +636,11 @@ def text_match(
         else:
             groups.append("(" + " OR ".join(f'"{a}"' for a in alternatives) + ")")
     if vendor == "postgresql":
-        joiner = " | " if any_word else " & "
-    else:
-        joiner = " OR " if any_word else " AND "
-    return TextMatch(joiner.join(groups), vendor)
+        return TextMatch((" | " if any_word else " & ").join(groups), vendor)
+    # Residents' words are matched in names and text, never in the index's place and need
+    # tokens (the third column).
+    joined = (" OR " if any_word else " AND ").join(groups)
+    return TextMatch(f"{{name body}} : ({joined})", vendor)
 
 
 # --- Place -------------------------------------------------------------------------------------
@@ -648,27 +652,66 @@ UNPLACED = "SELECT service_id FROM directory_search WHERE unplaced"
 CHUNK = 2000
 
 
-def _in_radius(place: Place, radius: float, using: str) -> dict[Any, float]:
-    """Service id, as the database holds it, → miles to its nearest location within the
-    radius (any service, listed or not: the filters come after). The box is read from the
-    coordinate index alone; the ids are not made into UUIDs (a third of the time at 2,000
-    candidates went on that), they go straight back to the database in `_among`."""
-    if not place.has_point:
-        return {}
-    assert place.latitude is not None and place.longitude is not None
-    box = bounding_box(place.latitude, place.longitude, radius)
-    nearest: dict[Any, float] = {}
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT service_id, latitude, longitude FROM directory_servicelocation "
-            "WHERE latitude >= %s AND latitude <= %s AND longitude >= %s AND longitude <= %s",
-            [box.min_lat, box.max_lat, box.min_lon, box.max_lon],
+@dataclass(frozen=True)
+class Nearby:
+    """A place of a service near the searched point: ids as the database holds them (they go
+    straight back to it; making 2,000 of them into UUIDs took a third of the time)."""
+
+    location_id: Any
+    service_id: Any
+    miles: float
+
+
+def located_near(
+    latitude: float,
+    longitude: float,
+    radius: float,
+    match: TextMatch | None,
+    categories: Iterable[str],
+    using: str = "default",
+) -> list[Nearby]:
+    """Every place within `radius` miles of the point whose service has the words and any of
+    the need categories, nearest first (any service, listed or not: the filters come after).
+
+    One query: the index finds the services filed under the cells covering the radius's box
+    (`rules.directory.cells_covering`) that match the words and needs, then their places are
+    read from the location index alone and the exact distance decides. Only services near
+    the place are visited, whatever the size of the directory."""
+    box = bounding_box(latitude, longitude, radius)
+    vendor = _vendor(using)
+    either, both = (" | ", " & ") if vendor == "postgresql" else (" OR ", " AND ")
+    facets = f"({either.join(cells_covering(box))})"
+    needs = [need_token(code) for code in categories]
+    if needs:
+        facets = f"({either.join(needs)}){both}{facets}"
+    where_box = "l.latitude >= %s AND l.latitude <= %s AND l.longitude >= %s AND l.longitude <= %s"
+    box_params = [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
+    if vendor == "postgresql":
+        text = "d.document @@ to_tsquery('english'::regconfig, %s) AND " if match else ""
+        sql = (
+            "SELECT l.id, l.service_id, l.latitude, l.longitude FROM directory_search d "  # noqa: S608
+            "JOIN directory_servicelocation l ON l.service_id = d.service_id "
+            f"WHERE {text}d.facet_vector @@ to_tsquery('simple'::regconfig, %s) AND {where_box}"
         )
-        for service_id, lat, lon in cursor.fetchall():
-            miles = miles_between(place.latitude, place.longitude, lat, lon)
-            if miles <= radius and miles < nearest.get(service_id, math.inf):
-                nearest[service_id] = miles
-    return nearest
+        params = [*([match.expression] if match else []), facets, *box_params]
+    else:
+        words = f"{match.expression} AND " if match else ""
+        sql = (
+            "SELECT l.id, l.service_id, l.latitude, l.longitude FROM directory_search_fts f "  # noqa: S608
+            "JOIN directory_search d ON d.id = f.rowid "
+            "JOIN directory_servicelocation l ON l.service_id = d.service_id "
+            f"WHERE directory_search_fts MATCH %s AND {where_box}"
+        )
+        params = [f"{words}facets : {facets}", *box_params]
+    found: list[Nearby] = []
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        for location_id, service_id, lat, lon in cursor.fetchall():
+            miles = miles_between(latitude, longitude, lat, lon)
+            if miles <= radius:
+                found.append(Nearby(location_id, service_id, miles))
+    found.sort(key=lambda near: (near.miles, str(near.location_id)))
+    return found
 
 
 def _among(services: QuerySet[Service], db_ids: list[Any]) -> list[tuple[UUID, str]]:
@@ -685,21 +728,34 @@ def _among(services: QuerySet[Service], db_ids: list[Any]) -> list[tuple[UUID, s
 
 
 def _nearby(
-    services: QuerySet[Service], place: Place, radius: float, match: TextMatch | None
+    services: QuerySet[Service],
+    place: Place,
+    radius: float,
+    match: TextMatch | None,
+    categories: list[str],
 ) -> list[tuple[UUID, float | None]]:
-    """(service id, miles, or None for "covers the council"), nearest first, then by name."""
-    distances = _in_radius(place, radius, services.db)
-    if match is not None:
-        services = services.filter(match.condition())
+    """(service id, miles, or None for "covers the council"), nearest first, then by name.
+
+    The index picks the services near the place with the words and needs (`located_near`);
+    every filter is then asked of those few."""
+    distances: dict[Any, float] = {}
+    if place.latitude is not None and place.longitude is not None:
+        nearby = located_near(
+            place.latitude, place.longitude, radius, match, categories, services.db
+        )
+        for near in nearby:
+            distances.setdefault(near.service_id, near.miles)  # nearest first
     names = dict(_among(services, list(distances)))
-    miles = {pk: distances[_db_id(pk, services.db)] for pk in names}
+    miles = {pk: distances[db_id(pk, services.db)] for pk in names}
     found: list[tuple[UUID, float | None]] = [
         (pk, miles[pk]) for pk in sorted(names, key=lambda pk: (miles[pk], names[pk]))
     ]
     # Services with no located address that cover the place: the council's own (council-wide),
     # then national ones (helplines). A register location whose postcode could not be placed
     # is not one of them: it is somewhere, only not known where. They are few: their ids
-    # first (the index's partial index alone), then those that pass.
+    # first (the index's partial index alone), then those that pass (the words asked of each).
+    if match is not None:
+        services = services.filter(match.condition())
     with connections[services.db].cursor() as cursor:
         cursor.execute(UNPLACED)
         unplaced = [pk for pk, _ in _among(services, [row[0] for row in cursor.fetchall()])]
@@ -787,11 +843,12 @@ def search(query: SearchQuery, today: date | None = None) -> SearchPage:
     miles_by_id: dict[UUID, float | None] = {}
     if query.place is not None:
         match = text_match(terms, corrections, vendor) if terms else None
-        nearby = _nearby(services, query.place, query.radius, match)
+        needs = query.categories
+        nearby = _nearby(services, query.place, query.radius, match, needs)
         if not nearby and len(terms) > 1:
             any_word = True
             match = text_match(terms, corrections, vendor, any_word=True)
-            nearby = _nearby(services, query.place, query.radius, match)
+            nearby = _nearby(services, query.place, query.radius, match, needs)
         count = len(nearby)
         page, clamped = _clamp(query.page, count, per_page)
         window = nearby[(page - 1) * per_page : page * per_page]
@@ -913,7 +970,7 @@ def _from_best(
     # Every match not among the candidates comes after all of them in the full order, so
     # the candidates that pass the filters, in their order, begin the full ranking.
     best = match.best(using, max(BROAD // 10, want * CANDIDATES_PER_RESULT))
-    passing = {_db_id(pk, using): pk for pk, _ in _among(services, best)}
+    passing = {db_id(pk, using): pk for pk, _ in _among(services, best)}
     ordered = [passing[db_id] for db_id in best if db_id in passing]
     if len(ordered) < want:
         return None
@@ -953,6 +1010,16 @@ def document(service: Service) -> tuple[str, str]:
     return " ".join(words(" ".join(names))), " ".join(words(" ".join(body)))
 
 
+def facets(service: Service) -> str:
+    """The service's place and need tokens (`rules.directory.place_tokens`, `need_token`): a
+    radius search finds services near a place with its needs through them."""
+    tokens = {need_token(term.code) for term in service.categories.all()}
+    for location in service.locations.all():
+        if location.latitude is not None and location.longitude is not None:
+            tokens.update(place_tokens(location.latitude, location.longitude))
+    return " ".join(sorted(tokens))
+
+
 def unplaced(service: Service) -> bool:
     """No located address and no register location: a service that covers its council (or,
     with no council, anywhere), listed after the nearby ones in a place search."""
@@ -960,7 +1027,9 @@ def unplaced(service: Service) -> bool:
     return service.cqc_location_id is None and not located
 
 
-def _db_id(pk: UUID, using: str) -> Any:
+def db_id(pk: UUID, using: str) -> Any:
+    """A service's id as the database holds it (SQLite: 32 hex digits), to compare with ids
+    read by raw SQL without making each of thousands into a UUID."""
     field = Service._meta.pk
     assert field is not None
     return field.get_db_prep_value(pk, connections[using])
@@ -990,7 +1059,7 @@ def index_services(ids: Iterable[UUID] | None = None, using: str = "default") ->
             seen.add(service.pk)
         done += _write(cursor, batch, using)
         if id_list is not None:
-            gone = [_db_id(pk, using) for pk in id_list if pk not in seen]
+            gone = [db_id(pk, using) for pk in id_list if pk not in seen]
             if gone:
                 cursor.executemany(
                     "DELETE FROM directory_search WHERE service_id = %s", [[pk] for pk in gone]
@@ -1005,13 +1074,22 @@ def _write(cursor: Any, batch: list[Service], using: str) -> int:
     vocabulary: set[str] = set()
     for service in batch:
         names, body = document(service)
-        rows.append([_db_id(service.pk, using), names, body, unplaced(service), service.name])
+        rows.append(
+            [
+                db_id(service.pk, using),
+                names,
+                body,
+                facets(service),
+                unplaced(service),
+                service.name,
+            ]
+        )
         vocabulary.update(w for w in names.split() if len(w) >= 5)
     cursor.executemany(
-        "INSERT INTO directory_search (service_id, name, body, unplaced, title) "
-        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service_id) DO UPDATE SET "
-        "name = excluded.name, body = excluded.body, unplaced = excluded.unplaced, "
-        "title = excluded.title",
+        "INSERT INTO directory_search (service_id, name, body, facets, unplaced, title) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (service_id) DO UPDATE SET "
+        "name = excluded.name, body = excluded.body, facets = excluded.facets, "
+        "unplaced = excluded.unplaced, title = excluded.title",
         rows,
     )
     if vocabulary:
@@ -1065,7 +1143,7 @@ def ensure_index(using: str = "default") -> int:
 
 def forget_service(pk: UUID, using: str = "default") -> None:
     with connections[using].cursor() as cursor:
-        cursor.execute("DELETE FROM directory_search WHERE service_id = %s", [_db_id(pk, using)])
+        cursor.execute("DELETE FROM directory_search WHERE service_id = %s", [db_id(pk, using)])
 
 
 # --- Keeping the index in step (connected in apps.py) ------------------------------------------

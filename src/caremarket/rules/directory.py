@@ -89,6 +89,67 @@ def bounding_box(lat: float, lon: float, miles: float) -> BoundingBox:
     )
 
 
+# --- Place and need tokens in the search index -------------------------------------------------
+
+#: The search index files each service under the grid cells its places lie in, at each of
+#: `CELL_LEVELS` sizes: level 0 is 0.1° of latitude by 0.15° of longitude (about 7 by 6 miles
+#: in England), each level 4 times coarser on each side. A radius search asks the index for
+#: the cells covering its box (at the finest level needing at most `MAX_CELLS`), with its
+#: words and needs, in one query, so only services near the place are ever visited; the
+#: exact distance still decides.
+CELL_LEVELS = 4
+CELL_LAT = 0.1
+CELL_LON = 0.15
+CELL_GROWTH = 4
+MAX_CELLS = 24
+
+
+def _cell_size(level: int) -> tuple[float, float]:
+    scale = CELL_GROWTH**level
+    return CELL_LAT * scale, CELL_LON * scale
+
+
+def _cell_index(lat: float, lon: float, level: int) -> tuple[int, int]:
+    size_lat, size_lon = _cell_size(level)
+    lat = min(90.0, max(-90.0, lat))
+    lon = min(180.0, max(-180.0, lon))
+    return math.floor((lat + 90.0) / size_lat), math.floor((lon + 180.0) / size_lon)
+
+
+def _cell_token(level: int, row: int, column: int) -> str:
+    # Letters and digits only (the index's word splitter keeps it whole), ending in a digit
+    # (no stemmer changes it).
+    return f"g{level}x{row}y{column}"
+
+
+def place_tokens(lat: float, lon: float) -> list[str]:
+    """The cells a point lies in, one per level: what the index holds for a located place."""
+    return [_cell_token(level, *_cell_index(lat, lon, level)) for level in range(CELL_LEVELS)]
+
+
+def cells_covering(box: BoundingBox) -> list[str]:
+    """The cells of the finest level that cover the box with at most MAX_CELLS (the coarsest
+    level however many it takes, for a radius of hundreds of miles)."""
+    for level in range(CELL_LEVELS):
+        low_row, low_column = _cell_index(box.min_lat, box.min_lon, level)
+        high_row, high_column = _cell_index(box.max_lat, box.max_lon, level)
+        count = (high_row - low_row + 1) * (high_column - low_column + 1)
+        if count <= MAX_CELLS or level == CELL_LEVELS - 1:
+            return [
+                _cell_token(level, row, column)
+                for row in range(low_row, high_row + 1)
+                for column in range(low_column, high_column + 1)
+            ]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def need_token(code: str) -> str:
+    """The index's token for a need category ('breaks-and-respite' → 'needbreaksandrespite0'):
+    letters and digits only, ending in a digit. Two codes differing only in punctuation would
+    share a token; the category filter itself still decides, the token only narrows."""
+    return "need" + "".join(ch for ch in code.lower() if ch.isalnum()) + "0"
+
+
 # --- Postcodes ---------------------------------------------------------------------------------
 
 OUTWARD_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")

@@ -267,6 +267,11 @@ CACHES = {
     }
 }
 
+#: How long a very broad directory search's ranked candidates and count are reused (seconds;
+#: 0: never). Any change to the search index makes them stale at once; the filters are always
+#: applied afresh.
+SEARCH_CACHE_SECONDS = max(0, envint("CAREMARKET_SEARCH_CACHE_SECONDS", 300))
+
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from caremarket.directory import search
@@ -533,6 +534,60 @@ def test_a_broad_search_is_ranked_from_its_best_candidates_with_the_same_results
     deep = run(text="care", page=4, per_page=5)
     assert [r.service.pk for r in deep.results] == exact[4]
     assert (deep.estimated, deep.count, deep.count_text) == (False, 40, "40")
+
+
+def _ranking_queries(captured: CaptureQueriesContext) -> int:
+    """Queries that rank the index (`TextMatch.best`: ordered by rank, then name)."""
+    return sum("ORDER BY r," in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_broad_search_is_ranked_once_until_the_index_changes(monkeypatch, settings):
+    settings.SEARCH_CACHE_SECONDS = 300
+    monkeypatch.setattr(search, "BROAD", 20)
+    monkeypatch.setattr(search, "SAMPLE", 10)
+    for n in range(30):
+        make_service(f"Care club {n:02d}", description="care " * (n % 3))
+    with CaptureQueriesContext(connection) as first_time:
+        first = run(text="care", per_page=5)
+    with CaptureQueriesContext(connection) as again:
+        second = run(text="care", per_page=5)
+    assert first.estimated and second.estimated
+    assert [r.service.pk for r in second.results] == [r.service.pk for r in first.results]
+    assert (_ranking_queries(first_time), _ranking_queries(again)) == (1, 0)
+    # The filters are asked afresh: a listing taken down leaves at once.
+    gone = first.results[0].service
+    Service.objects.filter(pk=gone.pk).update(status=Service.Status.INACTIVE)
+    assert gone.pk not in [r.service.pk for r in run(text="care", per_page=5).results]
+    # Any change to the index: ranked again, and a new best match is found.
+    best = make_service("Care", description="care care care care")
+    with CaptureQueriesContext(connection) as changed:
+        third = run(text="care", per_page=5)
+    assert _ranking_queries(changed) == 1
+    assert third.results[0].service == best
+
+
+@pytest.mark.django_db
+def test_broad_searches_are_not_remembered_when_the_setting_is_zero(monkeypatch, settings):
+    settings.SEARCH_CACHE_SECONDS = 0
+    monkeypatch.setattr(search, "BROAD", 20)
+    monkeypatch.setattr(search, "SAMPLE", 10)
+    for n in range(25):
+        make_service(f"Care club {n:02d}")
+    run(text="care", per_page=5)
+    with CaptureQueriesContext(connection) as again:
+        run(text="care", per_page=5)
+    assert _ranking_queries(again) == 1
+
+
+@pytest.mark.django_db
+def test_a_narrow_search_writes_nothing_to_the_cache(settings):
+    settings.SEARCH_CACHE_SECONDS = 300
+    make_service("Garden club")
+    with CaptureQueriesContext(connection) as captured:
+        run(text="garden")
+    writes = [q["sql"] for q in captured.captured_queries if "caremarket_cache" in q["sql"]]
+    assert writes and all(sql.lstrip().upper().startswith("SELECT") for sql in writes), writes
 
 
 # --- Indexes -------------------------------------------------------------------------------------

@@ -23,14 +23,17 @@ How a search runs, so it stays fast at 100,000 services:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import (
     Avg,
@@ -523,6 +526,42 @@ def corrections_for(terms: list[str], using: str = "default") -> dict[str, str]:
     return found
 
 
+#: Cache keys: the index's generation (bumped by every write to the index) and, per answer,
+#: (generation, answer).
+GENERATION_KEY = "directory-search:generation"
+
+
+def _index_changed() -> None:
+    """Every cached answer from the index is now stale (called by each write to it). The
+    cache is the database's, shared by every server worker, and written in the writer's
+    transaction."""
+    if settings.SEARCH_CACHE_SECONDS:
+        cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
+
+
+def _remembered(
+    kind: str, match: TextMatch, using: str, limit: int, compute: Any, keep: Any = None
+) -> Any:
+    """`compute()`, or its answer for this expression from the cache while the index has not
+    changed and at most `settings.SEARCH_CACHE_SECONDS` old: a broad search ("care") ranks
+    tens of thousands of matches, the same for every resident who types it. `keep(answer)`
+    says whether an answer is worth keeping (a narrow search's count is not: a page view
+    should not write to the database for nothing)."""
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(f"{match.vendor}|{using}|{limit}|{match.expression}".encode())
+    key = f"directory-search:{kind}:{digest.hexdigest()[:32]}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY, "")
+    if key in found and found[key][0] == generation:
+        return found[key][1]
+    answer = compute()
+    if keep is None or keep(answer):
+        cache.set(key, (generation, answer), timeout=seconds)
+    return answer
+
+
 @dataclass(frozen=True)
 class TextMatch:
     """A full-text condition in the database's own syntax (words are [a-z0-9] only).
@@ -581,15 +620,24 @@ class TextMatch:
         sql = self._index_sql("count(*)")
         if self.vendor == "sqlite":
             sql = "SELECT count(*) FROM directory_search_fts WHERE directory_search_fts MATCH %s"
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, [self.expression])
-            return int(cursor.fetchone()[0])
+
+        def count() -> int:
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, [self.expression])
+                return int(cursor.fetchone()[0])
+
+        return int(_remembered("total", self, using, 0, count, keep=lambda n: n >= BROAD))
 
     def first(self, using: str, limit: int) -> list[Any]:
         """Some matching services' database ids, unranked (a sample for an estimate)."""
-        with connections[using].cursor() as cursor:
-            cursor.execute(self._index_sql("service_id", f"LIMIT {int(limit)}"), [self.expression])
-            return [row[0] for row in cursor.fetchall()]
+
+        def sample() -> list[Any]:
+            with connections[using].cursor() as cursor:
+                sql = self._index_sql("service_id", f"LIMIT {int(limit)}")
+                cursor.execute(sql, [self.expression])
+                return [row[0] for row in cursor.fetchall()]
+
+        return list(_remembered("first", self, using, limit, sample))
 
     def best(self, using: str, limit: int) -> list[Any]:
         """The database ids of the `limit` best matches, ranked in the index alone and in
@@ -602,9 +650,13 @@ class TextMatch:
         else:
             sql = self._index_sql("service_id, f.rank AS r", order)
             params = [self.expression]
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+
+        def ranked() -> list[Any]:
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, params)
+                return [row[0] for row in cursor.fetchall()]
+
+        return list(_remembered("best", self, using, limit, ranked))
 
     def condition(self) -> RawSQL:
         """A boolean: this service's document matches (correlated on directory_service.id)."""
@@ -754,11 +806,14 @@ def _nearby(
     # then national ones (helplines). A register location whose postcode could not be placed
     # is not one of them: it is somewhere, only not known where. They are few: their ids
     # first (the index's partial index alone), then those that pass (the words asked of each).
-    if match is not None:
-        services = services.filter(match.condition())
     with connections[services.db].cursor() as cursor:
         cursor.execute(UNPLACED)
-        unplaced = [pk for pk, _ in _among(services, [row[0] for row in cursor.fetchall()])]
+        unplaced_ids = [row[0] for row in cursor.fetchall()]
+    if not unplaced_ids:
+        return found
+    if match is not None:
+        services = services.filter(match.condition())
+    unplaced = [pk for pk, _ in _among(services, unplaced_ids)]
     covering = services.filter(pk__in=unplaced, local_authority__isnull=True)
     if place.council is not None:
         covering = services.filter(pk__in=unplaced).filter(
@@ -1070,6 +1125,7 @@ def index_services(ids: Iterable[UUID] | None = None, using: str = "default") ->
 def _write(cursor: Any, batch: list[Service], using: str) -> int:
     if not batch:
         return 0
+    _index_changed()
     rows = []
     vocabulary: set[str] = set()
     for service in batch:
@@ -1117,6 +1173,7 @@ def rebuild_index(using: str = "default") -> int:
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("DELETE FROM directory_search")
         cursor.execute("DELETE FROM directory_searchword")
+    _index_changed()
     count = index_services(using=using)
     if _vendor(using) == "sqlite":
         with connections[using].cursor() as cursor:
@@ -1144,6 +1201,7 @@ def ensure_index(using: str = "default") -> int:
 def forget_service(pk: UUID, using: str = "default") -> None:
     with connections[using].cursor() as cursor:
         cursor.execute("DELETE FROM directory_search WHERE service_id = %s", [db_id(pk, using)])
+    _index_changed()
 
 
 # --- Keeping the index in step (connected in apps.py) ------------------------------------------

@@ -66,6 +66,8 @@ def test_each_role_is_offered_its_pages_and_each_opens(client: Client, db: None,
         assert "stoke-on-trent" in url
         assert client.get(url).status_code == 200, url
     assert ("Your directory listings" in page) == (role == "provider")
+    # under a heading that covers them all (it said "Directory" over care requests too)
+    assert ("Your organisation's services</h2>" in page) == (role == "provider")
     assert ("Quality records about your services" in page) == (role == "provider")
     assert ("Care requests sent to you" in page) == (role == "provider")
     assert ("Your care homes' vacancies" in page) == (role == "provider")

@@ -148,3 +148,31 @@ def test_it_updates_only_what_changed(councils: list, tmp_path: Path) -> None:
     assert (report.rows_written, report.rows_unchanged) == (1, 2)
     abbey = Location.objects.get(cqc_location_id="1-100000001")
     assert abbey.beds == 70 and abbey.import_run == report.run
+
+
+def test_a_large_file_is_read_once_and_written_from_the_rows_kept(
+    councils: list, tmp_path: Path
+) -> None:
+    from caremarket.imports.framework import KeptRows, run_import
+    from caremarket.imports.importers.cqc_hsca import CqcHscaImporter
+
+    class Counted(CqcHscaImporter):
+        reads = 0
+
+        def read(self, path: Path):  # type: ignore[no-untyped-def]
+            Counted.reads += 1
+            return super().read(path)
+
+    header, data = rows()
+    many = [
+        {**data[n % len(data)], "Location ID": f"1-{300000000 + n}"}
+        for n in range(KeptRows.BATCH * 2 + 5)
+    ]
+    many[7]["Care homes beds"] = "lots"  # a bad row, skipped, not kept
+    report = run_import(Counted, save_csv(tmp_path, header, many), skip_bad_rows=True)
+    assert Counted.reads == 1
+    assert (report.rows_read, report.error_count) == (len(many) - 1, 1)
+    assert report.rows_written == Location.objects.count() == len(many) - 1
+    last = Location.objects.get(cqc_location_id=many[-1]["Location ID"])
+    assert (last.source_row, last.name) == (len(many) + 1, many[-1]["Location Name"])
+    assert not Location.objects.filter(cqc_location_id=many[7]["Location ID"]).exists()

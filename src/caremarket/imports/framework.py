@@ -14,13 +14,15 @@ import codecs
 import csv
 import hashlib
 import io
+import pickle
+import tempfile
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from django.db import transaction
 
@@ -116,6 +118,10 @@ class Importer(ABC):
     #: Rows handed to `write_batch` at a time; large formats override `write_batch` to use
     #: bulk queries (one lookup per batch rather than one per row).
     batch_size: ClassVar[int] = 500
+    #: Keep the first pass's parsed rows (in a temporary file, `KeptRows`) and write those,
+    #: rather than reading and checking the file a second time: for a large register whose
+    #: rows cost far more to parse than to read back. `read` then runs once per import.
+    keeps_rows: ClassVar[bool] = False
 
     def __init__(self, context: Context) -> None:
         self.context = context
@@ -248,31 +254,78 @@ def run_import(
         Context(council=council, user=user, only_council=only_council, options=options or {})
     )
 
-    for item in importer.read(path):
-        if isinstance(item, RowError):
-            report.error_count += 1
-            if len(report.errors) < MAX_REPORTED_ERRORS:
-                report.errors.append(item)
-        else:
-            report.rows_read += 1
-            if progress:
-                progress(report.rows_read)
-    if report.rows_read == 0 and not report.error_count:
-        raise ImportRefused("the file has a header but no rows")
-    if dry_run or report.rows_read == 0 or (report.error_count and not skip_bad_rows):
-        # nothing to write: a dry run, bad rows not to be skipped, or every row bad
-        return report
-
-    try:
-        with _write_phase() as phase:
-            importer.context.checkpoint = phase.checkpoint
-            importer.context.pace = phase.pace
-            run = _write(importer, path, report, name, council, user, phase)
-    except ImportBusy as error:
-        raise ImportRefused(str(error)) from None
+    with KeptRows() as kept:
+        keep = kept.add if importer.keeps_rows and not dry_run else None
+        for item in importer.read(path):
+            if isinstance(item, RowError):
+                report.error_count += 1
+                if len(report.errors) < MAX_REPORTED_ERRORS:
+                    report.errors.append(item)
+            else:
+                report.rows_read += 1
+                if keep:
+                    keep(item)
+                if progress:
+                    progress(report.rows_read)
+        if report.rows_read == 0 and not report.error_count:
+            raise ImportRefused("the file has a header but no rows")
+        if dry_run or report.rows_read == 0 or (report.error_count and not skip_bad_rows):
+            # nothing to write: a dry run, bad rows not to be skipped, or every row bad
+            return report
+        rows = kept.rows() if keep else None
+        try:
+            with _write_phase() as phase:
+                importer.context.checkpoint = phase.checkpoint
+                importer.context.pace = phase.pace
+                run = _write(importer, path, report, name, council, user, phase, rows)
+        except ImportBusy as error:
+            raise ImportRefused(str(error)) from None
     report.written = True
     report.run = run
     return report
+
+
+class KeptRows:
+    """The parsed rows of a first pass, pickled to an unnamed temporary file a thousand at a
+    time, so memory stays flat however large the file; read back in order by `rows`. Only
+    this process writes or reads the file, and it is gone when closed."""
+
+    BATCH = 1000
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] | None = None
+        self.batch: list[Parsed] = []
+
+    def __enter__(self) -> KeptRows:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def add(self, row: Parsed) -> None:
+        self.batch.append(row)
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def rows(self) -> Iterator[Parsed]:
+        self._flush()
+        if self.file is None:
+            return
+        self.file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self.file)  # noqa: S301 - written above by this process
+            except EOFError:
+                return
+            yield from batch
 
 
 class _OneTransaction:
@@ -312,8 +365,10 @@ def _write(
     council: LocalAuthority | None,
     user: User | None,
     phase: SlicedWrites | _OneTransaction,
+    kept: Iterable[Parsed] | None = None,
 ) -> ImportRun:
-    """The second pass: every good row, then `finish`, the run's totals and the audit entry."""
+    """The second pass: every good row (read again, or as `kept` by the first), then
+    `finish`, the run's totals and the audit entry."""
     importer_class = type(importer)
     run = ImportRun.objects.create(
         format=importer_class.format,
@@ -331,7 +386,7 @@ def _write(
     )
     batch: list[Parsed] = []
     size = phase.batch_size(importer.batch_size)
-    for item in importer.read(path):
+    for item in importer.read(path) if kept is None else kept:
         if isinstance(item, RowError):
             continue
         batch.append(item)

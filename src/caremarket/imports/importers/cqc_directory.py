@@ -117,6 +117,7 @@ class CqcDirectoryImporter(Importer):
         "CQC_directory.csv as downloaded each month (four preamble lines, then the header)"
     )
     batch_size = 1000
+    keeps_rows = True
 
     def edition(self, path: Path) -> str:
         given = str(self.context.options.get("edition", ""))

@@ -110,6 +110,7 @@ class CqcHscaImporter(Importer):
     dataset = "Care directory with filters (HSCA_Active_Locations)"
     description = "HSCA_Active_Locations as .xlsx or CSV; columns matched by name"
     batch_size = 2000
+    keeps_rows = True
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)

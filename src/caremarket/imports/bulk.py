@@ -77,14 +77,19 @@ class Table:
         return lambda value: field.get_db_prep_save(value, connection)
 
     def _prepared(
-        self, fields: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]
-    ) -> list[Sequence[Any]]:
-        preparers = [(i, p) for i, f in enumerate(fields) if (p := self._prepare(f)) is not None]
-        if not preparers:
-            return list(rows)
+        self,
+        fields: Sequence[models.Field[Any, Any]],
+        rows: Iterable[Sequence[Any]],
+        fresh: Sequence[models.Field[Any, Any]] = (),
+        tail: Sequence[Any] = (),
+    ) -> list[list[Any]]:
+        """Each row's values for `fields` made ready, then a fresh default for each of
+        `fresh` (ready too), then `tail` (ready already): one list per row."""
+        every = [*fields, *fresh]
+        preparers = [(i, p) for i, f in enumerate(every) if (p := self._prepare(f)) is not None]
         prepared = []
         for row in rows:
-            values = list(row)
+            values = [*row, *(f.get_default() for f in fresh), *tail] if fresh else [*row, *tail]
             for i, prepare in preparers:
                 if values[i] is not None:
                     values[i] = prepare(values[i])
@@ -120,18 +125,16 @@ class Table:
         if not rows:
             return 0
         fixed, values, fresh = self._defaults()
-        fields = [*self.fields, *fresh]
-        columns = ", ".join(self.quote(f.column) for f in [*fields, *fixed])
-        marks = ", ".join(["%s"] * (len(fields) + len(fixed)))
+        every = [*self.fields, *fresh, *fixed]
+        columns = ", ".join(self.quote(f.column) for f in every)
+        marks = ", ".join(["%s"] * len(every))
         sql = f"INSERT INTO {self.name} ({columns}) VALUES ({marks})"  # noqa: S608 - model names
         tail = self._prepared(fixed, [values])[0] if fixed else []
         copy = f"COPY {self.name} ({columns}) FROM STDIN"
         with self.connection.cursor() as cursor:
             for start in range(0, len(rows), batch):
                 part = rows[start : start + batch]
-                if fresh:
-                    part = [[*row, *(f.get_default() for f in fresh)] for row in part]
-                prepared = [[*row, *tail] for row in self._prepared(fields, part)]
+                prepared = self._prepared(self.fields, part, fresh, tail)
                 if self.connection.vendor == "postgresql":
                     # COPY: the rows in one stream, none of a statement's cost per row.
                     with cursor.copy(copy) as stream:

@@ -619,6 +619,32 @@ def test_words_are_matched_by_the_full_text_index_never_like():
 
 
 @pytest.mark.django_db
+def test_the_index_finds_services_near_a_place_with_the_words_and_needs():
+    stoke = (53.003, -2.18)
+    near = (53.03, -2.15)  # about 2 miles away
+    far = (53.45, -2.18)  # about 31 miles north
+    wanted = make_service("Garden club", point=near, categories=["social-groups"])
+    other_need = make_service("Garden club", point=near, categories=["meals-and-food"])
+    make_service("Garden club", point=far, categories=["social-groups"])
+    other_words = make_service("Chess club", point=stoke, categories=["social-groups"])
+    garden = search.text_match(["garden"], {}, connection.vendor)
+
+    def found(match, needs):
+        return {near.service_id for near in search.located_near(*stoke, 10, match, needs)}
+
+    def ids(*services):
+        return {search.db_id(s.pk, "default") for s in services}
+
+    assert found(garden, ["social-groups"]) == ids(wanted)
+    assert found(garden, []) == ids(wanted, other_need)
+    assert found(None, ["social-groups"]) == ids(wanted, other_words)
+    assert found(None, []) == ids(wanted, other_need, other_words)
+    nearest = search.located_near(*stoke, 10, None, [])
+    assert [n.miles for n in nearest] == sorted(n.miles for n in nearest)
+    assert nearest[0].service_id == search.db_id(other_words.pk, "default")
+
+
+@pytest.mark.django_db
 def test_a_place_is_searched_through_the_index_and_the_location_index(monkeypatch):
     """The radius search visits only the services the index files near the place: on SQLite
     the FTS5 table drives the query and places are read from their index alone; on

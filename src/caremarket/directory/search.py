@@ -739,13 +739,26 @@ def located_near(
     where_box = "l.latitude >= %s AND l.latitude <= %s AND l.longitude >= %s AND l.longitude <= %s"
     box_params = [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
     if vendor == "postgresql":
-        text = "d.document @@ to_tsquery('english'::regconfig, %s) AND " if match else ""
+        # With needs, the place and need tokens alone pick a few hundred services and their
+        # words are checked row by row (OFFSET 0 keeps the planner from also scanning the
+        # words' GIN index: for a common word that bitmap costs more than the check, 10 ms
+        # against 5 at 100,000 services). With no needs, the planner picks.
+        tokens = "to_tsquery('simple'::regconfig, %s)"
+        if needs:
+            source = (
+                "(SELECT service_id, document FROM directory_search "  # noqa: S608
+                f"WHERE facet_vector @@ {tokens} OFFSET 0) d"
+            )
+            where = "TRUE"
+        else:
+            source, where = "directory_search d", f"d.facet_vector @@ {tokens}"
+        text = " AND d.document @@ to_tsquery('english'::regconfig, %s)" if match else ""
         sql = (
-            "SELECT l.id, l.service_id, l.latitude, l.longitude FROM directory_search d "  # noqa: S608
+            f"SELECT l.id, l.service_id, l.latitude, l.longitude FROM {source} "  # noqa: S608
             "JOIN directory_servicelocation l ON l.service_id = d.service_id "
-            f"WHERE {text}d.facet_vector @@ to_tsquery('simple'::regconfig, %s) AND {where_box}"
+            f"WHERE {where}{text} AND {where_box}"
         )
-        params = [*([match.expression] if match else []), facets, *box_params]
+        params = [facets, *([match.expression] if match else []), *box_params]
     else:
         words = f"{match.expression} AND " if match else ""
         sql = (

@@ -12,6 +12,7 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from django.test import TestCase
 from pypdf import PdfReader
 
@@ -420,3 +421,31 @@ class LogoTests(TestCase):
                 self.assertNotContains(page, self.url)
                 self.assertContains(page, "is set by a council admin")
         self.assertEqual(self.client.get(self.url).status_code, 403)
+
+
+@pytest.mark.sqlite_only  # renders a template: nothing of the database's
+def test_the_web_page_folds_the_checks_findings_and_the_pdf_prints_them() -> None:
+    """The Local Account's findings made its page thousands of pixels longer on a phone: the
+    web page folds them (with their count) under the sources; the PDF keeps them open."""
+
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    context = {
+        "sections": [{"key": "sources", "title": "Sources", "tables": [], "is_sources": True}],
+        "statement": SimpleNamespace(document=SimpleNamespace(name="Local Account")),
+        "sources": ["ONS population projections"],
+        "built_on": datetime.datetime(2026, 12, 2),
+        "appendix_tables": [],
+        "explained_findings": [{"message": "A", "explained_on": "1 May 2026", "explanation": "B"}],
+        "acknowledged_findings": [{"message": "C"}, {"message": "D"}],
+        "findings_count": 3,
+    }
+    web = render_to_string("statements/_document_body.html", {**context, "fold_findings": True})
+    folded = web.split("<details", 1)[1].split("</details>", 1)[0]
+    assert "The checks' findings on these figures (3)" in folded
+    assert "Findings the council has explained" in folded and "<li>C</li>" in folded
+    assert "ONS population projections" in web.split("<details", 1)[0]  # the sources stay open
+    pdf = render_to_string("statements/_document_body.html", context)
+    assert "<details" not in pdf and "<li>D</li>" in pdf

@@ -223,7 +223,7 @@ def document_context(edition: Edition) -> dict[str, Any]:
             "sections": sections, "sources": snapshot["sources"], "snapshot": snapshot,
             "appendix_tables": appendix,
             "built_on": datetime.fromisoformat(snapshot["built_at"]),
-            "explained_findings": explained,
+            "explained_findings": explained, "findings_count": len(recorded),
             "acknowledged_findings": [f for f in recorded if not f.get("explanation")]}  # fmt: skip
 
 

@@ -354,6 +354,9 @@ class Result:
     vacancies: Vacancies = field(default_factory=lambda: Vacancies(VacancyStatus.UNKNOWN))
     #: A service of no council with no address: a national helpline or website.
     national: bool = False
+    #: Set by the page: the service's page address, and whether it is on the shortlist.
+    url: str = ""
+    shortlisted: bool = False
 
     @property
     def lapsed(self) -> bool:

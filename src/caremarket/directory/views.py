@@ -255,6 +255,18 @@ def _shortlist(request: HttpRequest) -> list[str]:
     return [str(pk) for pk in stored] if isinstance(stored, list) else []
 
 
+def _for_the_page(results: list[engine.Result], shortlist: list[str]) -> None:
+    """Each result's page address and whether it is shortlisted. The address is reversed once
+    for the page with a blank id, and each service's id put in its place."""
+    blank = str(UUID(int=0))
+    address = reverse("directory:service", kwargs={"pk": blank})
+    shortlisted = set(shortlist)
+    for result in results:
+        pk = str(result.service.pk)
+        result.url = address.replace(blank, pk)
+        result.shortlisted = pk in shortlisted
+
+
 @public
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -282,6 +294,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 f"page{'s' if page.pages > 1 else ''} of results, so we show the last one."
             )
         context["page"] = page
+        _for_the_page(page.results, context["shortlist"])
         if page.place is not None and page.place.has_point:
             context["postcode_attribution"] = postcode_attribution()
         context["page_links"] = (

@@ -23,6 +23,7 @@ How a search runs, so it stays fast at 100,000 services:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -346,6 +347,9 @@ class Vacancies:
     count: int | None = None
 
 
+KIND_LABELS = dict(Service.Kind.choices)
+
+
 @dataclass
 class Result:
     service: Service
@@ -363,15 +367,26 @@ class Result:
         return self.service.is_lapsed
 
     @property
+    def kind(self) -> str:
+        """What the service is, in words (as `get_kind_display`, without building its choices
+        each time)."""
+        return str(KIND_LABELS.get(self.service.kind, self.service.kind))
+
+    @functools.cached_property
+    def _addressed(self) -> list[ServiceLocation]:
+        """The service's places with an address or postcode (prefetched), found once."""
+        return [p for p in self.service.locations.all() if p.address or p.postcode]
+
+    @property
     def place(self) -> ServiceLocation | None:
-        """The first of the service's places with an address or postcode (prefetched)."""
-        return next((p for p in self.service.locations.all() if p.address or p.postcode), None)
+        """The first of the service's places with an address or postcode."""
+        return self._addressed[0] if self._addressed else None
 
     @property
     def other_places(self) -> int:
-        return max(0, sum(1 for p in self.service.locations.all() if p.address or p.postcode) - 1)
+        return max(0, len(self._addressed) - 1)
 
-    @property
+    @functools.cached_property
     def phone(self) -> str:
         register = self.service.cqc_location
         return (

@@ -9,7 +9,7 @@ the active language on each call. Anything that is not a plain date (a datetime,
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django import template
@@ -30,6 +30,4 @@ def _long(day: date, language: str | None) -> str:
 def long_date(value: Any) -> str:
     if type(value) is date:
         return _long(value, get_language())
-    if isinstance(value, datetime | date) or value not in (None, ""):
-        return str(date_filter(value, LONG))
-    return ""
+    return str(date_filter(value, LONG))

@@ -181,7 +181,7 @@ def test_a_council_uploads_its_return_and_reads_the_finding_on_the_run_page(
     Membership.objects.create(user=user, local_authority=councils[0], role="commissioner")
     client.force_login(user)
     url = "/staff/stoke-on-trent/imports/"
-    assert "safeguarding: Safeguarding Adults Collection return" in client.get(url).content.decode()
+    assert ">Safeguarding Adults Collection return" in client.get(url).content.decode()
     other = STOKE_FILE.read_bytes().replace(b"E06000021,", b"E08000026,", 1)
     refused = client.post(
         url, {"format": "safeguarding", "file": SimpleUploadedFile("sac.csv", other)}

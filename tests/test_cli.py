@@ -55,9 +55,15 @@ def test_demo_loads_the_three_councils_and_prints_a_login(demo_site):
     assert "username: admin" in done.stdout
     assert "password: " in done.stdout
     # invented staff of real register providers, two per council for quality and Stoke's
-    # busiest home-care provider for brokerage, and Stoke's commissioner, labelled
-    assert done.stdout.count("(invented), ") == 8
+    # busiest home-care provider for brokerage, and Stoke's commissioner, quality officer
+    # and broker, labelled
+    assert done.stdout.count("(invented), ") == 10
     assert "Commissioner: Asha Patel (invented), Stoke-on-Trent" in done.stdout
+    assert "Quality officer: Grace Mensah (invented), Stoke-on-Trent" in done.stdout
+    assert "Broker (practitioner): Nadia Shah (invented), Stoke-on-Trent" in done.stdout
+    assert "username: stoke-on-trent-quality  password: " in done.stdout
+    assert "username: stoke-on-trent-broker  password: " in done.stdout
+    assert "Demo broker" not in done.stdout and "Demo quality officer" not in done.stdout
     assert "username: stoke-on-trent-commissioner  password: " in done.stdout
     assert "username: stoke-on-trent-provider-1  password: " in done.stdout
     assert "username: stoke-on-trent-home-care  password: " in done.stdout

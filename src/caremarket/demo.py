@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.utils import timezone
 
-from caremarket.accounts.demo import DemoLogin, site_admin, staff_login
+from caremarket.accounts.demo import DemoLogin, site_admin, staff_login, staff_sign_in
 from caremarket.accounts.models import Membership, User
 from caremarket.accounts.roles import Role
 from caremarket.imports.framework import run_import
@@ -21,7 +21,8 @@ from caremarket.imports.importers.registry import IMPORTERS
 from caremarket.outcomes.demo import invent_feedback
 from caremarket.outcomes.models import Target
 from caremarket.places.models import LocalAuthority
-from caremarket.quality.demo import invent_all, provider_logins
+from caremarket.quality.demo import invent_all, provider_logins, quality_officer
+from caremarket.sourcing.demo import broker
 from caremarket.sourcing.demo import invent_all as invent_brokerage
 from caremarket.sourcing.demo import provider_logins as home_care_logins
 
@@ -74,7 +75,8 @@ def load_councils() -> list[LocalAuthority]:
 
 
 def load_demo(out: TextIO) -> list[DemoLogin]:
-    """Load everything; the sign-ins (site admin first, then invented provider staff)."""
+    """Load everything; the sign-ins (site admin first, then invented council staff, then
+    invented provider staff)."""
     councils = load_councils()
     out.write(f"Councils: {', '.join(c.name for c in councils)}\n")
     for format_name, relative, code in DEMO_IMPORTS:
@@ -96,9 +98,12 @@ def load_demo(out: TextIO) -> list[DemoLogin]:
     publish_demo_local_account(councils[0], out)  # after the targets and log it reports on
     invent_all(councils, out)  # invented quality records on whatever register locations exist
     invent_brokerage(councils, out)  # invented requests, offers and packages (Stoke-on-Trent)
+    stoke = councils[0]  # the invented staff who made its quality records and brokerage
     return [
         site_admin(councils),
         commissioner_login,
+        staff_sign_in(quality_officer(stoke), stoke, Role.QUALITY_OFFICER.label),
+        staff_sign_in(broker(stoke), stoke, "Broker (practitioner)"),
         *provider_logins(councils),
         *home_care_logins(councils),
     ]

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from caremarket.accounts.actions import ACTION_WORDS, action_words, record_words
+from caremarket.accounts.actions import ACTION_WORDS, action_words, detail_words, record_words
 from caremarket.accounts.audit import record
 from caremarket.accounts.models import AuditEvent, Membership, User
 from caremarket.demo import load_councils
@@ -222,3 +222,25 @@ def test_the_audit_log_names_people_not_usernames(client: Client) -> None:
     assert who == ["Nia Evans", "system", "token abc123", "jsmith", "Nia Evans"]
     assert "qo-17" not in page.content.decode()
     assert officer.display_name == "Nia Evans" and nameless.display_name == "jsmith"
+
+
+@pytest.mark.django_db
+def test_an_account_number_in_a_detail_reads_as_the_persons_name() -> None:
+    """The stored detail keeps only the account number (no names in the log); the page says
+    who, by `User.display_name`, when it is read."""
+    worker = User.objects.create_user("pr-4", first_name="Mary", last_name="Seacole")
+    nameless = User.objects.create_user("jsmith")
+    assert detail_words("assigned_referral", f"to user {worker.pk}") == "to Mary Seacole"
+    assert detail_words("assigned_referral", f"to user {nameless.pk}") == "to jsmith"
+    gone = worker.pk + nameless.pk + 1000
+    assert detail_words("assigned_referral", f"to user {gone}") == (
+        "to someone whose account has gone"
+    )
+    assert detail_words("assigned_referral", "to user " + "9" * 18) == (
+        "to someone whose account has gone"
+    )
+    # other details, other actions, and anything not exactly an account number stay as stored
+    assert detail_words("assigned_referral", "unassigned") == "unassigned"
+    assert detail_words("assigned_referral", f"to user {worker.pk}x") == f"to user {worker.pk}x"
+    assert detail_words("assigned_referral", "to user " + "9" * 5000).startswith("to user 999")
+    assert detail_words("logged_concern", f"to user {worker.pk}") == f"to user {worker.pk}"

@@ -269,6 +269,9 @@ def test_a_referral_is_assigned_to_a_named_worker_of_the_council(
     event = AuditEvent.objects.get(action="assigned_referral")
     assert event.detail == f"to user {stoke_practitioner.pk}" and event.username == "stoke-admin"
     assert "Mary" not in event.detail
+    # the audit log page names them when it is read (the council admin reads it)
+    log = client.get(reverse("accounts:audit_log", kwargs={"council": "stoke-on-trent"}))
+    assert "Assigned a referral (to Mary Seacole)" in log.content.decode()
     # Unassigning is recorded too; assigning to the same person again is not a new step.
     client.post(referral_url(referral), {"action": "assign", "assigned_to": stoke_practitioner.pk})
     client.post(referral_url(referral), {"action": "assign", "assigned_to": ""})

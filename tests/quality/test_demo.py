@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from caremarket.accounts.demo import staff_sign_in
 from caremarket.accounts.models import User
 from caremarket.imports.models import ImportRun
 from caremarket.market.models import Location, Provider
-from caremarket.quality.demo import WATCHED, invent, provider_logins
+from caremarket.quality.demo import WATCHED, invent, provider_logins, quality_officer
 from caremarket.quality.models import (
     ActionPlan,
     Audit,
@@ -58,8 +59,15 @@ def test_invented_records_fill_the_dashboard_once(client: Client) -> None:
     assert Audit.objects.filter(status="shared").exists()
     assert not ProviderRecord.objects.filter(local_authority=world.coventry).exists()
     Location.objects.update(latest_rating="")  # as in the demo's 2016 register sample
-    client.force_login(User.objects.get(username="stoke-on-trent-quality"))
-    page = client.get(reverse("quality:dashboard", kwargs={"council": "stoke-on-trent"}))
+    # the invented officer who made the records signs in with the demo's printed password,
+    # and their dashboard leads to the register
+    login = staff_sign_in(quality_officer(world.stoke), world.stoke, "Quality officer")
+    assert login.username == "stoke-on-trent-quality"
+    assert login.label == "Quality officer: Grace Mensah (invented), Stoke-on-Trent"
+    assert client.login(username=login.username, password=login.password)
+    dashboard = reverse("quality:dashboard", kwargs={"council": "stoke-on-trent"})
+    assert f'href="{dashboard}"' in client.get(reverse("accounts:dashboard")).content.decode()
+    page = client.get(dashboard)
     text = page.content.decode()
     assert "concerns overdue" in text or "concern overdue" in text
     assert "made up for the demo" in text and "Red" in text and "Green" in text
@@ -115,7 +123,7 @@ def test_demo_provider_sign_ins_see_their_own_invented_records(client: Client) -
         "your action plan is due by",
         "Notice of concern",
         "Full placement stop",
-        "dealt with by Demo quality officer",
+        "dealt with by Grace Mensah (invented)",
         "made up for the demo",
     ):
         assert words in page, words

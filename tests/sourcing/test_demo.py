@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from caremarket.accounts.demo import staff_sign_in
 from caremarket.market.models import Location
 from caremarket.sourcing import demo
 from caremarket.sourcing.models import CareRequest, Offer, Package
@@ -42,7 +43,15 @@ def test_invented_brokerage_fills_time_to_source_and_says_it_is_invented(
         assert item.offers.filter(status="accepted").count() == 1
         assert not item.offers.filter(status="made").exists()
 
-    client.force_login(b.broker)
+    # the invented broker who made them signs in with the demo's printed password, and their
+    # dashboard leads to the care requests
+    login = staff_sign_in(demo.broker(b.world.stoke), b.world.stoke, "Broker")
+    assert login.username == "stoke-on-trent-broker"
+    assert login.label == "Broker: Nadia Shah (invented), Stoke-on-Trent"
+    assert client.login(username=login.username, password=login.password)
+    requests = reverse("sourcing:requests", kwargs={"council": "stoke-on-trent"})
+    assert f'href="{requests}"' in client.get(reverse("accounts:dashboard")).content.decode()
+    assert "(invented for the demo)" in client.get(requests).content.decode()
     report = client.get(reverse("sourcing:report", kwargs={"council": "stoke-on-trent"}))
     page = report.content.decode()
     assert "invented for the demo" in page

@@ -8,6 +8,8 @@ has no words, so a new action cannot reach the page as a code.
 
 from __future__ import annotations
 
+import re
+
 from django.apps import apps
 
 #: Action code → what happened, as a sentence without its full stop.
@@ -156,3 +158,24 @@ def record_words(object_type: str, object_id: str) -> str:
     except (LookupError, ValueError):
         name = object_type.rsplit(".", 1)[-1]
     return f"{name[:1].upper()}{name[1:]} {object_id}".strip()
+
+
+#: Details that name an account by its number, which is all the log keeps of a person (their
+#: name stays out of the stored detail): action code → the detail's pattern.
+ACCOUNT_DETAILS: dict[str, re.Pattern[str]] = {
+    "assigned_referral": re.compile(r"(?P<before>to )user (?P<id>\d{1,18})"),
+}
+
+
+def detail_words(action: str, detail: str) -> str:
+    """An event's detail in words: an account number becomes the person's name as pages show
+    it (`User.display_name`) when the page is read, or "someone whose account has gone"."""
+    pattern = ACCOUNT_DETAILS.get(action)
+    found = pattern.fullmatch(detail) if pattern else None
+    if found is None:
+        return detail
+    from caremarket.accounts.models import User
+
+    user = User.objects.filter(pk=int(found["id"])).first()
+    who = user.display_name if user is not None else "someone whose account has gone"
+    return found["before"] + who

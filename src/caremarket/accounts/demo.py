@@ -47,26 +47,35 @@ def site_admin(councils: list[LocalAuthority]) -> DemoLogin:
     return DemoLogin("admin", password, "Site admin (and commissioner and council admin)")
 
 
-def _invented(council: LocalAuthority, role: str, username: str, person: str) -> tuple[User, str]:
+def invented_person(council: LocalAuthority, role: str, username: str, person: str) -> User:
     """The account of an invented `person` holding `role` for `council`, named so the pages
-    show they are invented, with a new password."""
+    show they are invented. A new account cannot sign in until it is given a password."""
     first, _, last = person.partition(" ")
-    user, _ = User.objects.get_or_create(username=username)
+    user, created = User.objects.get_or_create(username=username)
     user.first_name, user.last_name = first, f"{last} {INVENTED}".strip()
     user.email = f"{username}@example.org"
-    password = _sign_in(user)
+    if created:
+        user.set_unusable_password()
+    user.save()
     Membership.objects.get_or_create(user=user, local_authority=council, role=role)
-    return user, password
+    return user
+
+
+def staff_sign_in(user: User, council: LocalAuthority, job: str) -> DemoLogin:
+    """A printed sign-in for invented council staff (from `invented_person`): a new password
+    each time, labelled with their `job` (e.g. "Quality officer"), name (which says it is
+    invented) and council."""
+    password = _sign_in(user)
+    return DemoLogin(user.username, password, f"{job}: {user.display_name}, {council.name}")
 
 
 def staff_login(
     council: LocalAuthority, role: Role, username: str, person: str
 ) -> tuple[User, DemoLogin]:
-    """An invented member of the council's own staff (`person`, e.g. "Asha Patel") holding
-    `role` there, so the demo's records they made (targets set) name someone, and their pages
-    can be walked. Safe to call again: the same account, a new password."""
-    user, password = _invented(council, role, username, person)
-    return user, DemoLogin(username, password, f"{role.label}: {person} {INVENTED}, {council.name}")
+    """An invented member of the council's own staff holding `role` there, with a sign-in, so
+    their pages can be walked. Safe to call again: the same account, a new password."""
+    user = invented_person(council, role, username, person)
+    return user, staff_sign_in(user, council, role.label)
 
 
 def provider_login(
@@ -78,7 +87,8 @@ def provider_login(
     Safe to call again: the same account, a new password."""
     from caremarket.directory.models import Organization
 
-    user, password = _invented(council, Role.PROVIDER, username, person)
+    user = invented_person(council, Role.PROVIDER, username, person)
+    password = _sign_in(user)
     organisation, _ = Organization.objects.get_or_create(
         cqc_provider=provider, defaults={"name": provider.name}
     )

@@ -131,6 +131,13 @@ class AuditEvent(models.Model):
 
         return record_words(self.object_type, self.object_id)
 
+    @property
+    def detail_text(self) -> str:
+        """The detail, in words: an account number kept there reads as the person's name."""
+        from caremarket.accounts.actions import detail_words
+
+        return detail_words(self.action, self.detail)
+
 
 class ApiToken(models.Model):
     """A key a council's case management system (or a provider's own system) sends to the API.

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from caremarket.accounts.audit import record
-from caremarket.accounts.demo import DemoLogin, provider_login
-from caremarket.accounts.models import Membership, User
+from caremarket.accounts.demo import DemoLogin, invented_person, provider_login
+from caremarket.accounts.models import User
 from caremarket.accounts.roles import Role
 from caremarket.market.models import Location, Provider
 from caremarket.places.models import LocalAuthority
@@ -72,20 +72,23 @@ def _pick(location: Location, salt: str, n: int) -> int:
     return digest[0] % n
 
 
-def demo_staff(council: LocalAuthority, suffix: str, label: str, role: Role) -> User:
-    """A demo account that cannot sign in, holding `role` for the council."""
-    user, created = User.objects.get_or_create(
-        username=f"{council.slug}-{suffix}", defaults={"first_name": label}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    Membership.objects.get_or_create(user=user, local_authority=council, role=role)
-    return user
+def demo_staff(council: LocalAuthority, suffix: str, people: dict[str, str], role: Role) -> User:
+    """The invented person (from `people`, by council slug) holding `role` for the council,
+    named "(invented)"; `staff_sign_in` gives them a password the demo prints."""
+    person = people.get(council.slug, "Alex Morgan")
+    return invented_person(council, role, f"{council.slug}-{suffix}", person)
+
+
+#: The demo councils' invented quality officers.
+QUALITY_OFFICERS = {
+    "stoke-on-trent": "Grace Mensah",
+    "coventry": "Marcus Reid",
+    "bath-and-north-east-somerset": "Helen Carter",
+}
 
 
 def quality_officer(council: LocalAuthority) -> User:
-    return demo_staff(council, "quality", "Demo quality officer", Role.QUALITY_OFFICER)
+    return demo_staff(council, "quality", QUALITY_OFFICERS, Role.QUALITY_OFFICER)
 
 
 @transaction.atomic

@@ -63,8 +63,13 @@ CONTRACTS = (
 )
 
 
+#: The invented broker of each council with invented brokerage (a practitioner: the role that
+#: posts and sources care requests).
+BROKERS = {"stoke-on-trent": "Nadia Shah"}
+
+
 def broker(council: LocalAuthority) -> User:
-    return demo_staff(council, "broker", "Demo broker", Role.PRACTITIONER)
+    return demo_staff(council, "broker", BROKERS, Role.PRACTITIONER)
 
 
 def home_care_locations(council: LocalAuthority) -> list[Location]:

@@ -241,12 +241,15 @@ def sync_register_listings(
     locations = Location.objects.all()
     if run is not None:
         locations = locations.filter(Q(import_run=run) | Q(directory_service__isnull=True))
-    wanted = list(locations.order_by("pk").values_list("pk", "provider_id"))
+    wanted = list(locations.order_by("pk").values_list("pk", "provider_id", "directory_service"))
     if not wanted:
         return 0
-    organizations = _organizations_for({provider for _, provider in wanted})
+    organizations = _organizations_for({provider for _, provider, _ in wanted})
     pause()
-    ids = [pk for pk, _ in wanted]
+    ids = [pk for pk, _, _ in wanted]
+    # Locations already listed: only their chunks need their listings read (none, the first
+    # time a register is imported).
+    listed = {pk for pk, _, service in wanted if service is not None}
     del wanted
     terms = {t.code: t for t in TaxonomyTerm.objects.all()}
     count = start = 0
@@ -254,7 +257,7 @@ def sync_register_listings(
         size = pace.batch_size(SYNC_CHUNK_MOST)
         began = time.monotonic()
         chunk = ids[start : start + size]
-        count += _sync_chunk(chunk, run, terms, organizations)
+        count += _sync_chunk(chunk, run, terms, organizations, listed)
         start += size
         pace.wrote(len(chunk), time.monotonic() - began)
         pause()
@@ -266,6 +269,7 @@ def _sync_chunk(
     run: ImportRun | None,
     terms: dict[str, TaxonomyTerm],
     organizations: dict[int, tuple[Any, str]],
+    listed: set[int],
 ) -> int:
     locations = [
         RegisterRow(*row)
@@ -273,10 +277,15 @@ def _sync_chunk(
         .order_by("pk")
         .values_list("pk", *REGISTER_COLUMNS)
     ]
+    have = [pk for pk in ids if pk in listed]
     existing = {
         row[0]: dict(zip(("pk", "status", *REGISTER_VALUES), row[1:], strict=True))
-        for row in Service.objects.filter(cqc_location__in=ids).values_list(
-            "cqc_location_id", "pk", "status", *REGISTER_VALUES
+        for row in (
+            Service.objects.filter(cqc_location__in=have).values_list(
+                "cqc_location_id", "pk", "status", *REGISTER_VALUES
+            )
+            if have
+            else ()
         )
     }
     places: dict[Any, dict[str, Any]] = {}
@@ -284,6 +293,8 @@ def _sync_chunk(
         ServiceLocation.objects.filter(service__in=[s["pk"] for s in existing.values()])
         .order_by("service_id", "name", "pk")
         .values_list("service_id", "pk", *PLACE_COLUMNS[1:])
+        if existing
+        else ()
     ):
         places.setdefault(row[0], dict(zip(("pk", *PLACE_COLUMNS[1:]), row[1:], strict=True)))
     today = timezone.localdate()

@@ -632,19 +632,25 @@ class TextMatch:
         )
 
     def total(self, using: str) -> int:
-        """How many documents match, from the index alone (before any filter). On SQLite the
-        FTS5 table counts alone (every row is a service's): 81,000 matches in about 10 ms,
-        where joining the index table for each took 130."""
-        sql = self._index_sql("count(*)")
+        """How many documents match, from the index alone (before any filter). Counted up to
+        BROAD first (a bounded cost, and nothing asked of the cache for a narrow search); a
+        broad search's full count is remembered (`_remembered`). On SQLite the FTS5 table
+        counts alone (every row is a service's): 81,000 matches in about 10 ms, where
+        joining the index table for each took 130."""
         if self.vendor == "sqlite":
-            sql = "SELECT count(*) FROM directory_search_fts WHERE directory_search_fts MATCH %s"
+            sql = "SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s"
+        else:
+            sql = self._index_sql("1")
 
-        def count() -> int:
+        def count(limit: str = "") -> int:
             with connections[using].cursor() as cursor:
-                cursor.execute(sql, [self.expression])
+                cursor.execute(f"SELECT count(*) FROM ({sql}{limit}) m", [self.expression])  # noqa: S608
                 return int(cursor.fetchone()[0])
 
-        return int(_remembered("total", self, using, 0, count, keep=lambda n: n >= BROAD))
+        bounded = count(f" LIMIT {BROAD:d}")
+        if bounded < BROAD:
+            return bounded
+        return int(_remembered("total", self, using, 0, count))
 
     def first(self, using: str, limit: int) -> list[Any]:
         """Some matching services' database ids, unranked (a sample for an estimate)."""

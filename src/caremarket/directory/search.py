@@ -557,14 +557,11 @@ def _index_changed() -> None:
         cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
 
 
-def _remembered(
-    kind: str, match: TextMatch, using: str, limit: int, compute: Any, keep: Any = None
-) -> Any:
+def _remembered(kind: str, match: TextMatch, using: str, limit: int, compute: Any) -> Any:
     """`compute()`, or its answer for this expression from the cache while the index has not
     changed and at most `settings.SEARCH_CACHE_SECONDS` old: a broad search ("care") ranks
-    tens of thousands of matches, the same for every resident who types it. `keep(answer)`
-    says whether an answer is worth keeping (a narrow search's count is not: a page view
-    should not write to the database for nothing)."""
+    tens of thousands of matches, the same for every resident who types it. Only broad
+    searches come here (`TextMatch.total` counts a narrow one without the cache)."""
     seconds = settings.SEARCH_CACHE_SECONDS
     if not seconds:
         return compute()
@@ -575,8 +572,7 @@ def _remembered(
     if key in found and found[key][0] == generation:
         return found[key][1]
     answer = compute()
-    if keep is None or keep(answer):
-        cache.set(key, (generation, answer), timeout=seconds)
+    cache.set(key, (generation, answer), timeout=seconds)
     return answer
 
 

@@ -777,13 +777,10 @@ def _within(request: HttpRequest, lat: float, lon: float, metres: float) -> list
     vendor = connections[using].vendor
     match = text_match(terms, corrections_for(terms, using), vendor) if terms else None
     term = request.GET.get("taxonomy_term_id", "").strip()
-    needs = list(
-        TaxonomyTerm.objects.filter(pk=_uuid(term, "taxonomy_term_id")).values_list(
-            "code", flat=True
-        )
-        if term and _rating_for_term(_uuid(term, "taxonomy_term_id")) is None
-        else []
-    )
+    term_id = _uuid(term, "taxonomy_term_id") if term else None
+    needs: list[str] = []
+    if term_id is not None and _rating_for_term(term_id) is None:  # a need, not a CQC rating
+        needs = list(TaxonomyTerm.objects.filter(pk=term_id).values_list("code", flat=True))
     nearby = located_near(lat, lon, metres / METRES_PER_MILE, match, needs, using)
     ids = list(dict.fromkeys(near.service_id for near in nearby))
     passing: set[Any] = set()
